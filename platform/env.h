@@ -1,0 +1,183 @@
+// Env: every operating-system call the agent makes goes through here.
+//
+// The agent holds an `Env&` and never calls the OS itself. `NewPosixEnv()`
+// returns the real one; tests use the in-memory and fault-injecting doubles
+// of tests/support/. An `EnvWrapper` forwards every call to another Env so a
+// test can override just the method it wants to break.
+//
+// Threading: an Env and the files it returns are used from one thread.
+#ifndef EDGELOG_PLATFORM_ENV_H_
+#define EDGELOG_PLATFORM_ENV_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "agent/base/status.h"
+
+namespace edgelog {
+
+// What names a file independently of its path: survives renames, changes
+// when a path is re-created.
+struct FileId {
+  uint64_t device = 0;
+  uint64_t inode = 0;
+
+  bool operator==(const FileId& o) const {
+    return device == o.device && inode == o.inode;
+  }
+  bool operator!=(const FileId& o) const { return !(*this == o); }
+};
+
+enum class FileKind { kRegular, kDirectory, kOther };
+
+struct FileInfo {
+  FileId id;
+  FileKind kind = FileKind::kRegular;
+  uint64_t size = 0;
+  int64_t mtime_ns = 0;
+};
+
+// A file opened for reading at arbitrary offsets. Reading a file that was
+// renamed or unlinked after opening keeps working (POSIX descriptor rules).
+class ReadableFile {
+ public:
+  virtual ~ReadableFile() = default;
+  ReadableFile(const ReadableFile&) = delete;
+  ReadableFile& operator=(const ReadableFile&) = delete;
+
+  // Reads up to `n` bytes at `offset` into `buf`. Returns the number of bytes
+  // read: fewer than `n` only at the end of the file, 0 at or past it.
+  virtual StatusOr<size_t> ReadAt(uint64_t offset, char* buf, size_t n) = 0;
+
+  // Information about the open file (not about whatever its path names now).
+  virtual StatusOr<FileInfo> Stat() = 0;
+
+ protected:
+  ReadableFile() = default;
+};
+
+// A file being written sequentially. Data reaches stable storage only after
+// Sync() returns OK. Close() is implied by destruction (errors are lost
+// then: call Close() when they matter).
+class WritableFile {
+ public:
+  virtual ~WritableFile() = default;
+  WritableFile(const WritableFile&) = delete;
+  WritableFile& operator=(const WritableFile&) = delete;
+
+  // Appends all of `data` or fails. A failed append may have written a
+  // prefix (a short write); callers that care truncate or rewrite.
+  virtual Status Append(std::string_view data) = 0;
+  // fsync(2): everything appended so far is durable once this returns OK.
+  virtual Status Sync() = 0;
+  virtual Status Close() = 0;
+
+ protected:
+  WritableFile() = default;
+};
+
+// Held while the process owns a path (flock). Released on destruction.
+class FileLock {
+ public:
+  virtual ~FileLock() = default;
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
+
+ protected:
+  FileLock() = default;
+};
+
+enum class WriteMode {
+  kTruncate,  // create or empty the file
+  kAppend,    // create or keep, writes go to the end
+};
+
+class Env {
+ public:
+  virtual ~Env() = default;
+  Env(const Env&) = delete;
+  Env& operator=(const Env&) = delete;
+
+  // Files. Errors: kNotFound when the path does not exist, kPermissionDenied,
+  // kNoSpace, kIoError otherwise; messages name the path.
+  virtual StatusOr<std::unique_ptr<ReadableFile>> OpenReadable(
+      const std::string& path) = 0;
+  virtual StatusOr<std::unique_ptr<WritableFile>> OpenWritable(
+      const std::string& path, WriteMode mode) = 0;
+  // stat(2), following symbolic links.
+  virtual StatusOr<FileInfo> Stat(const std::string& path) = 0;
+  // Names of the entries of `dir`, without "." and "..", in no set order.
+  virtual StatusOr<std::vector<std::string>> ListDir(const std::string& dir) = 0;
+  // rename(2): atomic replacement of `to`.
+  virtual Status Rename(const std::string& from, const std::string& to) = 0;
+  virtual Status Remove(const std::string& path) = 0;
+  // Creates `dir` and missing parents; OK when it exists already.
+  virtual Status CreateDirs(const std::string& dir) = 0;
+  // fsync(2) of a directory, so renames and creations inside it are durable.
+  virtual Status SyncDir(const std::string& dir) = 0;
+  // Takes an exclusive advisory lock on `path` (created if missing).
+  // kBusy when another process holds it.
+  virtual StatusOr<std::unique_ptr<FileLock>> Lock(const std::string& path) = 0;
+
+  // Process environment: the value of variable `name`, if set.
+  virtual std::optional<std::string> GetVar(const std::string& name) = 0;
+  // This host's name (gethostname).
+  virtual std::string HostName() = 0;
+
+ protected:
+  Env() = default;
+};
+
+// Forwards every call to `target`. Subclass and override to inject faults.
+class EnvWrapper : public Env {
+ public:
+  explicit EnvWrapper(Env& target) : target_(target) {}
+
+  StatusOr<std::unique_ptr<ReadableFile>> OpenReadable(
+      const std::string& path) override {
+    return target_.OpenReadable(path);
+  }
+  StatusOr<std::unique_ptr<WritableFile>> OpenWritable(
+      const std::string& path, WriteMode mode) override {
+    return target_.OpenWritable(path, mode);
+  }
+  StatusOr<FileInfo> Stat(const std::string& path) override {
+    return target_.Stat(path);
+  }
+  StatusOr<std::vector<std::string>> ListDir(const std::string& dir) override {
+    return target_.ListDir(dir);
+  }
+  Status Rename(const std::string& from, const std::string& to) override {
+    return target_.Rename(from, to);
+  }
+  Status Remove(const std::string& path) override { return target_.Remove(path); }
+  Status CreateDirs(const std::string& dir) override {
+    return target_.CreateDirs(dir);
+  }
+  Status SyncDir(const std::string& dir) override { return target_.SyncDir(dir); }
+  StatusOr<std::unique_ptr<FileLock>> Lock(const std::string& path) override {
+    return target_.Lock(path);
+  }
+  std::optional<std::string> GetVar(const std::string& name) override {
+    return target_.GetVar(name);
+  }
+  std::string HostName() override { return target_.HostName(); }
+
+ protected:
+  Env& target() { return target_; }
+
+ private:
+  Env& target_;
+};
+
+// The real thing. The caller owns the result.
+std::unique_ptr<Env> NewPosixEnv();
+
+}  // namespace edgelog
+
+#endif  // EDGELOG_PLATFORM_ENV_H_

@@ -1,0 +1,208 @@
+// The POSIX Env: the only code in edgelog that makes file-system calls.
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <memory>
+
+#include "platform/env.h"
+#include "platform/posix/errno_status.h"
+#include "platform/posix/unique_fd.h"
+
+namespace edgelog {
+namespace {
+
+FileInfo ToFileInfo(const struct stat& st) {
+  FileInfo info;
+  info.id.device = static_cast<uint64_t>(st.st_dev);
+  info.id.inode = static_cast<uint64_t>(st.st_ino);
+  info.size = static_cast<uint64_t>(st.st_size);
+  info.mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 +
+                  st.st_mtim.tv_nsec;
+  if (S_ISREG(st.st_mode)) {
+    info.kind = FileKind::kRegular;
+  } else if (S_ISDIR(st.st_mode)) {
+    info.kind = FileKind::kDirectory;
+  } else {
+    info.kind = FileKind::kOther;
+  }
+  return info;
+}
+
+class PosixReadableFile final : public ReadableFile {
+ public:
+  PosixReadableFile(std::string path, UniqueFd fd)
+      : path_(std::move(path)), fd_(std::move(fd)) {}
+
+  StatusOr<size_t> ReadAt(uint64_t offset, char* buf, size_t n) override {
+    size_t done = 0;
+    while (done < n) {
+      ssize_t r = ::pread(fd_.get(), buf + done, n - done,
+                          static_cast<off_t>(offset + done));
+      if (r < 0) {
+        if (errno == EINTR) continue;
+        return ErrnoStatus(errno, "read", path_);
+      }
+      if (r == 0) break;
+      done += static_cast<size_t>(r);
+    }
+    return done;
+  }
+
+  StatusOr<FileInfo> Stat() override {
+    struct stat st;
+    if (::fstat(fd_.get(), &st) != 0) return ErrnoStatus(errno, "stat", path_);
+    return ToFileInfo(st);
+  }
+
+ private:
+  std::string path_;
+  UniqueFd fd_;
+};
+
+class PosixWritableFile final : public WritableFile {
+ public:
+  PosixWritableFile(std::string path, UniqueFd fd)
+      : path_(std::move(path)), fd_(std::move(fd)) {}
+
+  Status Append(std::string_view data) override {
+    while (!data.empty()) {
+      ssize_t w = ::write(fd_.get(), data.data(), data.size());
+      if (w < 0) {
+        if (errno == EINTR) continue;
+        return ErrnoStatus(errno, "write", path_);
+      }
+      data.remove_prefix(static_cast<size_t>(w));
+    }
+    return Status::Ok();
+  }
+
+  Status Sync() override {
+    if (::fdatasync(fd_.get()) != 0) return ErrnoStatus(errno, "fsync", path_);
+    return Status::Ok();
+  }
+
+  Status Close() override {
+    if (fd_.valid() && fd_.Reset() != 0) return ErrnoStatus(errno, "close", path_);
+    return Status::Ok();
+  }
+
+ private:
+  std::string path_;
+  UniqueFd fd_;
+};
+
+class PosixFileLock final : public FileLock {
+ public:
+  explicit PosixFileLock(UniqueFd fd) : fd_(std::move(fd)) {}
+
+ private:
+  UniqueFd fd_;  // closing the descriptor releases the flock
+};
+
+class PosixEnv final : public Env {
+ public:
+  StatusOr<std::unique_ptr<ReadableFile>> OpenReadable(
+      const std::string& path) override {
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd.valid()) return ErrnoStatus(errno, "open", path);
+    return std::unique_ptr<ReadableFile>(
+        std::make_unique<PosixReadableFile>(path, std::move(fd)));
+  }
+
+  StatusOr<std::unique_ptr<WritableFile>> OpenWritable(
+      const std::string& path, WriteMode mode) override {
+    int flags = O_WRONLY | O_CREAT | O_CLOEXEC;
+    flags |= mode == WriteMode::kAppend ? O_APPEND : O_TRUNC;
+    UniqueFd fd(::open(path.c_str(), flags, 0640));
+    if (!fd.valid()) return ErrnoStatus(errno, "open", path);
+    return std::unique_ptr<WritableFile>(
+        std::make_unique<PosixWritableFile>(path, std::move(fd)));
+  }
+
+  StatusOr<FileInfo> Stat(const std::string& path) override {
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0) return ErrnoStatus(errno, "stat", path);
+    return ToFileInfo(st);
+  }
+
+  StatusOr<std::vector<std::string>> ListDir(const std::string& dir) override {
+    std::unique_ptr<DIR, int (*)(DIR*)> d(::opendir(dir.c_str()), ::closedir);
+    if (!d) return ErrnoStatus(errno, "list", dir);
+    std::vector<std::string> names;
+    errno = 0;
+    while (struct dirent* e = ::readdir(d.get())) {
+      std::string name = e->d_name;
+      if (name != "." && name != "..") names.push_back(std::move(name));
+    }
+    if (errno != 0) return ErrnoStatus(errno, "list", dir);
+    return names;
+  }
+
+  Status Rename(const std::string& from, const std::string& to) override {
+    if (::rename(from.c_str(), to.c_str()) != 0) {
+      return ErrnoStatus(errno, "rename", from + " to " + to);
+    }
+    return Status::Ok();
+  }
+
+  Status Remove(const std::string& path) override {
+    if (::unlink(path.c_str()) != 0) return ErrnoStatus(errno, "remove", path);
+    return Status::Ok();
+  }
+
+  Status CreateDirs(const std::string& dir) override {
+    if (dir.empty()) return Status::Ok();
+    for (size_t pos = 1; pos <= dir.size(); ++pos) {
+      if (pos != dir.size() && dir[pos] != '/') continue;
+      std::string prefix = dir.substr(0, pos);
+      if (::mkdir(prefix.c_str(), 0750) != 0 && errno != EEXIST) {
+        return ErrnoStatus(errno, "create directory", prefix);
+      }
+    }
+    struct stat st;
+    if (::stat(dir.c_str(), &st) != 0) return ErrnoStatus(errno, "stat", dir);
+    if (!S_ISDIR(st.st_mode)) {
+      return Status::InvalidArgument(dir + " exists and is not a directory");
+    }
+    return Status::Ok();
+  }
+
+  Status SyncDir(const std::string& dir) override {
+    UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!fd.valid()) return ErrnoStatus(errno, "open", dir);
+    if (::fsync(fd.get()) != 0) return ErrnoStatus(errno, "fsync", dir);
+    return Status::Ok();
+  }
+
+  StatusOr<std::unique_ptr<FileLock>> Lock(const std::string& path) override {
+    UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640));
+    if (!fd.valid()) return ErrnoStatus(errno, "open", path);
+    if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
+      return ErrnoStatus(errno, "lock", path);
+    }
+    return std::unique_ptr<FileLock>(std::make_unique<PosixFileLock>(std::move(fd)));
+  }
+
+  std::optional<std::string> GetVar(const std::string& name) override {
+    const char* value = std::getenv(name.c_str());
+    if (value == nullptr) return std::nullopt;
+    return std::string(value);
+  }
+
+  std::string HostName() override {
+    char buf[256] = {};
+    if (::gethostname(buf, sizeof(buf) - 1) != 0) return "localhost";
+    return buf;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Env> NewPosixEnv() { return std::make_unique<PosixEnv>(); }
+
+}  // namespace edgelog
