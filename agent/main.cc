@@ -1,2 +1,40 @@
-// Placeholder entry point; the command line arrives with agent/cli.
-int main() { return 0; }
+// edgelog's entry point: builds the real platform objects and dispatches.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "agent/cli/command_line.h"
+#include "agent/cli/commands.h"
+#include "agent/config/options.h"
+#include "agent/run/agent_loop.h"
+#include "platform/clock.h"
+#include "platform/env.h"
+
+int main(int argc, char** argv) {
+  using namespace edgelog;
+  std::vector<std::string> args(argv + 1, argv + argc);
+  auto cl = ParseCommandLine(args);
+  if (!cl.ok()) {
+    std::fprintf(stderr, "edgelog: %s\n\n%s", cl.status().message().c_str(),
+                 UsageText().c_str());
+    return kExitUsage;
+  }
+  std::unique_ptr<Env> env = NewPosixEnv();
+  std::unique_ptr<Clock> clock = NewSystemClock();
+  Host host{*env, *clock, stdout};
+  switch (cl->command) {
+    case Command::kHelp:
+      std::fputs(UsageText().c_str(), stdout);
+      return kExitOk;
+    case Command::kHelpConfig:
+      std::fputs(OptionsMarkdown().c_str(), stdout);
+      return kExitOk;
+    case Command::kVersion:
+      return VersionCommand(host);
+    case Command::kCheckConfig:
+      return CheckConfigCommand(*cl, host);
+    case Command::kRun:
+      return RunCommand(*cl, host);
+  }
+  return kExitUsage;
+}

@@ -1,0 +1,33 @@
+// Credentials providers. This version reads the environment; the full
+// chain of the AWS SDKs plugs in behind the same interface.
+#ifndef EDGELOG_AGENT_AWS_CREDENTIALS_H_
+#define EDGELOG_AGENT_AWS_CREDENTIALS_H_
+
+#include <memory>
+#include <string>
+
+#include "agent/aws/sigv4.h"
+#include "agent/base/status.h"
+#include "platform/env.h"
+
+namespace edgelog {
+
+class CredentialsProvider {
+ public:
+  virtual ~CredentialsProvider() = default;
+  // Current credentials, or kNotFound / kPermissionDenied saying why none.
+  virtual StatusOr<Credentials> Get() = 0;
+  // Where the credentials come from, for messages ("environment").
+  virtual std::string Source() const = 0;
+};
+
+// AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and optional AWS_SESSION_TOKEN,
+// read when Get() is called.
+std::unique_ptr<CredentialsProvider> NewEnvironmentCredentials(Env& env);
+
+// "AKIA…WXYZ": an access key id shortened for messages.
+std::string MaskAccessKeyId(const std::string& access_key_id);
+
+}  // namespace edgelog
+
+#endif  // EDGELOG_AGENT_AWS_CREDENTIALS_H_

@@ -1,0 +1,74 @@
+#include "agent/aws/endpoint.h"
+
+namespace edgelog {
+namespace {
+
+std::string NonEmptyVar(Env& env, const char* name) {
+  auto value = env.GetVar(name);
+  return value ? *value : "";
+}
+
+}  // namespace
+
+StatusOr<Endpoint> ParseEndpointUrl(const std::string& url) {
+  size_t scheme_end = url.find("://");
+  if (scheme_end == std::string::npos) {
+    return Status::InvalidArgument("\"" + url + "\" is not a URL (scheme://host)");
+  }
+  std::string scheme = url.substr(0, scheme_end);
+  if (scheme != "https" && scheme != "http") {
+    return Status::InvalidArgument("\"" + url + "\": only http and https are supported");
+  }
+  size_t host_start = scheme_end + 3;
+  size_t path_start = url.find('/', host_start);
+  Endpoint e;
+  e.host = url.substr(host_start, path_start == std::string::npos
+                                      ? std::string::npos
+                                      : path_start - host_start);
+  if (e.host.empty() || e.host.find_first_of("?#@ ") != std::string::npos) {
+    return Status::InvalidArgument("\"" + url + "\" has no usable host");
+  }
+  e.path = path_start == std::string::npos ? "/" : url.substr(path_start);
+  e.url = scheme + "://" + e.host + e.path;
+  return e;
+}
+
+StatusOr<std::string> ResolveRegion(const std::string& configured, Env& env) {
+  if (!configured.empty()) return configured;
+  for (const char* name : {"AWS_REGION", "AWS_DEFAULT_REGION"}) {
+    std::string value = NonEmptyVar(env, name);
+    if (!value.empty()) return value;
+  }
+  return Status::NotFound(
+      "no region: set agent.region in the config, or AWS_REGION");
+}
+
+StatusOr<Endpoint> ResolveLogsEndpoint(const std::string& override_url,
+                                       const std::string& region, Env& env) {
+  std::string url = override_url;
+  std::string source = "logs.endpoint_override";
+  for (const char* name : {"AWS_ENDPOINT_URL_CLOUDWATCH_LOGS", "AWS_ENDPOINT_URL"}) {
+    if (!url.empty()) break;
+    url = NonEmptyVar(env, name);
+    source = name;
+  }
+  if (url.empty()) {
+    url = "https://logs." + region + ".amazonaws.com/";
+    source = "region " + region;
+  }
+  auto endpoint = ParseEndpointUrl(url);
+  if (!endpoint.ok()) {
+    return Status::InvalidArgument(source + ": " + endpoint.status().message());
+  }
+  endpoint->source = source;
+  return endpoint;
+}
+
+std::string ResolveCaBundle(const std::string& configured, Env& env) {
+  if (!configured.empty()) return configured;
+  std::string value = NonEmptyVar(env, "SSL_CERT_FILE");
+  if (value.empty()) value = NonEmptyVar(env, "AWS_CA_BUNDLE");
+  return value;
+}
+
+}  // namespace edgelog

@@ -1,0 +1,137 @@
+#include "agent/batch/batcher.h"
+
+#include <algorithm>
+
+#include "agent/base/cloudwatch_limits.h"
+#include "agent/batch/payload.h"
+
+namespace edgelog {
+
+Batcher::Batcher(std::vector<LogStreamTarget> targets,
+                 const BatcherOptions& options)
+    : targets_(std::move(targets)),
+      open_(targets_.size()),
+      options_(options),
+      gzip_(options.gzip_level) {
+  for (const LogStreamTarget& t : targets_) body_prefixes_.push_back(BodyPrefix(t));
+}
+
+bool Batcher::Fits(const Open& open, int64_t timestamp_ms,
+                   size_t message_bytes) const {
+  if (open.slots.empty()) return true;
+  if (open.slots.size() >= kMaxEventsPerRequest) return false;
+  if (open.api_bytes + message_bytes + kEventOverheadBytes > kMaxRequestBytes) {
+    return false;
+  }
+  int64_t lo = std::min(open.min_ts, timestamp_ms);
+  int64_t hi = std::max(open.max_ts, timestamp_ms);
+  return hi - lo <= kMaxRequestSpanMillis;
+}
+
+StatusOr<uint64_t> Batcher::Add(uint32_t stream, int64_t timestamp_ms,
+                                std::string_view message, int64_t now_ms) {
+  Open* open = &open_[stream];
+  if (!Fits(*open, timestamp_ms, message.size())) {
+    EDGELOG_RETURN_IF_ERROR(Seal(stream));
+  }
+  if (open->slots.empty()) {
+    open->id = next_id_++;
+    open->opened_at_ms = now_ms;
+    open->min_ts = open->max_ts = timestamp_ms;
+  } else {
+    open->sorted = open->sorted && timestamp_ms >= open->slots.back().timestamp_ms;
+    open->min_ts = std::min(open->min_ts, timestamp_ms);
+    open->max_ts = std::max(open->max_ts, timestamp_ms);
+    open->json.push_back(',');
+  }
+  size_t begin = open->json.size();
+  AppendEventJson(timestamp_ms, message, &open->json);
+  open->slots.push_back({timestamp_ms, static_cast<uint32_t>(begin),
+                         static_cast<uint32_t>(open->json.size() - begin)});
+  open->api_bytes += message.size() + kEventOverheadBytes;
+  uint64_t id = open->id;
+  if (open->slots.size() == kMaxEventsPerRequest) {
+    EDGELOG_RETURN_IF_ERROR(Seal(stream));
+  }
+  return id;
+}
+
+Status Batcher::Seal(uint32_t stream) {
+  Open& open = open_[stream];
+  if (open.slots.empty()) return Status::Ok();
+  std::string_view events = open.json;
+  if (!open.sorted) {
+    std::stable_sort(open.slots.begin(), open.slots.end(),
+                     [](const Slot& a, const Slot& b) {
+                       return a.timestamp_ms < b.timestamp_ms;
+                     });
+    scratch_.clear();
+    for (const Slot& s : open.slots) {
+      if (!scratch_.empty()) scratch_.push_back(',');
+      scratch_.append(open.json, s.begin, s.length);
+    }
+    events = scratch_;
+  }
+  std::string json;
+  json.reserve(body_prefixes_[stream].size() + events.size() + kBodySuffix.size());
+  json.append(body_prefixes_[stream]).append(events).append(kBodySuffix);
+
+  Batch batch;
+  batch.id = open.id;
+  batch.stream = stream;
+  batch.event_count = open.slots.size();
+  batch.api_bytes = open.api_bytes;
+  batch.json_bytes = json.size();
+  batch.min_timestamp_ms = open.min_ts;
+  batch.max_timestamp_ms = open.max_ts;
+  EDGELOG_RETURN_IF_ERROR(gzip_.Compress(json, &batch.body));
+  sealed_bytes_ += batch.body.size();
+  sealed_.push_back(std::move(batch));
+
+  open.json.clear();
+  open.slots.clear();
+  open.api_bytes = 0;
+  open.sorted = true;
+  return Status::Ok();
+}
+
+Status Batcher::SealDue(int64_t now_ms) {
+  for (uint32_t s = 0; s < open_.size(); ++s) {
+    const Open& open = open_[s];
+    if (!open.slots.empty() &&
+        now_ms - open.opened_at_ms >= options_.flush_interval_ms) {
+      EDGELOG_RETURN_IF_ERROR(Seal(s));
+    }
+  }
+  return Status::Ok();
+}
+
+Status Batcher::SealAll() {
+  for (uint32_t s = 0; s < open_.size(); ++s) EDGELOG_RETURN_IF_ERROR(Seal(s));
+  return Status::Ok();
+}
+
+std::optional<int64_t> Batcher::NextDueMs() const {
+  std::optional<int64_t> due;
+  for (const Open& open : open_) {
+    if (open.slots.empty()) continue;
+    int64_t t = open.opened_at_ms + options_.flush_interval_ms;
+    if (!due || t < *due) due = t;
+  }
+  return due;
+}
+
+Batch Batcher::PopSealed() {
+  Batch batch = std::move(sealed_.front());
+  sealed_.pop_front();
+  sealed_bytes_ -= batch.body.size();
+  return batch;
+}
+
+size_t Batcher::open_bytes() const {
+  size_t total = 0;
+  for (const Open& open : open_) total += open.json.size();
+  return total;
+}
+
+}  // namespace edgelog

@@ -1,0 +1,166 @@
+#include "agent/cli/commands.h"
+
+#include <curl/curl.h>
+#include <mbedtls/version.h>
+#include <zlib.h>
+
+#include "agent/aws/credentials.h"
+#include "agent/aws/endpoint.h"
+#include "agent/base/file_util.h"
+#include "agent/config/loader.h"
+#include "agent/net/curl_http_client.h"
+#include "agent/run/agent_loop.h"
+#include "agent/text/json_escape.h"
+#include "platform/poller.h"
+
+#ifndef EDGELOG_VERSION
+#define EDGELOG_VERSION "0.0.0"
+#endif
+
+namespace edgelog {
+namespace {
+
+HostFacts LocalHostFacts(Env& env) {
+  HostFacts facts;
+  facts.local_hostname = env.HostName();
+  facts.hostname = facts.local_hostname;
+  facts.instance_id = facts.local_hostname;  // off EC2: the host's own name
+  return facts;
+}
+
+// Everything run and check-config need before anything starts.
+struct Setup {
+  Config config;
+  std::string region;
+  Endpoint endpoint;
+  std::string ca_bundle;
+};
+
+// Returns an exit code on failure (after printing why), or 0 with `setup`.
+int Prepare(const CommandLine& cl, Host& host, Logger& log, Setup* setup) {
+  auto config = LoadConfig(host.env, cl.config_path, LocalHostFacts(host.env));
+  if (!config.ok()) {
+    std::fprintf(stderr, "%s\n", config.status().message().c_str());
+    return kExitUsage;
+  }
+  for (const std::string& w : config->warnings) log.Warning(w);
+  if (!cl.state_dir.empty()) config->state_dir = cl.state_dir;
+  auto region = ResolveRegion(config->region, host.env);
+  if (!region.ok()) {
+    std::fprintf(stderr, "%s: agent.region: %s\n", cl.config_path.c_str(),
+                 region.status().message().c_str());
+    return kExitUsage;
+  }
+  auto endpoint = ResolveLogsEndpoint(config->endpoint_override, *region, host.env);
+  if (!endpoint.ok()) {
+    std::fprintf(stderr, "%s\n", endpoint.status().message().c_str());
+    return kExitUsage;
+  }
+  setup->config = std::move(*config);
+  setup->region = *region;
+  setup->endpoint = *endpoint;
+  setup->ca_bundle = ResolveCaBundle(setup->config.ca_bundle, host.env);
+  return kExitOk;
+}
+
+std::string Quote(const std::string& s) {
+  std::string out;
+  AppendJsonString(s, &out);
+  return out;
+}
+
+}  // namespace
+
+int CheckConfigCommand(const CommandLine& cl, Host& host) {
+  auto log = NewStderrLogger(false);
+  Setup setup;
+  if (int rc = Prepare(cl, host, *log, &setup); rc != kExitOk) return rc;
+  const Config& c = setup.config;
+  std::string out = "{\n";
+  out += "  \"region\": " + Quote(setup.region) + ",\n";
+  out += "  \"endpoint\": " + Quote(setup.endpoint.url) + ",\n";
+  out += "  \"endpoint_source\": " + Quote(setup.endpoint.source) + ",\n";
+  out += "  \"ca_bundle\": " + Quote(setup.ca_bundle) + ",\n";
+  out += "  \"state_dir\": " + Quote(c.state_dir) + ",\n";
+  out += "  \"force_flush_interval\": " + std::to_string(c.force_flush_interval_s) + ",\n";
+  out += "  \"files\": [";
+  for (size_t i = 0; i < c.files.size(); ++i) {
+    const FileEntry& e = c.files[i];
+    out += i == 0 ? "\n" : ",\n";
+    out += "    {\"file_path\": " + Quote(e.file_path) +
+           ", \"log_group_name\": " + Quote(e.log_group_name) +
+           ", \"log_stream_name\": " + Quote(e.log_stream_name) +
+           ", \"retention_in_days\": " + std::to_string(e.retention_in_days) + "}";
+  }
+  out += "\n  ]\n}\n";
+  std::fputs(out.c_str(), host.out);
+  return kExitOk;
+}
+
+int RunCommand(const CommandLine& cl, Host& host) {
+  auto bootstrap_log = NewStderrLogger(false);
+  Setup setup;
+  if (int rc = Prepare(cl, host, *bootstrap_log, &setup); rc != kExitOk) return rc;
+  const Config& config = setup.config;
+  auto log = NewStderrLogger(config.debug);
+
+  Status s = host.env.CreateDirs(config.state_dir);
+  if (!s.ok()) {
+    log->Error("state directory: " + s.message());
+    return kExitRuntimeFailure;
+  }
+  auto lock = host.env.Lock(JoinPath(config.state_dir, "lock"));
+  if (!lock.ok()) {
+    log->Error(lock.status().code() == Code::kBusy
+                   ? "another edgelog is using " + config.state_dir
+                   : lock.status().message());
+    return kExitRuntimeFailure;
+  }
+  auto credentials = NewEnvironmentCredentials(host.env);
+  if (auto c = credentials->Get(); !c.ok()) {
+    log->Error(c.status().message());
+    return kExitRuntimeFailure;
+  }
+
+  if (Status b = BlockStopSignals(); !b.ok()) log->Warning(b.message());
+  std::unique_ptr<Poller> poller = NewEpollPoller();
+  if (!poller) {
+    log->Error("cannot create the event loop (epoll)");
+    return kExitRuntimeFailure;
+  }
+  auto stop = WatchStopSignals(*poller);
+  if (!stop.ok()) {
+    log->Error(stop.status().message());
+    return kExitRuntimeFailure;
+  }
+  CurlHttpOptions http_options;
+  http_options.ca_file = setup.ca_bundle;
+  http_options.connect_timeout_ms = config.connect_timeout_s * 1000;
+  http_options.request_timeout_ms = config.request_timeout_s * 1000;
+  http_options.max_connections = static_cast<int>(config.max_in_flight);
+  http_options.user_agent = std::string("edgelog/") + EDGELOG_VERSION;
+  auto http = CurlHttpClient::Create(*poller, host.clock, http_options);
+  if (!http.ok()) {
+    log->Error(http.status().message());
+    return kExitRuntimeFailure;
+  }
+
+  log->Info("shipping to " + setup.endpoint.url + " (" + setup.region + ") as " +
+            MaskAccessKeyId(credentials->Get()->access_key_id) + " from " +
+            credentials->Source() + "; state in " + config.state_dir);
+  LogsRequestContext context{setup.endpoint, setup.region, http_options.user_agent};
+  RunOptions options;
+  options.once = cl.once;
+  AgentDeps deps{host.env, host.clock, *log, *poller, **http, *credentials, stop->get()};
+  AgentLoop loop(deps, config, context, options);
+  return loop.Run();
+}
+
+int VersionCommand(Host& host) {
+  std::fprintf(host.out, "edgelog %s (libcurl %s, mbedTLS %s, zlib %s)\n",
+               EDGELOG_VERSION, curl_version_info(CURLVERSION_NOW)->version,
+               MBEDTLS_VERSION_STRING, zlibVersion());
+  return kExitOk;
+}
+
+}  // namespace edgelog

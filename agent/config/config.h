@@ -1,0 +1,48 @@
+// The effective configuration: the CloudWatch agent's JSON (`agent` and
+// `logs` sections) plus edgelog's own `edgelog` section.
+#ifndef EDGELOG_AGENT_CONFIG_CONFIG_H_
+#define EDGELOG_AGENT_CONFIG_CONFIG_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace edgelog {
+
+// One entry of logs.logs_collected.files.collect_list.
+struct FileEntry {
+  std::string file_path;        // absolute path or glob
+  std::string log_group_name;   // placeholders resolved
+  std::string log_stream_name;  // placeholders resolved
+  int64_t retention_in_days = -1;  // -1: leave retention alone
+  std::string log_group_class;     // "" (service default), STANDARD, INFREQUENT_ACCESS
+};
+
+struct Config {
+  std::string source_path;  // the file it was read from
+
+  // agent
+  std::string region;     // "" when not configured (environment decides)
+  std::string role_arn;
+  bool debug = false;
+
+  // logs
+  std::string endpoint_override;
+  int64_t force_flush_interval_s = 5;
+  std::string log_stream_name;  // default stream for entries without one
+  std::vector<FileEntry> files;
+
+  // edgelog
+  std::string state_dir = "/var/lib/edgelog";
+  std::string ca_bundle;           // PEM file; else SSL_CERT_FILE, AWS_CA_BUNDLE
+  int64_t connect_timeout_s = 10;
+  int64_t request_timeout_s = 60;
+  int64_t max_in_flight = 8;       // requests at once, at most one per stream
+
+  // Things worth telling the operator that are not errors.
+  std::vector<std::string> warnings;
+};
+
+}  // namespace edgelog
+
+#endif  // EDGELOG_AGENT_CONFIG_CONFIG_H_

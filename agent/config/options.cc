@@ -1,0 +1,230 @@
+#include "agent/config/options.h"
+
+#include <cjson/cJSON.h>
+
+#include <cmath>
+
+namespace edgelog {
+namespace {
+
+constexpr int64_t kRetentionValues[] = {-1,  1,   3,    5,    7,    14,
+                                        30,  60,  90,   120,  150,  180,
+                                        365, 400, 545,  731,  1096, 1827,
+                                        2192, 2557, 2922, 3288, 3653};
+
+std::string CheckRange(const cJSON* v, int64_t lo, int64_t hi) {
+  double d = v->valuedouble;
+  if (d < static_cast<double>(lo) || d > static_cast<double>(hi)) {
+    return "must be between " + std::to_string(lo) + " and " + std::to_string(hi);
+  }
+  return "";
+}
+
+std::string CheckFlushInterval(const cJSON* v) { return CheckRange(v, 1, 172800); }
+std::string CheckTimeout(const cJSON* v) { return CheckRange(v, 1, 3600); }
+std::string CheckInFlight(const cJSON* v) { return CheckRange(v, 1, 64); }
+
+std::string CheckRetention(const cJSON* v) {
+  for (int64_t r : kRetentionValues) {
+    if (static_cast<double>(r) == v->valuedouble) return "";
+  }
+  std::string allowed;
+  for (int64_t r : kRetentionValues) {
+    if (!allowed.empty()) allowed += ", ";
+    allowed += std::to_string(r);
+  }
+  return "is not a CloudWatch Logs retention period (allowed: " + allowed + ")";
+}
+
+std::string CheckRegion(const cJSON* v) {
+  std::string_view s = v->valuestring;
+  if (s.empty()) return "";  // empty: fall back to the environment
+  for (char c : s) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
+      return "is not a region name (like us-east-1)";
+    }
+  }
+  return "";
+}
+
+std::string CheckEndpoint(const cJSON* v) {
+  std::string_view s = v->valuestring;
+  if (s.empty() || s.rfind("https://", 0) == 0 || s.rfind("http://", 0) == 0) {
+    return "";
+  }
+  return "must start with https:// (or http:// for a local endpoint)";
+}
+
+std::string CheckAbsolutePath(const cJSON* v) {
+  std::string_view s = v->valuestring;
+  if (s.empty()) return "must not be empty";
+  if (s[0] != '/') return "must be an absolute path (starting with /)";
+  return "";
+}
+
+std::string CheckNotEmpty(const cJSON* v) {
+  return std::string_view(v->valuestring).empty() ? "must not be empty" : "";
+}
+
+std::string CheckGroupClass(const cJSON* v) {
+  std::string s = v->valuestring;
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (s.empty() || s == "STANDARD" || s == "INFREQUENT_ACCESS") return "";
+  return "must be STANDARD or INFREQUENT_ACCESS";
+}
+
+#define FILE_ENTRY "logs.logs_collected.files.collect_list[]."
+
+const std::vector<OptionSpec> kOptions = {
+    // agent
+    {"agent", OptionType::kObject, OptionUse::kUsed, "", "Settings for the whole agent."},
+    {"agent.region", OptionType::kString, OptionUse::kUsed, "",
+     "AWS region; when empty: AWS_REGION, then AWS_DEFAULT_REGION.",
+     &Config::region, CheckRegion},
+    {"agent.debug", OptionType::kBoolean, OptionUse::kUsed, "false",
+     "Log every request and decision.", &Config::debug},
+    {"agent.credentials", OptionType::kObject, OptionUse::kUsed, "", "Credential settings."},
+    {"agent.credentials.role_arn", OptionType::kString, OptionUse::kNotYet, "",
+     "Role to assume on top of the default credentials.", &Config::role_arn},
+    {"agent.metrics_collection_interval", OptionType::kInteger, OptionUse::kIgnored, "",
+     "Metrics only; not used by edgelog."},
+    {"agent.logfile", OptionType::kString, OptionUse::kIgnored, "",
+     "edgelog logs to standard error (the journal under systemd)."},
+    {"agent.run_as_user", OptionType::kString, OptionUse::kIgnored, "",
+     "Use the systemd unit's User= instead."},
+    {"agent.omit_hostname", OptionType::kBoolean, OptionUse::kIgnored, "",
+     "Metrics only; not used by edgelog."},
+    {"agent.aws_sdk_log_level", OptionType::kString, OptionUse::kIgnored, "",
+     "Use agent.debug instead."},
+    {"agent.usage_data", OptionType::kBoolean, OptionUse::kIgnored, "",
+     "edgelog sends no usage data."},
+    {"agent.user_agent", OptionType::kString, OptionUse::kIgnored, "", "Not used by edgelog."},
+    {"agent.use_dualstack_endpoint", OptionType::kBoolean, OptionUse::kIgnored, "",
+     "Not used by edgelog; set logs.endpoint_override."},
+
+    // logs
+    {"logs", OptionType::kObject, OptionUse::kUsed, "", "What to collect and where to send it."},
+    {"logs.endpoint_override", OptionType::kString, OptionUse::kUsed, "",
+     "CloudWatch Logs endpoint URL; above AWS_ENDPOINT_URL_CLOUDWATCH_LOGS and "
+     "AWS_ENDPOINT_URL.",
+     &Config::endpoint_override, CheckEndpoint},
+    {"logs.force_flush_interval", OptionType::kInteger, OptionUse::kUsed, "5",
+     "Seconds after which a batch is sent even if not full.",
+     &Config::force_flush_interval_s, CheckFlushInterval},
+    {"logs.log_stream_name", OptionType::kString, OptionUse::kUsed, "{hostname}",
+     "Stream for entries that name none.", &Config::log_stream_name, CheckNotEmpty},
+    {"logs.credentials", OptionType::kObject, OptionUse::kUsed, "", "Credential settings for logs."},
+    {"logs.credentials.role_arn", OptionType::kString, OptionUse::kNotYet, "",
+     "Role to assume for logs; overrides agent.credentials.role_arn.", &Config::role_arn},
+    {"logs.concurrency", OptionType::kInteger, OptionUse::kIgnored, "",
+     "Use edgelog.http.max_in_flight."},
+    {"logs.metrics_collected", OptionType::kAny, OptionUse::kIgnored, "",
+     "Embedded metrics; not used by edgelog."},
+    {"logs.logs_collected", OptionType::kObject, OptionUse::kUsed, "", "Log sources."},
+    {"logs.logs_collected.windows_events", OptionType::kAny, OptionUse::kIgnored, "",
+     "Windows only; not used by edgelog."},
+    {"logs.logs_collected.files", OptionType::kObject, OptionUse::kUsed, "", "Log files."},
+    {"logs.logs_collected.files.collect_list", OptionType::kArray, OptionUse::kUsed, "",
+     "The files to ship, one object each."},
+    {FILE_ENTRY "file_path", OptionType::kString, OptionUse::kUsed, "(required)",
+     "Absolute path of the file, or a glob (*, ?, [...], ** for any depth).",
+     &FileEntry::file_path, CheckAbsolutePath},
+    {FILE_ENTRY "log_group_name", OptionType::kString, OptionUse::kUsed,
+     "file_path without its extension",
+     "Log group; placeholders {instance_id}, {hostname}, {local_hostname}, {ip_address}.",
+     &FileEntry::log_group_name, CheckNotEmpty},
+    {FILE_ENTRY "log_stream_name", OptionType::kString, OptionUse::kUsed,
+     "logs.log_stream_name", "Log stream; same placeholders.",
+     &FileEntry::log_stream_name, CheckNotEmpty},
+    {FILE_ENTRY "retention_in_days", OptionType::kInteger, OptionUse::kUsed, "-1",
+     "Retention set when edgelog creates the group; -1 leaves it alone.",
+     &FileEntry::retention_in_days, CheckRetention},
+    {FILE_ENTRY "log_group_class", OptionType::kString, OptionUse::kUsed, "",
+     "STANDARD or INFREQUENT_ACCESS, used when edgelog creates the group.",
+     &FileEntry::log_group_class, CheckGroupClass},
+    {FILE_ENTRY "timestamp_format", OptionType::kString, OptionUse::kNotYet, "",
+     "Event time from the line; until then, the time the line was read."},
+    {FILE_ENTRY "timezone", OptionType::kString, OptionUse::kNotYet, "Local",
+     "Local or UTC, for timestamp_format."},
+    {FILE_ENTRY "multi_line_start_pattern", OptionType::kString, OptionUse::kNotYet, "",
+     "Regular expression that starts an event."},
+    {FILE_ENTRY "encoding", OptionType::kString, OptionUse::kNotYet, "utf-8",
+     "Character set of the file."},
+    {FILE_ENTRY "filters", OptionType::kArray, OptionUse::kNotYet, "",
+     "include/exclude regular expressions."},
+    {FILE_ENTRY "blacklist", OptionType::kString, OptionUse::kNotYet, "",
+     "Regular expression on file names to skip."},
+    {FILE_ENTRY "auto_removal", OptionType::kBoolean, OptionUse::kNotYet, "false",
+     "Delete files once shipped."},
+    {FILE_ENTRY "trim_timestamp", OptionType::kBoolean, OptionUse::kNotYet, "false",
+     "Remove the parsed timestamp from the message."},
+    {FILE_ENTRY "publish_multi_logs", OptionType::kBoolean, OptionUse::kIgnored, "",
+     "edgelog always follows every matching file."},
+    {FILE_ENTRY "backpressure_mode", OptionType::kString, OptionUse::kIgnored, "",
+     "edgelog never drops data; see edgelog.buffer."},
+
+    // edgelog
+    {"edgelog", OptionType::kObject, OptionUse::kUsed, "", "edgelog's own settings."},
+    {"edgelog.state_dir", OptionType::kString, OptionUse::kUsed, "/var/lib/edgelog",
+     "Checkpoints, rejected events and the lock live here.", &Config::state_dir,
+     CheckAbsolutePath},
+    {"edgelog.http", OptionType::kObject, OptionUse::kUsed, "", "HTTP client settings."},
+    {"edgelog.http.ca_bundle", OptionType::kString, OptionUse::kUsed, "",
+     "PEM file of trusted CAs; else SSL_CERT_FILE, then AWS_CA_BUNDLE, then the system's.",
+     &Config::ca_bundle, CheckAbsolutePath},
+    {"edgelog.http.connect_timeout", OptionType::kInteger, OptionUse::kUsed, "10",
+     "Seconds to establish a connection.", &Config::connect_timeout_s, CheckTimeout},
+    {"edgelog.http.request_timeout", OptionType::kInteger, OptionUse::kUsed, "60",
+     "Seconds for a whole request.", &Config::request_timeout_s, CheckTimeout},
+    {"edgelog.http.max_in_flight", OptionType::kInteger, OptionUse::kUsed, "8",
+     "Requests in flight at once (at most one per stream, to keep order).",
+     &Config::max_in_flight, CheckInFlight},
+
+    // Sections of the CloudWatch agent's file that edgelog does not read.
+    {"metrics", OptionType::kAny, OptionUse::kIgnored, "", "Metrics; ignored with a warning."},
+    {"traces", OptionType::kAny, OptionUse::kIgnored, "", "Traces; ignored with a warning."},
+    {"opentelemetry", OptionType::kAny, OptionUse::kIgnored, "",
+     "OpenTelemetry; ignored with a warning."},
+    {"csm", OptionType::kAny, OptionUse::kIgnored, "", "Ignored with a warning."},
+};
+
+#undef FILE_ENTRY
+
+}  // namespace
+
+const std::vector<OptionSpec>& AllOptions() { return kOptions; }
+
+const OptionSpec* FindOption(std::string_view key) {
+  for (const OptionSpec& o : kOptions) {
+    if (o.key == key) return &o;
+  }
+  return nullptr;
+}
+
+const char* TypeName(OptionType type) {
+  switch (type) {
+    case OptionType::kString: return "string";
+    case OptionType::kInteger: return "integer";
+    case OptionType::kBoolean: return "boolean";
+    case OptionType::kObject: return "object";
+    case OptionType::kArray: return "array";
+    case OptionType::kAny: return "any";
+  }
+  return "?";
+}
+
+std::string OptionsMarkdown() {
+  std::string out = "| key | type | default | meaning |\n|---|---|---|---|\n";
+  for (const OptionSpec& o : kOptions) {
+    if (o.type == OptionType::kObject) continue;
+    std::string doc(o.doc);
+    if (o.use == OptionUse::kIgnored) doc = "*Accepted, not used.* " + doc;
+    if (o.use == OptionUse::kNotYet) doc = "*Accepted with a warning; not applied yet.* " + doc;
+    out += "| `" + std::string(o.key) + "` | " + TypeName(o.type) + " | " +
+           (o.default_text.empty() ? "" : "`" + std::string(o.default_text) + "`") +
+           " | " + doc + " |\n";
+  }
+  return out;
+}
+
+}  // namespace edgelog

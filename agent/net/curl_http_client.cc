@@ -1,0 +1,275 @@
+#include "agent/net/curl_http_client.h"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cstring>
+#include <unordered_map>
+
+namespace edgelog {
+namespace {
+
+// Responses from AWS are small; anything bigger is cut (and then fails to
+// parse, which classifies as an error).
+constexpr size_t kMaxResponseBytes = 1 << 20;
+
+TransportError ToTransportError(CURLcode code) {
+  switch (code) {
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+      return TransportError::kConnect;
+    case CURLE_OPERATION_TIMEDOUT:
+      return TransportError::kTimeout;
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_WEIRD_SERVER_REPLY:
+      return TransportError::kConnection;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+      return TransportError::kTls;
+    default:
+      return TransportError::kOther;
+  }
+}
+
+bool HeaderIs(std::string_view line, std::string_view name) {
+  if (line.size() <= name.size() || line[name.size()] != ':') return false;
+  return strncasecmp(line.data(), name.data(), name.size()) == 0;
+}
+
+std::string HeaderValue(std::string_view line, size_t name_length) {
+  std::string_view v = line.substr(name_length + 1);
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == '\r' || v.back() == '\n' || v.back() == ' ')) {
+    v.remove_suffix(1);
+  }
+  return std::string(v);
+}
+
+}  // namespace
+
+struct CurlHttpClient::Impl {
+  struct Transfer {
+    CURL* easy = nullptr;
+    curl_slist* headers = nullptr;
+    HttpResponse response;
+    char error[CURL_ERROR_SIZE] = {};
+  };
+
+  Impl(Poller& p, Clock& c, const CurlHttpOptions& o)
+      : poller(p), clock(c), options(o) {}
+
+  Poller& poller;
+  Clock& clock;
+  CurlHttpOptions options;
+  CURLM* multi = nullptr;
+  PollHandler* handler = nullptr;  // the owning client, for socket callbacks
+  int64_t timer_deadline_ms = -1;
+  std::unordered_map<CURL*, std::unique_ptr<Transfer>> transfers;
+  std::vector<CURL*> idle_handles;
+  std::vector<HttpResponse> finished;
+
+  static int OnSocket(CURL*, curl_socket_t fd, int what, void* userp, void*) {
+    auto* self = static_cast<Impl*>(userp);
+    if (what == CURL_POLL_REMOVE) {
+      self->poller.Unwatch(fd);
+      return 0;
+    }
+    uint32_t interest = 0;
+    if (what == CURL_POLL_IN || what == CURL_POLL_INOUT) interest |= kPollReadable;
+    if (what == CURL_POLL_OUT || what == CURL_POLL_INOUT) interest |= kPollWritable;
+    return self->poller.Watch(fd, interest, self->handler).ok() ? 0 : -1;
+  }
+
+  static int OnTimer(CURLM*, long timeout_ms, void* userp) {
+    auto* self = static_cast<Impl*>(userp);
+    self->timer_deadline_ms =
+        timeout_ms < 0 ? -1 : self->clock.MonotonicMillis() + timeout_ms;
+    return 0;
+  }
+
+  static size_t OnBody(char* data, size_t size, size_t n, void* userp) {
+    auto* t = static_cast<Transfer*>(userp);
+    size_t bytes = size * n;
+    size_t room = kMaxResponseBytes - std::min(kMaxResponseBytes, t->response.body.size());
+    t->response.body.append(data, std::min(bytes, room));
+    return bytes;
+  }
+
+  static size_t OnHeader(char* data, size_t size, size_t n, void* userp) {
+    auto* t = static_cast<Transfer*>(userp);
+    std::string_view line(data, size * n);
+    if (line.rfind("HTTP/", 0) == 0) {  // a new response (after 100, proxies)
+      t->response.date.clear();
+      t->response.amzn_error_type.clear();
+    } else if (HeaderIs(line, "date")) {
+      t->response.date = HeaderValue(line, 4);
+    } else if (HeaderIs(line, "x-amzn-errortype")) {
+      t->response.amzn_error_type = HeaderValue(line, 16);
+    }
+    return size * n;
+  }
+
+  void Configure(Transfer* t, const HttpRequest& request) {
+    CURL* e = t->easy;
+    curl_easy_setopt(e, CURLOPT_URL, request.url.c_str());
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(e, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
+    if (request.method == "GET") {
+      curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+    } else {
+      curl_easy_setopt(e, CURLOPT_POSTFIELDS, request.body.data());
+      curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
+                       static_cast<curl_off_t>(request.body.size()));
+      if (request.method != "POST") {
+        curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+      }
+    }
+    for (const HttpHeader& h : request.headers) {
+      std::string line = h.name + ": " + h.value;
+      t->headers = curl_slist_append(t->headers, line.c_str());
+    }
+    t->headers = curl_slist_append(t->headers, "Expect:");  // no 100-continue round trip
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
+    curl_easy_setopt(e, CURLOPT_USERAGENT, options.user_agent.c_str());
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
+    curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(e, CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (!options.ca_file.empty()) {
+      curl_easy_setopt(e, CURLOPT_CAINFO, options.ca_file.c_str());
+    }
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connect_timeout_ms));
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(options.request_timeout_ms));
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &Impl::OnBody);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, t);
+    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &Impl::OnHeader);
+    curl_easy_setopt(e, CURLOPT_HEADERDATA, t);
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->error);
+    curl_easy_setopt(e, CURLOPT_PRIVATE, t);
+    curl_easy_setopt(e, CURLOPT_VERBOSE, options.verbose ? 1L : 0L);
+  }
+
+  void Finish(CURL* easy, CURLcode code) {
+    auto it = transfers.find(easy);
+    if (it == transfers.end()) return;
+    std::unique_ptr<Transfer> t = std::move(it->second);
+    transfers.erase(it);
+    curl_multi_remove_handle(multi, easy);
+    HttpResponse& r = t->response;
+    if (code == CURLE_OK) {
+      long status = 0;
+      curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+      r.status = static_cast<int>(status);
+    } else {
+      r.transport_error = ToTransportError(code);
+      r.error_message = t->error[0] != '\0' ? t->error : curl_easy_strerror(code);
+    }
+    curl_slist_free_all(t->headers);
+    curl_easy_reset(easy);
+    idle_handles.push_back(easy);
+    finished.push_back(std::move(r));
+  }
+
+  void ReadFinished() {
+    int pending = 0;
+    while (CURLMsg* msg = curl_multi_info_read(multi, &pending)) {
+      if (msg->msg == CURLMSG_DONE) Finish(msg->easy_handle, msg->data.result);
+    }
+  }
+
+  void Act(curl_socket_t fd, int mask) {
+    int running = 0;
+    curl_multi_socket_action(multi, fd, mask, &running);
+    ReadFinished();
+  }
+};
+
+StatusOr<std::unique_ptr<CurlHttpClient>> CurlHttpClient::Create(
+    Poller& poller, Clock& clock, const CurlHttpOptions& options) {
+  if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+    return Status::IoError("libcurl could not be initialised");
+  }
+  auto impl = std::make_unique<Impl>(poller, clock, options);
+  impl->multi = curl_multi_init();
+  if (impl->multi == nullptr) return Status::IoError("curl_multi_init failed");
+  std::unique_ptr<CurlHttpClient> client(new CurlHttpClient(std::move(impl)));
+  Impl* i = client->impl_.get();
+  i->handler = client.get();
+  curl_multi_setopt(i->multi, CURLMOPT_SOCKETFUNCTION, &Impl::OnSocket);
+  curl_multi_setopt(i->multi, CURLMOPT_SOCKETDATA, i);
+  curl_multi_setopt(i->multi, CURLMOPT_TIMERFUNCTION, &Impl::OnTimer);
+  curl_multi_setopt(i->multi, CURLMOPT_TIMERDATA, i);
+  curl_multi_setopt(i->multi, CURLMOPT_MAX_HOST_CONNECTIONS,
+                    static_cast<long>(options.max_connections));
+  curl_multi_setopt(i->multi, CURLMOPT_MAXCONNECTS,
+                    static_cast<long>(options.max_connections));
+  return client;
+}
+
+CurlHttpClient::CurlHttpClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+CurlHttpClient::~CurlHttpClient() {
+  for (auto& [easy, t] : impl_->transfers) {
+    curl_multi_remove_handle(impl_->multi, easy);
+    curl_slist_free_all(t->headers);
+    curl_easy_cleanup(easy);
+  }
+  for (CURL* easy : impl_->idle_handles) curl_easy_cleanup(easy);
+  curl_multi_cleanup(impl_->multi);
+  curl_global_cleanup();
+}
+
+void CurlHttpClient::Start(HttpRequest request) {
+  auto t = std::make_unique<Impl::Transfer>();
+  if (!impl_->idle_handles.empty()) {
+    t->easy = impl_->idle_handles.back();
+    impl_->idle_handles.pop_back();
+  } else {
+    t->easy = curl_easy_init();
+  }
+  t->response.tag = request.tag;
+  impl_->Configure(t.get(), request);
+  CURL* easy = t->easy;
+  impl_->transfers[easy] = std::move(t);
+  CURLMcode rc = curl_multi_add_handle(impl_->multi, easy);
+  if (rc != CURLM_OK) {
+    Impl::Transfer* failed = impl_->transfers[easy].get();
+    std::snprintf(failed->error, sizeof(failed->error), "%s", curl_multi_strerror(rc));
+    impl_->Finish(easy, CURLE_FAILED_INIT);
+  }
+}
+
+std::vector<HttpResponse> CurlHttpClient::Poll() {
+  if (impl_->timer_deadline_ms >= 0 &&
+      impl_->clock.MonotonicMillis() >= impl_->timer_deadline_ms) {
+    impl_->timer_deadline_ms = -1;
+    impl_->Act(CURL_SOCKET_TIMEOUT, 0);
+  }
+  return std::exchange(impl_->finished, {});
+}
+
+int64_t CurlHttpClient::NextTimeoutMs() {
+  if (impl_->timer_deadline_ms < 0) return -1;
+  return std::max<int64_t>(0, impl_->timer_deadline_ms - impl_->clock.MonotonicMillis());
+}
+
+size_t CurlHttpClient::in_flight() const { return impl_->transfers.size(); }
+
+void CurlHttpClient::OnPollEvent(int fd, uint32_t events) {
+  int mask = 0;
+  if (events & kPollReadable) mask |= CURL_CSELECT_IN;
+  if (events & kPollWritable) mask |= CURL_CSELECT_OUT;
+  if (events & kPollError) mask |= CURL_CSELECT_ERR;
+  impl_->Act(fd, mask);
+}
+
+}  // namespace edgelog

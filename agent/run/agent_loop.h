@@ -1,0 +1,86 @@
+// AgentLoop: the main loop. Owns every stage (tailer, batcher, sender),
+// moves data between them, carries acknowledgements back to the
+// checkpoints, and decides when to stop. Nothing calls it; it calls all.
+//
+//   files ─► Tailer ─► Batcher ─► Sender ─► HTTP ─► CloudWatch Logs
+//              ▲                               │
+//              └── checkpoints ◄── AckTracker ◄┘ (acknowledgements)
+#ifndef EDGELOG_AGENT_RUN_AGENT_LOOP_H_
+#define EDGELOG_AGENT_RUN_AGENT_LOOP_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "agent/aws/credentials.h"
+#include "agent/base/logger.h"
+#include "agent/config/config.h"
+#include "agent/net/http_client.h"
+#include "agent/send/logs_api.h"
+#include "platform/clock.h"
+#include "platform/env.h"
+#include "platform/poller.h"
+
+namespace edgelog {
+
+// Exit codes (DESIGN §3).
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitRuntimeFailure = 1;
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitUndelivered = 3;
+
+struct RunOptions {
+  bool once = false;               // read to the end, deliver, exit
+  int64_t poll_interval_ms = 250;  // how often files are checked for growth
+  int64_t rescan_interval_ms = 1000;  // how often globs are expanded again
+  int64_t shutdown_grace_ms = 10000;  // delivery time after SIGTERM
+  size_t max_buffered_bytes = 32 << 20;  // batches held in memory before reading pauses
+  int64_t once_auth_give_up_ms = 20000;   // --once: refused credentials
+  int64_t once_stall_give_up_ms = 300000;  // --once: no progress at all
+  uint64_t seed = 0;               // jitter; 0 picks one from the clock
+};
+
+// What the loop talks to. All must outlive it.
+struct AgentDeps {
+  Env& env;
+  Clock& clock;
+  Logger& log;
+  Poller& poller;
+  HttpClient& http;
+  CredentialsProvider& credentials;
+  StopSignals* stop = nullptr;  // null: never asked to stop
+};
+
+struct RunSummary {
+  uint64_t lines_read = 0;
+  uint64_t events_delivered = 0;
+  uint64_t events_rejected = 0;
+  uint64_t empty_lines = 0;
+  uint64_t requests = 0;
+  uint64_t bytes_read = 0;
+  uint64_t body_bytes_sent = 0;
+};
+
+class AgentLoop {
+ public:
+  AgentLoop(const AgentDeps& deps, const Config& config, LogsRequestContext context,
+            const RunOptions& options);
+  ~AgentLoop();
+  AgentLoop(const AgentLoop&) = delete;
+  AgentLoop& operator=(const AgentLoop&) = delete;
+
+  // Runs until done (--once), stopped (SIGTERM/SIGINT) or failed; returns
+  // the exit code.
+  int Run();
+
+  const RunSummary& summary() const { return summary_; }
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  RunSummary summary_;
+};
+
+}  // namespace edgelog
+
+#endif  // EDGELOG_AGENT_RUN_AGENT_LOOP_H_

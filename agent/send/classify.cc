@@ -1,0 +1,97 @@
+#include "agent/send/classify.h"
+
+#include <algorithm>
+#include <string_view>
+
+#include "agent/aws/aws_error.h"
+
+namespace edgelog {
+namespace {
+
+constexpr std::string_view kAuthCodes[] = {
+    "UnrecognizedClientException", "InvalidSignatureException",
+    "SignatureDoesNotMatch",       "IncompleteSignatureException",
+    "IncompleteSignature",         "InvalidClientTokenId",
+    "AccessDeniedException",       "AccessDenied",
+    "ExpiredTokenException",       "ExpiredToken",
+    "MissingAuthenticationToken",  "MissingAuthenticationTokenException",
+    "InvalidAccessKeyId",          "NotAuthorized",
+    "RequestExpired",              "SignatureExpired",
+    "InvalidToken",
+};
+
+constexpr std::string_view kRetryCodes[] = {
+    "ThrottlingException",      "Throttling",
+    "TooManyRequestsException", "RequestLimitExceeded",
+    "LimitExceededException",   "ServiceUnavailableException",
+    "ServiceUnavailable",       "InternalFailure",
+    "InternalServerError",      "OperationAbortedException",
+    "RequestTimeout",           "RequestTimeoutException",
+    "InvalidSequenceTokenException", "ServiceQuotaExceededException",
+};
+
+template <size_t N>
+bool OneOf(const std::string& code, const std::string_view (&codes)[N]) {
+  return std::find(std::begin(codes), std::end(codes), code) != std::end(codes);
+}
+
+const char* TransportName(TransportError e) {
+  switch (e) {
+    case TransportError::kNone: return "none";
+    case TransportError::kConnect: return "connection failed";
+    case TransportError::kTimeout: return "timed out";
+    case TransportError::kConnection: return "connection lost";
+    case TransportError::kTls: return "TLS failed";
+    case TransportError::kOther: return "transfer failed";
+  }
+  return "transfer failed";
+}
+
+}  // namespace
+
+Classification Classify(const HttpResponse& response) {
+  Classification c;
+  if (response.transport_error != TransportError::kNone) {
+    c.verdict = Verdict::kRetry;
+    c.code = TransportName(response.transport_error);
+    c.detail = response.error_message;
+    return c;
+  }
+  if (response.status >= 200 && response.status < 300) return c;
+  AwsError error = ParseAwsError(response.body, response.amzn_error_type);
+  c.code = error.code.empty() ? "HTTP " + std::to_string(response.status) : error.code;
+  c.detail = error.message;
+  if (error.code == "ResourceNotFoundException") {
+    c.verdict = Verdict::kMissing;
+  } else if (error.code == "ResourceAlreadyExistsException" ||
+             error.code == "DataAlreadyAcceptedException") {
+    c.verdict = error.code == "DataAlreadyAcceptedException" ? Verdict::kOk
+                                                             : Verdict::kExists;
+  } else if (OneOf(error.code, kAuthCodes) ||
+             (error.code.empty() && (response.status == 401 || response.status == 403))) {
+    c.verdict = Verdict::kAuth;
+  } else if (OneOf(error.code, kRetryCodes) || response.status == 429 ||
+             response.status >= 500) {
+    c.verdict = Verdict::kRetry;
+  } else if (error.code == "InvalidParameterException") {
+    c.verdict = Verdict::kInvalid;
+  } else {
+    c.verdict = Verdict::kFinal;
+  }
+  return c;
+}
+
+const char* VerdictName(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::kOk: return "ok";
+    case Verdict::kRetry: return "retry";
+    case Verdict::kMissing: return "missing";
+    case Verdict::kExists: return "exists";
+    case Verdict::kAuth: return "auth";
+    case Verdict::kInvalid: return "invalid";
+    case Verdict::kFinal: return "final";
+  }
+  return "?";
+}
+
+}  // namespace edgelog

@@ -1,0 +1,33 @@
+// What to do about an answer from CloudWatch Logs.
+#ifndef EDGELOG_AGENT_SEND_CLASSIFY_H_
+#define EDGELOG_AGENT_SEND_CLASSIFY_H_
+
+#include <string>
+
+#include "agent/net/http_client.h"
+
+namespace edgelog {
+
+enum class Verdict {
+  kOk,       // accepted
+  kRetry,    // throttled, unavailable, 5xx, no answer: back off and retry
+  kMissing,  // ResourceNotFoundException: create the group or stream
+  kExists,   // ResourceAlreadyExistsException: as good as created
+  kAuth,     // signature or credentials refused: explain, back off, retry
+  kInvalid,  // InvalidParameterException: split the request, or reject
+  kFinal,    // any other refusal: keep the events in the rejected file
+};
+
+struct Classification {
+  Verdict verdict = Verdict::kOk;
+  std::string code;    // AWS error code, or the transport failure
+  std::string detail;  // human explanation, one line
+};
+
+Classification Classify(const HttpResponse& response);
+
+const char* VerdictName(Verdict verdict);
+
+}  // namespace edgelog
+
+#endif  // EDGELOG_AGENT_SEND_CLASSIFY_H_

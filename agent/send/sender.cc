@@ -1,0 +1,343 @@
+#include "agent/send/sender.h"
+
+#include <algorithm>
+
+#include "agent/send/put_response.h"
+
+namespace edgelog {
+namespace {
+
+// Bodies are at most ~1 MiB of JSON escapes; refuse to inflate absurd ones.
+constexpr size_t kMaxInflatedBody = 16 << 20;
+
+std::string Describe(const Classification& c) {
+  return c.detail.empty() ? c.code : c.code + ": " + c.detail;
+}
+
+}  // namespace
+
+Sender::Sender(const SenderDeps& deps, LogsRequestContext context,
+               std::vector<LogStreamTarget> targets, const SenderOptions& options,
+               uint64_t seed)
+    : deps_(deps),
+      context_(std::move(context)),
+      targets_(std::move(targets)),
+      options_(options),
+      rng_(seed),
+      gzip_(1),
+      streams_(targets_.size()) {}
+
+void Sender::Enqueue(Batch batch) {
+  queued_bytes_ += batch.body.size();
+  streams_[batch.stream].queue.push_back(std::move(batch));
+}
+
+void Sender::Pump() {
+  if (failed()) return;
+  int64_t now = deps_.clock.MonotonicMillis();
+  size_t n = streams_.size();
+  for (size_t i = 0; i < n && in_flight_ < options_.max_in_flight; ++i) {
+    uint32_t s = static_cast<uint32_t>((next_stream_ + i) % n);
+    StreamState& st = streams_[s];
+    if (st.in_flight || st.queue.empty() || now < st.not_before_ms) continue;
+    StartStep(s);
+  }
+  if (n > 0) next_stream_ = static_cast<uint32_t>((next_stream_ + 1) % n);
+}
+
+void Sender::StartStep(uint32_t stream) {
+  StreamState& st = streams_[stream];
+  const LogStreamTarget& target = targets_[stream];
+  auto credentials = deps_.credentials.Get();
+  if (!credentials.ok()) {
+    Classification c{Verdict::kAuth, "no credentials", credentials.status().message()};
+    RetryLater(stream, c, "signing");
+    return;
+  }
+  LogsOperation op = LogsOperation::kPutLogEvents;
+  std::string_view body;
+  BodyEncoding encoding = BodyEncoding::kIdentity;
+  switch (st.step) {
+    case Step::kPut:
+      body = st.queue.front().body;
+      encoding = BodyEncoding::kGzip;
+      stats_.body_bytes_sent += body.size();
+      break;
+    case Step::kCreateStream:
+      op = LogsOperation::kCreateLogStream;
+      st.control_body = CreateLogStreamBody(target);
+      break;
+    case Step::kCreateGroup:
+      op = LogsOperation::kCreateLogGroup;
+      st.control_body = CreateLogGroupBody(target);
+      break;
+    case Step::kSetRetention:
+      op = LogsOperation::kPutRetentionPolicy;
+      st.control_body = PutRetentionPolicyBody(target);
+      break;
+  }
+  if (st.step != Step::kPut) body = st.control_body;
+  int64_t unix_seconds = deps_.clock.NowUnixMillis() / 1000;
+  HttpRequest request =
+      BuildLogsRequest(context_, op, body, encoding, *credentials, unix_seconds);
+  request.tag = stream;
+  st.in_flight = true;
+  ++in_flight_;
+  ++stats_.requests;
+  deps_.log.Debug(std::string(OperationName(op)) + " " + target.group + " / " +
+                  target.stream + " (" + std::to_string(body.size()) + " bytes)");
+  deps_.http.Start(std::move(request));
+}
+
+void Sender::OnResponse(const HttpResponse& response) {
+  if (response.tag >= streams_.size()) return;
+  uint32_t stream = static_cast<uint32_t>(response.tag);
+  StreamState& st = streams_[stream];
+  if (!st.in_flight) return;
+  st.in_flight = false;
+  --in_flight_;
+  Classification c = Classify(response);
+  deps_.log.Debug("answer " + std::to_string(response.status) + " " +
+                  VerdictName(c.verdict) + " " + Describe(c));
+  if (st.step == Step::kPut) {
+    HandlePutAnswer(stream, c, response);
+  } else {
+    HandleControlAnswer(stream, c);
+  }
+}
+
+void Sender::HandlePutAnswer(uint32_t stream, const Classification& c,
+                             const HttpResponse& response) {
+  StreamState& st = streams_[stream];
+  switch (c.verdict) {
+    case Verdict::kOk:
+      OnPutAccepted(stream, response);
+      return;
+    case Verdict::kMissing:
+      // The group or stream is gone (or never was): create, then replay.
+      st.step = Step::kCreateStream;
+      if (st.attempt++ > 0) RetryLater(stream, c, "PutLogEvents");
+      return;
+    case Verdict::kInvalid:
+      SplitOrReject(stream, c);
+      return;
+    case Verdict::kFinal: {
+      auto events = FrontEvents(stream);
+      if (events.ok() && Reject(stream, *events, "refused: " + Describe(c))) {
+        FinishFront(stream, 0, events->size());
+      } else {
+        RetryLater(stream, c, "PutLogEvents");
+      }
+      return;
+    }
+    case Verdict::kExists:
+    case Verdict::kRetry:
+    case Verdict::kAuth:
+      RetryLater(stream, c, "PutLogEvents");
+      return;
+  }
+}
+
+void Sender::HandleControlAnswer(uint32_t stream, const Classification& c) {
+  StreamState& st = streams_[stream];
+  const LogStreamTarget& target = targets_[stream];
+  bool done = c.verdict == Verdict::kOk || c.verdict == Verdict::kExists;
+  if (st.step == Step::kCreateStream && done) {
+    if (c.verdict == Verdict::kOk) {
+      ++stats_.streams_created;
+      deps_.log.Info("created log stream " + target.group + " / " + target.stream);
+    }
+    st.step = Step::kPut;
+  } else if (st.step == Step::kCreateStream && c.verdict == Verdict::kMissing) {
+    st.step = Step::kCreateGroup;
+  } else if (st.step == Step::kCreateGroup && done) {
+    bool created = c.verdict == Verdict::kOk;
+    if (created) {
+      ++stats_.groups_created;
+      deps_.log.Info("created log group " + target.group);
+    }
+    st.step = created && target.retention_in_days > 0 ? Step::kSetRetention
+                                                      : Step::kCreateStream;
+  } else if (st.step == Step::kSetRetention &&
+             (done || c.verdict == Verdict::kInvalid || c.verdict == Verdict::kFinal)) {
+    if (!done) {
+      deps_.log.Error("could not set retention of " + target.group + ": " + Describe(c));
+    }
+    st.step = Step::kCreateStream;
+  } else {
+    RetryLater(stream, c, "creating the log group or stream");
+  }
+}
+
+void Sender::OnPutAccepted(uint32_t stream, const HttpResponse& response) {
+  const Batch& batch = streams_[stream].queue.front();
+  RejectedInfo info = ParseRejectedInfo(response.body);
+  if (!info.any()) {
+    FinishFront(stream, batch.event_count, 0);
+    return;
+  }
+  auto events = FrontEvents(stream);
+  if (!events.ok()) {
+    deps_.log.Error("cannot read back refused events: " + events.status().ToString());
+    FinishFront(stream, 0, 0);
+    return;
+  }
+  // Group consecutive events by reason: one append per reason.
+  std::vector<ParsedEvent> refused;
+  std::string reason;
+  size_t rejected = 0;
+  for (size_t i = 0; i <= events->size(); ++i) {
+    std::string r = i < events->size() ? RejectionReason(info, i) : "";
+    if (r != reason && !refused.empty()) {
+      if (!Reject(stream, refused, reason)) return;  // retried; a replay is harmless
+      rejected += refused.size();
+      refused.clear();
+    }
+    reason = r;
+    if (!r.empty()) refused.push_back(std::move((*events)[i]));
+  }
+  FinishFront(stream, events->size() - rejected, rejected);
+}
+
+void Sender::SplitOrReject(uint32_t stream, const Classification& c) {
+  StreamState& st = streams_[stream];
+  auto events = FrontEvents(stream);
+  if (!events.ok()) {
+    RetryLater(stream, c, "PutLogEvents");
+    return;
+  }
+  if (events->size() <= 1) {
+    if (Reject(stream, *events, "refused: " + Describe(c))) {
+      FinishFront(stream, 0, events->size());
+    } else {
+      RetryLater(stream, c, "PutLogEvents");
+    }
+    return;
+  }
+  deps_.log.Warning("CloudWatch refused a request of " + std::to_string(events->size()) +
+                    " events (" + Describe(c) + "); splitting it");
+  Batch original = std::move(st.queue.front());
+  st.queue.pop_front();
+  size_t half = events->size() / 2;
+  std::vector<ParsedEvent> parts[2] = {
+      std::vector<ParsedEvent>(events->begin(), events->begin() + half),
+      std::vector<ParsedEvent>(events->begin() + half, events->end())};
+  for (int i = 1; i >= 0; --i) {  // push_front in reverse keeps the order
+    Batch part;
+    part.id = original.id;
+    part.stream = stream;
+    part.event_count = parts[i].size();
+    std::string json = BuildBody(targets_[stream], parts[i]);
+    part.json_bytes = json.size();
+    if (!gzip_.Compress(json, &part.body).ok()) part.body.clear();
+    queued_bytes_ += part.body.size();
+    st.queue.push_front(std::move(part));
+  }
+  queued_bytes_ -= original.body.size();
+  st.attempt = 0;
+}
+
+bool Sender::Reject(uint32_t stream, const std::vector<ParsedEvent>& events,
+                    const std::string& reason) {
+  Status s = deps_.rejected.Append(targets_[stream], events, reason,
+                                   deps_.clock.NowUnixMillis());
+  if (!s.ok()) {
+    deps_.log.Error("cannot keep refused events in " + deps_.rejected.path() + ": " +
+                    s.ToString());
+    return false;
+  }
+  deps_.log.Warning(std::to_string(events.size()) + " event(s) for " +
+                    targets_[stream].group + " / " + targets_[stream].stream +
+                    " refused (" + reason + "); kept in " + deps_.rejected.path());
+  return true;
+}
+
+StatusOr<std::vector<ParsedEvent>> Sender::FrontEvents(uint32_t stream) {
+  const Batch& batch = streams_[stream].queue.front();
+  auto json = GunzipBody(batch.body, kMaxInflatedBody);
+  if (!json.ok()) return json.status();
+  return ParseEvents(*json);
+}
+
+void Sender::FinishFront(uint32_t stream, size_t delivered, size_t rejected) {
+  StreamState& st = streams_[stream];
+  Batch done = std::move(st.queue.front());
+  st.queue.pop_front();
+  queued_bytes_ -= done.body.size();
+  st.pending.batch_id = done.id;
+  st.pending.stream = stream;
+  st.pending.delivered += delivered;
+  st.pending.rejected += rejected;
+  stats_.events_delivered += delivered;
+  stats_.events_rejected += rejected;
+  Progress(stream);
+  bool more_parts = !st.queue.empty() && st.queue.front().id == done.id;
+  if (more_parts) return;
+  acks_.push_back(st.pending);
+  st.pending = Ack{};
+  ++stats_.batches_acked;
+}
+
+void Sender::Progress(uint32_t stream) {
+  StreamState& st = streams_[stream];
+  if (!st.last_problem.empty()) {
+    deps_.log.Info("delivering to " + targets_[stream].group + " / " +
+                   targets_[stream].stream + " again");
+  }
+  st.attempt = 0;
+  st.not_before_ms = 0;
+  st.failing_since_ms = -1;
+  st.last_problem.clear();
+}
+
+void Sender::RetryLater(uint32_t stream, const Classification& c, const char* what) {
+  StreamState& st = streams_[stream];
+  const LogStreamTarget& target = targets_[stream];
+  int64_t now = deps_.clock.MonotonicMillis();
+  if (st.failing_since_ms < 0) st.failing_since_ms = now;
+  int64_t delay = BackoffDelayMs(options_.backoff, st.attempt, rng_);
+  ++st.attempt;
+  ++stats_.retries;
+  st.not_before_ms = now + delay;
+
+  bool auth = c.verdict == Verdict::kAuth;
+  std::string problem = std::string(what) + " for " + target.group + " / " +
+                        target.stream + " failed: " + Describe(c);
+  if (auth) {
+    problem = "CloudWatch Logs refused the signature or credentials (" + Describe(c) +
+              "; credentials from " + deps_.credentials.Source() +
+              "): check the access key, the secret and the system clock";
+  }
+  if (problem != st.last_problem) {
+    deps_.log.Error(problem + "; retrying with backoff");
+    st.last_problem = problem;
+  }
+  // With a give-up time, the last retry happens at that time, not after it.
+  int64_t give_up_ms = auth ? options_.auth_give_up_ms : options_.stall_give_up_ms;
+  if (give_up_ms < 0) return;
+  int64_t failing_for = now - st.failing_since_ms;
+  if (failing_for >= give_up_ms) {
+    failure_ = problem + " (no success for " + std::to_string(failing_for / 1000) + " s)";
+    return;
+  }
+  st.not_before_ms = std::min(st.not_before_ms, st.failing_since_ms + give_up_ms);
+}
+
+std::vector<Ack> Sender::TakeAcks() { return std::exchange(acks_, {}); }
+
+std::optional<int64_t> Sender::NextWakeMs() const {
+  std::optional<int64_t> wake;
+  for (const StreamState& st : streams_) {
+    if (st.in_flight || st.queue.empty()) continue;
+    if (!wake || st.not_before_ms < *wake) wake = st.not_before_ms;
+  }
+  return wake;
+}
+
+bool Sender::idle() const {
+  return in_flight_ == 0 &&
+         std::all_of(streams_.begin(), streams_.end(),
+                     [](const StreamState& st) { return st.queue.empty(); });
+}
+
+}  // namespace edgelog

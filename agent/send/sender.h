@@ -1,0 +1,161 @@
+// Sender: delivers sealed batches to CloudWatch Logs and reports which
+// batches are done.
+//
+// Each stream has a queue of batches and at most one request in flight, so
+// events of a stream arrive in order; streams proceed in parallel up to
+// `max_in_flight` requests. For the batch at the front of a stream's queue:
+//
+//   PutLogEvents ── ok ─────────────► acknowledged (rejected events → file)
+//        │ ResourceNotFound
+//        ▼
+//   CreateLogStream ── ok/exists ───► PutLogEvents again
+//        │ ResourceNotFound
+//        ▼
+//   CreateLogGroup ── ok ──► PutRetentionPolicy (if configured) ─┐
+//        │ exists                                                 │
+//        └────────────────► CreateLogStream ◄────────────────────┘
+//
+// Throttling, 5xx and transport failures back off (exponential, full
+// jitter) and retry the same step. Refused credentials are explained once
+// per kind of refusal and retried the same way; with a give-up time set
+// (--once) the sender fails instead after that long. InvalidParameter
+// splits the batch in two until single events remain; those, and events of
+// other final refusals, go to the rejected file, and the batch counts as
+// done: nothing is dropped without a trace.
+//
+// Not thread-safe; owned and driven by the main loop.
+#ifndef EDGELOG_AGENT_SEND_SENDER_H_
+#define EDGELOG_AGENT_SEND_SENDER_H_
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "agent/aws/credentials.h"
+#include "agent/base/logger.h"
+#include "agent/batch/batcher.h"
+#include "agent/batch/gzip.h"
+#include "agent/net/http_client.h"
+#include "agent/send/backoff.h"
+#include "agent/send/classify.h"
+#include "agent/send/logs_api.h"
+#include "agent/send/rejected_log.h"
+#include "platform/clock.h"
+
+namespace edgelog {
+
+struct SenderOptions {
+  size_t max_in_flight = 8;
+  BackoffPolicy backoff;
+  // When >= 0, fail once credentials have been refused for this long.
+  int64_t auth_give_up_ms = -1;
+  // When >= 0, fail once a stream has made no progress for this long.
+  int64_t stall_give_up_ms = -1;
+};
+
+// A batch that is done: every event delivered or in the rejected file.
+struct Ack {
+  uint64_t batch_id = 0;
+  uint32_t stream = 0;
+  size_t delivered = 0;
+  size_t rejected = 0;
+};
+
+struct SenderStats {
+  uint64_t requests = 0;
+  uint64_t retries = 0;
+  uint64_t batches_acked = 0;
+  uint64_t events_delivered = 0;
+  uint64_t events_rejected = 0;
+  uint64_t body_bytes_sent = 0;  // compressed PutLogEvents bodies, retries included
+  uint64_t streams_created = 0;
+  uint64_t groups_created = 0;
+};
+
+// Everything the sender talks to; all must outlive it.
+struct SenderDeps {
+  HttpClient& http;
+  CredentialsProvider& credentials;
+  Clock& clock;
+  Logger& log;
+  RejectedLog& rejected;
+};
+
+class Sender {
+ public:
+  Sender(const SenderDeps& deps, LogsRequestContext context,
+         std::vector<LogStreamTarget> targets, const SenderOptions& options,
+         uint64_t seed);
+  Sender(const Sender&) = delete;
+  Sender& operator=(const Sender&) = delete;
+
+  // Queues `batch` behind earlier batches of its stream.
+  void Enqueue(Batch batch);
+  // Starts every request that may start now.
+  void Pump();
+  // Handles a finished request started by this sender.
+  void OnResponse(const HttpResponse& response);
+  // Batches finished since the last call, per stream in queue order.
+  std::vector<Ack> TakeAcks();
+
+  // Monotonic time at which a waiting retry becomes due, if any.
+  std::optional<int64_t> NextWakeMs() const;
+  // No batch queued and no request in flight.
+  bool idle() const;
+  // Compressed bytes of the batches held (queued or in flight).
+  size_t queued_bytes() const { return queued_bytes_; }
+  // A give-up time passed; failure() says why.
+  bool failed() const { return !failure_.empty(); }
+  const std::string& failure() const { return failure_; }
+  const SenderStats& stats() const { return stats_; }
+
+ private:
+  enum class Step { kPut, kCreateStream, kCreateGroup, kSetRetention };
+  struct StreamState {
+    std::deque<Batch> queue;  // front: the batch being worked on
+    Step step = Step::kPut;
+    bool in_flight = false;
+    int attempt = 0;               // failures of the current step so far
+    int64_t not_before_ms = 0;     // monotonic; retry waits until then
+    int64_t failing_since_ms = -1;  // first failure without progress since
+    std::string control_body;      // body of an in-flight control request
+    std::string last_problem;      // last failure logged, to log changes once
+    Ack pending;                   // counts for the front batch's id so far
+  };
+
+  void StartStep(uint32_t stream);
+  void HandlePutAnswer(uint32_t stream, const Classification& c,
+                       const HttpResponse& response);
+  void HandleControlAnswer(uint32_t stream, const Classification& c);
+  void OnPutAccepted(uint32_t stream, const HttpResponse& response);
+  void SplitOrReject(uint32_t stream, const Classification& c);
+  // Writes events of the front batch to the rejected file; false on failure
+  // (the caller then retries later instead of acknowledging).
+  bool Reject(uint32_t stream, const std::vector<ParsedEvent>& events,
+              const std::string& reason);
+  void FinishFront(uint32_t stream, size_t delivered, size_t rejected);
+  void RetryLater(uint32_t stream, const Classification& c, const char* what);
+  void Progress(uint32_t stream);
+  StatusOr<std::vector<ParsedEvent>> FrontEvents(uint32_t stream);
+
+  SenderDeps deps_;
+  LogsRequestContext context_;
+  std::vector<LogStreamTarget> targets_;
+  SenderOptions options_;
+  std::mt19937_64 rng_;
+  GzipCompressor gzip_;
+  std::vector<StreamState> streams_;
+  std::vector<Ack> acks_;
+  size_t in_flight_ = 0;
+  size_t queued_bytes_ = 0;
+  uint32_t next_stream_ = 0;  // round-robin start of Pump
+  std::string failure_;
+  SenderStats stats_;
+};
+
+}  // namespace edgelog
+
+#endif  // EDGELOG_AGENT_SEND_SENDER_H_

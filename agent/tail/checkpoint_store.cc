@@ -1,0 +1,78 @@
+#include "agent/tail/checkpoint_store.h"
+
+#include <cjson/cJSON.h>
+
+#include <memory>
+
+#include "agent/base/file_util.h"
+#include "agent/text/json_escape.h"
+
+namespace edgelog {
+namespace {
+
+constexpr int kFormatVersion = 1;
+constexpr size_t kMaxCheckpointBytes = 64 << 20;
+
+// Numbers are written as decimal strings: JSON parsers read numbers as
+// doubles, which cannot hold every 64-bit inode.
+bool ReadUint(const cJSON* object, const char* key, uint64_t* out) {
+  const cJSON* item = cJSON_GetObjectItemCaseSensitive(object, key);
+  if (!cJSON_IsString(item) || item->valuestring[0] == '\0') return false;
+  uint64_t v = 0;
+  for (const char* p = item->valuestring; *p != '\0'; ++p) {
+    if (*p < '0' || *p > '9') return false;
+    v = v * 10 + static_cast<uint64_t>(*p - '0');
+  }
+  *out = v;
+  return true;
+}
+
+std::string Quoted(uint64_t v) { return "\"" + std::to_string(v) + "\""; }
+
+}  // namespace
+
+std::string CheckpointsToJson(const std::vector<Checkpoint>& checkpoints) {
+  std::string out = "{\"version\":" + std::to_string(kFormatVersion) + ",\"files\":[";
+  for (size_t i = 0; i < checkpoints.size(); ++i) {
+    const Checkpoint& c = checkpoints[i];
+    out += i == 0 ? "\n" : ",\n";
+    out += "{\"path\":";
+    AppendJsonString(c.path, &out);
+    out += ",\"device\":" + Quoted(c.id.device) + ",\"inode\":" + Quoted(c.id.inode) +
+           ",\"offset\":" + Quoted(c.offset) + "}";
+  }
+  out += "\n]}\n";
+  return out;
+}
+
+StatusOr<std::vector<Checkpoint>> LoadCheckpoints(Env& env, const std::string& path) {
+  auto text = ReadWholeFile(env, path, kMaxCheckpointBytes);
+  if (!text.ok()) {
+    if (text.status().code() == Code::kNotFound) return std::vector<Checkpoint>{};
+    return text.status();
+  }
+  std::unique_ptr<cJSON, void (*)(cJSON*)> root(
+      cJSON_ParseWithLength(text->data(), text->size()), cJSON_Delete);
+  const cJSON* files = root ? cJSON_GetObjectItemCaseSensitive(root.get(), "files") : nullptr;
+  if (!cJSON_IsArray(files)) return Status::Corruption(path + ": not a checkpoint file");
+  std::vector<Checkpoint> out;
+  const cJSON* file = nullptr;
+  cJSON_ArrayForEach(file, files) {
+    Checkpoint c;
+    const cJSON* p = cJSON_GetObjectItemCaseSensitive(file, "path");
+    if (!cJSON_IsString(p) || !ReadUint(file, "device", &c.id.device) ||
+        !ReadUint(file, "inode", &c.id.inode) || !ReadUint(file, "offset", &c.offset)) {
+      return Status::Corruption(path + ": malformed checkpoint entry");
+    }
+    c.path = p->valuestring;
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+Status SaveCheckpoints(Env& env, const std::string& path,
+                       const std::vector<Checkpoint>& checkpoints) {
+  return WriteFileAtomically(env, path, CheckpointsToJson(checkpoints));
+}
+
+}  // namespace edgelog

@@ -1,0 +1,37 @@
+// Checkpoints: for each file, how far it has been delivered.
+//
+// Stored as JSON in STATE_DIR/checkpoints.json and replaced atomically
+// (temporary file, fsync, rename, fsync of the directory), so a crash
+// leaves the previous or the new set, never a mix.
+#ifndef EDGELOG_AGENT_TAIL_CHECKPOINT_STORE_H_
+#define EDGELOG_AGENT_TAIL_CHECKPOINT_STORE_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "agent/base/status.h"
+#include "platform/env.h"
+
+namespace edgelog {
+
+struct Checkpoint {
+  FileId id;
+  std::string path;     // where the file was last seen (informational)
+  uint64_t offset = 0;  // every byte before this was delivered
+};
+
+// The checkpoints in `path`; empty when the file does not exist.
+// kCorruption when it exists but cannot be read as checkpoints.
+StatusOr<std::vector<Checkpoint>> LoadCheckpoints(Env& env, const std::string& path);
+
+// Replaces `path` with `checkpoints`.
+Status SaveCheckpoints(Env& env, const std::string& path,
+                       const std::vector<Checkpoint>& checkpoints);
+
+// The JSON text of `checkpoints` (what SaveCheckpoints writes).
+std::string CheckpointsToJson(const std::vector<Checkpoint>& checkpoints);
+
+}  // namespace edgelog
+
+#endif  // EDGELOG_AGENT_TAIL_CHECKPOINT_STORE_H_

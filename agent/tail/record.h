@@ -1,0 +1,30 @@
+// Record: one event-to-be, as the tailer hands it downstream.
+#ifndef EDGELOG_AGENT_TAIL_RECORD_H_
+#define EDGELOG_AGENT_TAIL_RECORD_H_
+
+#include <cstdint>
+#include <string_view>
+
+namespace edgelog {
+
+struct Record {
+  uint32_t source = 0;       // the followed file (Tailer::source)
+  int64_t timestamp_ms = 0;  // event time, ms since the Unix epoch
+  std::string_view message;  // valid UTF-8, 1..kMaxEventMessageBytes bytes;
+                             // valid only during the call
+  uint64_t end_offset = 0;   // the file is covered up to here once this and
+                             // every earlier record of the source is delivered
+};
+
+// Where the tailer puts what it reads. Implemented downstream.
+class RecordSink {
+ public:
+  virtual ~RecordSink() = default;
+  virtual void OnRecord(const Record& record) = 0;
+  // The bytes of `source` up to `end_offset` made no record (empty lines).
+  virtual void OnSkipped(uint32_t source, uint64_t end_offset) = 0;
+};
+
+}  // namespace edgelog
+
+#endif  // EDGELOG_AGENT_TAIL_RECORD_H_

@@ -1,0 +1,130 @@
+#include "agent/tail/tailer.h"
+
+#include <algorithm>
+
+#include "agent/tail/glob.h"
+
+namespace edgelog {
+namespace {
+
+// Compressed files are not logs to tail.
+bool IsCompressed(const std::string& path) {
+  for (const char* ext : {".gz", ".bz2", ".xz", ".zip", ".zst", ".lz4", ".tgz", ".rar"}) {
+    std::string_view e(ext);
+    if (path.size() > e.size() && path.compare(path.size() - e.size(), e.size(), e) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+Tailer::Tailer(Env& env, Logger& log, std::vector<std::string> patterns,
+               std::vector<Checkpoint> checkpoints, const TailerOptions& options)
+    : env_(env),
+      log_(log),
+      patterns_(std::move(patterns)),
+      checkpoints_(std::move(checkpoints)),
+      options_(options) {}
+
+void Tailer::Discover() {
+  // A file seen this round under its identity keeps its source.
+  std::vector<bool> seen(open_.size(), false);
+  for (uint32_t entry = 0; entry < patterns_.size(); ++entry) {
+    for (const std::string& path : ExpandGlob(env_, patterns_[entry])) {
+      if (IsCompressed(path)) continue;
+      auto info = env_.Stat(path);
+      if (!info.ok()) continue;  // gone between listing and stat
+      auto it = std::find_if(open_.begin(), open_.end(), [&](const auto& s) {
+        return s->file_id() == info->id;
+      });
+      if (it != open_.end()) {
+        seen[it - open_.begin()] = true;
+        if ((*it)->path() != path) {
+          (*it)->set_path(path);
+          info_[(*it)->id()].path = path;
+        }
+        continue;
+      }
+      bool known = std::any_of(info_.begin(), info_.end(), [&](const SourceInfo& s) {
+        return s.file_id == info->id && s.open;
+      });
+      if (!known) {
+        Follow(entry, path, *info);
+        seen.push_back(true);
+      }
+    }
+  }
+  for (size_t i = open_.size(); i-- > 0;) {
+    if (!seen[i]) CloseIfGone(i);
+  }
+}
+
+void Tailer::Follow(uint32_t entry, const std::string& path, const FileInfo& info) {
+  auto file = env_.OpenReadable(path);
+  if (!file.ok()) {
+    log_.Warning("cannot read " + path + ": " + file.status().message());
+    return;
+  }
+  uint64_t offset = 0;
+  for (const Checkpoint& c : checkpoints_) {
+    if (c.id == info.id) offset = c.offset;
+  }
+  if (offset > info.size) {
+    log_.Warning(path + " is shorter than its checkpoint; reading it from the start");
+    offset = 0;
+  }
+  uint32_t id = static_cast<uint32_t>(info_.size());
+  info_.push_back(SourceInfo{entry, path, info.id, offset, true});
+  open_.push_back(std::make_unique<FileSource>(id, entry, path, info.id,
+                                               std::move(*file), offset));
+  log_.Info("following " + path + (offset > 0 ? " from offset " + std::to_string(offset)
+                                              : std::string(" from the start")));
+}
+
+void Tailer::CloseIfGone(size_t index) {
+  // No matching name leads to this file any more: finish it, then let go.
+  FileSource& source = *open_[index];
+  if (!source.at_end()) return;
+  log_.Info("finished " + source.path() + " (no longer matched)");
+  info_[source.id()].open = false;
+  open_.erase(open_.begin() + static_cast<std::ptrdiff_t>(index));
+}
+
+size_t Tailer::Read(size_t max_bytes, int64_t now_ms, RecordSink& sink) {
+  size_t total = 0;
+  size_t idle = 0;  // files in a row that had nothing new
+  while (total < max_bytes && !open_.empty() && idle < open_.size()) {
+    size_t index = next_to_read_ % open_.size();
+    next_to_read_ = index + 1;  // one chunk each, in turn
+    FileSource& source = *open_[index];
+    size_t chunk = std::min(options_.read_chunk_bytes, max_bytes - total);
+    auto got = source.ReadSome(chunk, now_ms, &buffer_, sink, stats_);
+    if (got.ok() && *got > 0) {
+      total += *got;
+      idle = 0;
+      continue;
+    }
+    ++idle;
+    if (!got.ok()) {
+      log_.Warning(got.status().message());
+      continue;
+    }
+    auto truncated = source.CheckTruncation(stats_);
+    if (!truncated.ok()) {
+      log_.Warning(truncated.status().message());
+    } else if (*truncated) {
+      log_.Warning(source.path() + " shrank (truncated); reading it again from the start");
+      idle = 0;
+    }
+  }
+  return total;
+}
+
+bool Tailer::AtEnd() const {
+  return std::all_of(open_.begin(), open_.end(),
+                     [](const auto& s) { return s->at_end(); });
+}
+
+}  // namespace edgelog

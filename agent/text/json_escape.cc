@@ -1,0 +1,52 @@
+#include "agent/text/json_escape.h"
+
+namespace edgelog {
+namespace {
+
+// 0: copy as is; 'u': \u00XX; otherwise the letter after the backslash.
+constexpr char EscapeFor(unsigned char c) {
+  switch (c) {
+    case '"': return '"';
+    case '\\': return '\\';
+    case '\b': return 'b';
+    case '\f': return 'f';
+    case '\n': return 'n';
+    case '\r': return 'r';
+    case '\t': return 't';
+    default: return c < 0x20 ? 'u' : 0;
+  }
+}
+
+struct EscapeTable {
+  char entry[256];
+  constexpr EscapeTable() : entry() {
+    for (int c = 0; c < 256; ++c) entry[c] = EscapeFor(static_cast<unsigned char>(c));
+  }
+};
+constexpr EscapeTable kEscapes;
+
+}  // namespace
+
+void AppendJsonString(std::string_view s, std::string* out) {
+  static const char kHex[] = "0123456789abcdef";
+  out->push_back('"');
+  size_t run_start = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    char escape = kEscapes.entry[c];
+    if (escape == 0) continue;
+    out->append(s.data() + run_start, i - run_start);
+    out->push_back('\\');
+    out->push_back(escape);
+    if (escape == 'u') {
+      out->append("00");
+      out->push_back(kHex[c >> 4]);
+      out->push_back(kHex[c & 0xf]);
+    }
+    run_start = i + 1;
+  }
+  out->append(s.data() + run_start, s.size() - run_start);
+  out->push_back('"');
+}
+
+}  // namespace edgelog

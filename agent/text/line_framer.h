@@ -1,0 +1,57 @@
+// LineFramer: cuts a byte stream into lines, with bounded memory.
+//
+// Bytes are fed in file order. Each complete line is handed to a sink
+// without its '\n' (and without one '\r' before it). A line that grows past
+// `max_piece` bytes without a newline is handed over in pieces of at most
+// `max_piece` bytes, cut on UTF-8 character boundaries where the input
+// allows, so no input can make the framer hold more than max_piece + 2 bytes.
+//
+// Every piece carries the file offset just past its last byte (for a line:
+// past its '\n'). Delivering all pieces up to and including one means the
+// file is covered up to that offset.
+#ifndef EDGELOG_AGENT_TEXT_LINE_FRAMER_H_
+#define EDGELOG_AGENT_TEXT_LINE_FRAMER_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace edgelog {
+
+struct LinePiece {
+  std::string_view bytes;  // valid until the sink returns
+  uint64_t end_offset;     // file offset just past this piece
+  bool ends_line;          // false for a forced cut inside a long line
+};
+
+class LineFramer {
+ public:
+  using Sink = std::function<void(const LinePiece&)>;
+
+  // `start_offset` is the file offset of the first byte that will be fed.
+  LineFramer(uint64_t start_offset, size_t max_piece);
+
+  // Feeds the bytes that follow everything fed so far.
+  void Feed(std::string_view data, const Sink& sink);
+
+  // Hands over the held incomplete last line, if any, as a final piece.
+  void Flush(const Sink& sink);
+
+  // Offset just past the last byte handed to the sink.
+  uint64_t emitted_offset() const { return emitted_offset_; }
+  // Bytes of an incomplete line held back.
+  size_t pending_bytes() const { return pending_.size(); }
+
+ private:
+  void EmitLine(std::string_view line, uint64_t end_offset, const Sink& sink);
+  void CutLongPending(const Sink& sink);
+
+  size_t max_piece_;
+  uint64_t emitted_offset_;
+  std::string pending_;  // bytes after emitted_offset_, no '\n' among them
+};
+
+}  // namespace edgelog
+
+#endif  // EDGELOG_AGENT_TEXT_LINE_FRAMER_H_

@@ -1,0 +1,155 @@
+"""Shared pieces of the integration tests: a moto server with signature
+checking on, an IAM identity for edgelog, runs of the real binary, and
+reading events back through the CloudWatch Logs API."""
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+import boto3
+import botocore.config
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+BUILD = os.environ.get("BUILD", "build")
+EDGELOG = os.path.join(ROOT, BUILD, "edgelog")
+REGION = "us-east-1"
+
+# Requests moto serves without checking a signature: exactly the three that
+# create edgelog's IAM identity. Every later request is verified.
+FREE_CALLS = 3
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until(predicate, timeout, what, interval=0.05):
+    """Polls `predicate` until it returns a true value; fails after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(interval)
+
+
+class Moto:
+    """A moto server on 127.0.0.1 with IAM signature checking switched on."""
+
+    def __init__(self, port=None):
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc = None
+        self.log = tempfile.TemporaryFile()
+
+    def start(self):
+        env = dict(os.environ, INITIAL_NO_AUTH_ACTION_COUNT=str(FREE_CALLS))
+        self.proc = subprocess.Popen(
+            [sys.executable, os.path.join(HERE, "moto_launcher.py"), str(self.port)],
+            stdout=self.log, stderr=subprocess.STDOUT, env=env)
+        wait_until(self._answers, 60, f"moto on port {self.port}")
+        return self
+
+    def _answers(self):
+        if self.proc.poll() is not None:
+            self.log.seek(0)
+            raise AssertionError("moto exited: " + self.log.read().decode()[-2000:])
+        try:
+            urllib.request.urlopen(self.url + "/moto-api/data.json", timeout=1).read()
+            return True
+        except OSError:
+            return False
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc = None
+
+    def create_identity(self):
+        """Uses the free calls: an IAM user allowed logs:*, and its access key."""
+        iam = client("iam", self.url, "bootstrap", "bootstrap")
+        iam.create_user(UserName="edgelog")
+        iam.put_user_policy(
+            UserName="edgelog", PolicyName="logs",
+            PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": "logs:*", "Resource": "*"}]}))
+        key = iam.create_access_key(UserName="edgelog")["AccessKey"]
+        return key["AccessKeyId"], key["SecretAccessKey"]
+
+
+def client(service, endpoint, key_id, secret):
+    return boto3.client(
+        service, endpoint_url=endpoint, region_name=REGION,
+        aws_access_key_id=key_id, aws_secret_access_key=secret,
+        config=botocore.config.Config(retries={"max_attempts": 2}))
+
+
+def read_events(logs, group, stream):
+    """Every event of a stream, in order, through GetLogEvents."""
+    events, token = [], None
+    while True:
+        kwargs = dict(logGroupName=group, logStreamName=stream, startFromHead=True)
+        if token:
+            kwargs["nextToken"] = token
+        page = logs.get_log_events(**kwargs)
+        events.extend(page["events"])
+        if not page["events"] or page.get("nextForwardToken") == token:
+            return events
+        token = page["nextForwardToken"]
+
+
+class Workdir:
+    """A temporary directory with a config file and a state directory."""
+
+    def __init__(self):
+        self.path = tempfile.mkdtemp(prefix="edgelog-it-")
+        self.state = os.path.join(self.path, "state")
+
+    def file(self, name):
+        return os.path.join(self.path, name)
+
+    def write_config(self, endpoint, entries, **logs_extra):
+        config = {
+            "agent": {"region": REGION},
+            "logs": dict({"endpoint_override": endpoint, "force_flush_interval": 1,
+                          "logs_collected": {"files": {"collect_list": entries}}},
+                         **logs_extra),
+            "edgelog": {"state_dir": self.state},
+        }
+        path = self.file("config.json")
+        with open(path, "w") as f:
+            json.dump(config, f, indent=2)
+        return path
+
+    def remove(self):
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+def agent_env(key_id, secret, **extra):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(AWS_ACCESS_KEY_ID=key_id, AWS_SECRET_ACCESS_KEY=secret,
+               AWS_EC2_METADATA_DISABLED="true")
+    env.update(extra)
+    return env
+
+
+def run_once(config, env, timeout=300):
+    """Runs `edgelog run --once`; returns (exit code, stderr text)."""
+    proc = subprocess.run([EDGELOG, "run", "--config", config, "--once"],
+                          env=env, capture_output=True, timeout=timeout)
+    return proc.returncode, proc.stderr.decode(errors="replace")
