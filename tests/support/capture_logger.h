@@ -1,0 +1,39 @@
+// CaptureLogger: a Logger that keeps every line for assertions.
+#ifndef EDGELOG_TESTS_SUPPORT_CAPTURE_LOGGER_H_
+#define EDGELOG_TESTS_SUPPORT_CAPTURE_LOGGER_H_
+
+#include <string>
+#include <vector>
+
+#include "agent/base/logger.h"
+
+namespace edgelog::testing {
+
+class CaptureLogger : public Logger {
+ public:
+  void Write(LogLevel level, std::string_view message) override {
+    lines_.push_back({level, std::string(message)});
+  }
+  bool debug_enabled() const override { return true; }
+
+  struct Line {
+    LogLevel level;
+    std::string text;
+  };
+  const std::vector<Line>& lines() const { return lines_; }
+  // Lines at `level` containing `needle`.
+  int Count(LogLevel level, const std::string& needle) const {
+    int n = 0;
+    for (const Line& l : lines_) {
+      if (l.level == level && l.text.find(needle) != std::string::npos) ++n;
+    }
+    return n;
+  }
+
+ private:
+  std::vector<Line> lines_;
+};
+
+}  // namespace edgelog::testing
+
+#endif  // EDGELOG_TESTS_SUPPORT_CAPTURE_LOGGER_H_

@@ -1,0 +1,210 @@
+#include "tests/support/mem_env.h"
+
+#include <algorithm>
+
+#include "agent/base/file_util.h"
+
+namespace edgelog::testing {
+namespace {
+
+class MemReadableFile : public ReadableFile {
+ public:
+  explicit MemReadableFile(std::shared_ptr<MemEnv::FileData> file) : file_(std::move(file)) {}
+
+  StatusOr<size_t> ReadAt(uint64_t offset, char* buf, size_t n) override {
+    const std::string& data = file_->data;
+    if (offset >= data.size()) return size_t{0};
+    size_t count = std::min<size_t>(n, data.size() - offset);
+    std::copy_n(data.data() + offset, count, buf);
+    return count;
+  }
+
+  StatusOr<FileInfo> Stat() override {
+    FileInfo info;
+    info.id = file_->id;
+    info.size = file_->data.size();
+    return info;
+  }
+
+ private:
+  std::shared_ptr<MemEnv::FileData> file_;
+};
+
+class MemWritableFile : public WritableFile {
+ public:
+  explicit MemWritableFile(std::shared_ptr<MemEnv::FileData> file) : file_(std::move(file)) {}
+
+  Status Append(std::string_view data) override {
+    if (closed_) return Status::IoError("append after close");
+    file_->data.append(data);
+    return Status::Ok();
+  }
+  Status Sync() override {
+    if (closed_) return Status::IoError("sync after close");
+    file_->synced = file_->data.size();
+    return Status::Ok();
+  }
+  Status Close() override {
+    closed_ = true;
+    return Status::Ok();
+  }
+
+ private:
+  std::shared_ptr<MemEnv::FileData> file_;
+  bool closed_ = false;
+};
+
+}  // namespace
+
+class MemLock : public FileLock {
+ public:
+  MemLock(MemEnv* env, std::string path) : env_(env), path_(std::move(path)) {}
+  ~MemLock() override { env_->locks_.erase(path_); }
+
+ private:
+  MemEnv* env_;
+  std::string path_;
+};
+
+MemEnv::MemEnv() { dirs_.insert("/"); }
+
+std::shared_ptr<MemEnv::FileData> MemEnv::NewFile() {
+  auto file = std::make_shared<FileData>();
+  file->id = FileId{1, next_inode_++};
+  return file;
+}
+
+bool MemEnv::DirExists(const std::string& dir) const { return dirs_.count(dir) > 0; }
+
+StatusOr<std::unique_ptr<ReadableFile>> MemEnv::OpenReadable(const std::string& path) {
+  auto it = files_.find(path);
+  if (it == files_.end()) return Status::NotFound("open " + path + ": no such file");
+  return std::unique_ptr<ReadableFile>(std::make_unique<MemReadableFile>(it->second));
+}
+
+StatusOr<std::unique_ptr<WritableFile>> MemEnv::OpenWritable(const std::string& path,
+                                                             WriteMode mode) {
+  if (!DirExists(DirName(path))) {
+    return Status::NotFound("open " + path + ": no such directory");
+  }
+  auto& slot = files_[path];
+  if (!slot) {
+    slot = NewFile();
+  } else if (mode == WriteMode::kTruncate) {
+    slot->data.clear();
+    slot->synced = 0;
+  }
+  return std::unique_ptr<WritableFile>(std::make_unique<MemWritableFile>(slot));
+}
+
+StatusOr<FileInfo> MemEnv::Stat(const std::string& path) {
+  if (DirExists(path)) {
+    FileInfo info;
+    info.kind = FileKind::kDirectory;
+    return info;
+  }
+  auto it = files_.find(path);
+  if (it == files_.end()) return Status::NotFound("stat " + path + ": no such file");
+  FileInfo info;
+  info.id = it->second->id;
+  info.size = it->second->data.size();
+  return info;
+}
+
+StatusOr<std::vector<std::string>> MemEnv::ListDir(const std::string& dir) {
+  if (!DirExists(dir)) return Status::NotFound("list " + dir + ": no such directory");
+  std::string prefix = dir == "/" ? "/" : dir + "/";
+  std::set<std::string> names;
+  auto add = [&](const std::string& path) {
+    if (path.size() <= prefix.size() || path.compare(0, prefix.size(), prefix) != 0) return;
+    std::string rest = path.substr(prefix.size());
+    names.insert(rest.substr(0, rest.find('/')));
+  };
+  for (const auto& entry : files_) add(entry.first);
+  for (const std::string& d : dirs_) add(d);
+  return std::vector<std::string>(names.begin(), names.end());
+}
+
+Status MemEnv::Rename(const std::string& from, const std::string& to) {
+  auto it = files_.find(from);
+  if (it == files_.end()) return Status::NotFound("rename " + from + ": no such file");
+  if (!DirExists(DirName(to))) return Status::NotFound("rename to " + to + ": no directory");
+  files_[to] = it->second;
+  files_.erase(from);
+  return Status::Ok();
+}
+
+Status MemEnv::Remove(const std::string& path) {
+  if (files_.erase(path) == 0) return Status::NotFound("remove " + path + ": no such file");
+  return Status::Ok();
+}
+
+Status MemEnv::CreateDirs(const std::string& dir) {
+  for (size_t pos = 1; pos <= dir.size(); ++pos) {
+    if (pos == dir.size() || dir[pos] == '/') dirs_.insert(dir.substr(0, pos));
+  }
+  return Status::Ok();
+}
+
+Status MemEnv::SyncDir(const std::string& dir) {
+  if (!DirExists(dir)) return Status::NotFound("sync " + dir + ": no such directory");
+  // The names directly in `dir` become durable as they are now.
+  for (auto it = durable_files_.begin(); it != durable_files_.end();) {
+    it = DirName(it->first) == dir ? durable_files_.erase(it) : std::next(it);
+  }
+  for (const auto& [path, file] : files_) {
+    if (DirName(path) == dir) durable_files_[path] = file;
+  }
+  return Status::Ok();
+}
+
+StatusOr<std::unique_ptr<FileLock>> MemEnv::Lock(const std::string& path) {
+  if (!locks_.insert(path).second) return Status::Busy("lock " + path + ": held");
+  return std::unique_ptr<FileLock>(std::make_unique<MemLock>(this, path));
+}
+
+std::optional<std::string> MemEnv::GetVar(const std::string& name) {
+  auto it = vars_.find(name);
+  if (it == vars_.end()) return std::nullopt;
+  return it->second;
+}
+
+void MemEnv::WriteFile(const std::string& path, const std::string& data) {
+  CreateDirs(DirName(path));
+  auto file = NewFile();
+  file->data = data;
+  file->synced = data.size();
+  files_[path] = file;
+  durable_files_[path] = file;
+}
+
+void MemEnv::AppendToFile(const std::string& path, const std::string& data) {
+  auto& slot = files_[path];
+  if (!slot) {
+    CreateDirs(DirName(path));
+    slot = NewFile();
+    durable_files_[path] = slot;
+  }
+  slot->data += data;
+}
+
+std::string MemEnv::ReadFile(const std::string& path, bool* exists) const {
+  auto it = files_.find(path);
+  if (exists != nullptr) *exists = it != files_.end();
+  return it == files_.end() ? "" : it->second->data;
+}
+
+void MemEnv::SimulateCrash(bool keep_unsynced_bytes) {
+  files_ = durable_files_;
+  for (auto& entry : files_) {
+    FileData& f = *entry.second;
+    if (keep_unsynced_bytes) {
+      f.synced = f.data.size();
+    } else {
+      f.data.resize(f.synced);
+    }
+  }
+  locks_.clear();
+}
+
+}  // namespace edgelog::testing

@@ -1,0 +1,78 @@
+// MemEnv: an in-memory Env that remembers what was made durable, so a test
+// can simulate power loss.
+//
+// Files live in a map from path to contents. Open files keep their contents
+// alive after rename or removal, as POSIX descriptors do. For crash
+// simulation each file tracks how many of its bytes were synced, and the
+// namespace (which path names which file) is durable only up to the last
+// SyncDir of each directory. SimulateCrash() throws away everything else.
+#ifndef EDGELOG_TESTS_SUPPORT_MEM_ENV_H_
+#define EDGELOG_TESTS_SUPPORT_MEM_ENV_H_
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+
+#include "platform/env.h"
+
+namespace edgelog::testing {
+
+class MemEnv : public Env {
+ public:
+  MemEnv();
+
+  StatusOr<std::unique_ptr<ReadableFile>> OpenReadable(const std::string& path) override;
+  StatusOr<std::unique_ptr<WritableFile>> OpenWritable(const std::string& path,
+                                                       WriteMode mode) override;
+  StatusOr<FileInfo> Stat(const std::string& path) override;
+  StatusOr<std::vector<std::string>> ListDir(const std::string& dir) override;
+  Status Rename(const std::string& from, const std::string& to) override;
+  Status Remove(const std::string& path) override;
+  Status CreateDirs(const std::string& dir) override;
+  Status SyncDir(const std::string& dir) override;
+  StatusOr<std::unique_ptr<FileLock>> Lock(const std::string& path) override;
+  std::optional<std::string> GetVar(const std::string& name) override;
+  std::string HostName() override { return host_name_; }
+
+  // Test controls.
+  void SetVar(const std::string& name, const std::string& value) { vars_[name] = value; }
+  void UnsetVar(const std::string& name) { vars_.erase(name); }
+  void set_host_name(std::string name) { host_name_ = std::move(name); }
+  // Creates or replaces `path` with `data`, durably (as if synced long ago).
+  void WriteFile(const std::string& path, const std::string& data);
+  // Appends without syncing, like a program writing a log.
+  void AppendToFile(const std::string& path, const std::string& data);
+  // The current contents of `path`, or "" with *exists = false.
+  std::string ReadFile(const std::string& path, bool* exists = nullptr) const;
+  bool Exists(const std::string& path) const { return files_.count(path) > 0; }
+
+  // Power loss: every path reverts to what the last SyncDir of its directory
+  // made durable, and every file to its synced bytes. With
+  // `keep_unsynced_bytes`, unsynced data survives (the OS flushed it anyway).
+  void SimulateCrash(bool keep_unsynced_bytes = false);
+
+  struct FileData {
+    std::string data;
+    size_t synced = 0;  // bytes known to be on stable storage
+    FileId id;
+  };
+
+ private:
+  std::shared_ptr<FileData> NewFile();
+  bool DirExists(const std::string& dir) const;
+
+  std::map<std::string, std::shared_ptr<FileData>> files_;
+  std::map<std::string, std::shared_ptr<FileData>> durable_files_;
+  std::set<std::string> dirs_;
+  std::set<std::string> locks_;
+  std::map<std::string, std::string> vars_;
+  std::string host_name_ = "testhost";
+  uint64_t next_inode_ = 100;
+
+  friend class MemLock;
+};
+
+}  // namespace edgelog::testing
+
+#endif  // EDGELOG_TESTS_SUPPORT_MEM_ENV_H_
