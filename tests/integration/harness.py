@@ -52,11 +52,18 @@ class Moto:
         self.proc = None
         self.log = tempfile.TemporaryFile()
 
-    def start(self):
-        env = dict(os.environ, INITIAL_NO_AUTH_ACTION_COUNT=str(FREE_CALLS))
-        self.proc = subprocess.Popen(
-            [sys.executable, os.path.join(HERE, "moto_launcher.py"), str(self.port)],
-            stdout=self.log, stderr=subprocess.STDOUT, env=env)
+    def start(self, identity=None):
+        """Starts a fresh server. With `identity` (key id, secret), the server
+        knows that access key from the start and verifies every request;
+        without, the first FREE_CALLS requests are free (create_identity)."""
+        args = [sys.executable, os.path.join(HERE, "moto_launcher.py"), str(self.port)]
+        free = FREE_CALLS
+        if identity:
+            args += list(identity)
+            free = 0
+        env = dict(os.environ, INITIAL_NO_AUTH_ACTION_COUNT=str(free))
+        self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT,
+                                     env=env)
         wait_until(self._answers, 60, f"moto on port {self.port}")
         return self
 

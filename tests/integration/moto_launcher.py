@@ -7,8 +7,14 @@ so the hook is replaced by a no-op before the server starts: the body
 reaches moto compressed, the signature is verified over it, and moto
 inflates it once.
 
-usage: python3 moto_launcher.py PORT
+usage: python3 moto_launcher.py PORT [KEY_ID SECRET]
+
+With KEY_ID and SECRET, the fresh server already knows an IAM user
+"edgelog" allowed logs:* with exactly that access key, so a restarted
+server (all state lost) accepts the agent's existing credentials. Set
+INITIAL_NO_AUTH_ACTION_COUNT=0 then: every request is verified.
 """
+import json
 import sys
 
 import moto.moto_server.werkzeug_app as werkzeug_app
@@ -22,5 +28,22 @@ werkzeug_app.decompress_request_body = _leave_body_alone
 
 from moto import server  # noqa: E402  (after the patch, on purpose)
 
+
+def seed_identity(key_id, secret):
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.iam.models import iam_backends
+
+    iam = iam_backends[DEFAULT_ACCOUNT_ID]["aws"]
+    iam.create_user(region_name="us-east-1", user_name="edgelog", path="/", tags=[])
+    iam.put_user_policy("edgelog", "logs", json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "logs:*", "Resource": "*"}]}))
+    key = iam.create_access_key("edgelog")
+    key.access_key_id = key_id
+    key.secret_access_key = secret
+
+
 if __name__ == "__main__":
+    if len(sys.argv) == 4:
+        seed_identity(sys.argv[2], sys.argv[3])
     server.main(["--host", "127.0.0.1", "--port", sys.argv[1]])

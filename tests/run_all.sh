@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Runs every test suite and ends with one line "N passed, M failed" over all
+# of them. Exits non-zero if any suite fails or reports no count.
+#
+#   tests/run_all.sh               every suite
+#   tests/run_all.sh integration   only the integration tests
+set -uo pipefail
+cd "$(dirname "$0")/.."
+build=${BUILD:-build}
+only=${1:-}
+shared_suite=../shared/sigv4-suite
+
+total_pass=0
+total_fail=0
+status=0
+report=()
+
+# run_suite NAME COMMAND...: runs it, shows its output, adds up its count.
+run_suite() {
+  local name=$1
+  shift
+  echo "=== $name"
+  local out rc
+  out=$(mktemp)
+  "$@" 2>&1 | tee "$out"
+  rc=${PIPESTATUS[0]}
+  local line
+  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out" | tail -n 1)
+  rm -f "$out"
+  if [ -z "$line" ]; then
+    echo "=== $name: no result line (exit $rc)"
+    total_fail=$((total_fail + 1))
+    report+=("$name: did not report (exit $rc)")
+    status=1
+    return
+  fi
+  local p f
+  p=${line%% passed*}
+  f=${line#*, }
+  f=${f%% failed}
+  total_pass=$((total_pass + p))
+  total_fail=$((total_fail + f))
+  report+=("$name: $line")
+  if [ "$rc" -ne 0 ] || [ "$f" -ne 0 ]; then status=1; fi
+}
+
+if [ -z "$only" ] || [ "$only" = unit ]; then
+  run_suite "unit" "$build/tests/unit_tests"
+fi
+if [ -z "$only" ] || [ "$only" = sigv4 ]; then
+  run_suite "sigv4 (edgelog's vectors)" "$build/tests/sigv4_suite" tests/data/sigv4
+  if [ -d "$shared_suite/v4" ]; then
+    run_suite "sigv4 (public AWS suite + CloudWatch vectors)" \
+      "$build/tests/sigv4_suite" "$shared_suite/v4" --logs-vectors "$shared_suite/logs-vectors.json"
+  else
+    echo "=== sigv4: $shared_suite/v4 not present, public suite skipped"
+  fi
+fi
+if [ -z "$only" ] || [ "$only" = integration ]; then
+  python=$(BUILD=$build tests/integration/python.sh) || { echo "no Python with moto"; exit 1; }
+  BUILD=$build run_suite "integration" "$python" tests/integration/run_tests.py
+fi
+
+echo
+for r in "${report[@]}"; do echo "  $r"; done
+echo "$total_pass passed, $total_fail failed"
+exit $status
