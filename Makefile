@@ -93,6 +93,10 @@ demo: deps
 	@$(MAKE) --no-print-directory $(BIN)
 	@BUILD=$(BUILD) bash tests/demo/demo.sh
 
+bench: deps
+	@$(MAKE) --no-print-directory $(BIN)
+	@BUILD=$(BUILD) python3 tests/bench/bench.py
+
 clean:
 	rm -rf build
 

@@ -6,6 +6,12 @@
 #include "agent/batch/payload.h"
 
 namespace edgelog {
+namespace {
+
+// Capacity an open batch keeps between batches; larger buffers are freed.
+constexpr size_t kKeptCapacityBytes = 256 << 10;
+
+}  // namespace
 
 Batcher::Batcher(std::vector<LogStreamTarget> targets,
                  const BatcherOptions& options)
@@ -88,7 +94,12 @@ Status Batcher::Seal(uint32_t stream) {
   sealed_bytes_ += batch.body.size();
   sealed_.push_back(std::move(batch));
 
-  open.json.clear();
+  // An idle stream should not keep a megabyte of capacity around.
+  if (open.json.capacity() > kKeptCapacityBytes) {
+    std::string().swap(open.json);
+  } else {
+    open.json.clear();
+  }
   open.slots.clear();
   open.api_bytes = 0;
   open.sorted = true;

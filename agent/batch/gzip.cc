@@ -19,6 +19,7 @@ Bytef* InputBytes(std::string_view s) {
 struct GzipCompressor::State {
   z_stream zs;
   bool ready = false;
+  std::string scratch;
 };
 
 GzipCompressor::GzipCompressor(int level) : state_(std::make_unique<State>()) {
@@ -35,16 +36,19 @@ Status GzipCompressor::Compress(std::string_view input, std::string* out) {
   if (!state_->ready) return Status::IoError("zlib could not be initialised");
   z_stream& zs = state_->zs;
   if (deflateReset(&zs) != Z_OK) return Status::IoError("deflateReset failed");
-  out->resize(deflateBound(&zs, input.size()));
+  // Compress into reusable scratch, then copy: the result keeps no slack
+  // (bodies wait in queues, and deflateBound is about the input's size).
+  std::string& scratch = state_->scratch;
+  scratch.resize(deflateBound(&zs, input.size()));
   zs.next_in = InputBytes(input);
   zs.avail_in = static_cast<uInt>(input.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out->data());
-  zs.avail_out = static_cast<uInt>(out->size());
+  zs.next_out = reinterpret_cast<Bytef*>(scratch.data());
+  zs.avail_out = static_cast<uInt>(scratch.size());
   int rc = deflate(&zs, Z_FINISH);
   if (rc != Z_STREAM_END) {
     return Status::IoError("deflate failed: " + std::to_string(rc));
   }
-  out->resize(zs.total_out);
+  out->assign(scratch.data(), zs.total_out);
   return Status::Ok();
 }
 

@@ -34,7 +34,7 @@ struct RunOptions {
   int64_t poll_interval_ms = 250;  // how often files are checked for growth
   int64_t rescan_interval_ms = 1000;  // how often globs are expanded again
   int64_t shutdown_grace_ms = 10000;  // delivery time after SIGTERM
-  size_t max_buffered_bytes = 32 << 20;  // batches held in memory before reading pauses
+  size_t max_buffered_bytes = 8 << 20;  // batch bytes held in memory before reading pauses
   int64_t once_auth_give_up_ms = 20000;   // --once: refused credentials
   int64_t once_stall_give_up_ms = 300000;  // --once: no progress at all
   uint64_t seed = 0;               // jitter; 0 picks one from the clock

@@ -1,5 +1,8 @@
 #include "agent/text/json_escape.h"
 
+#include <cstdint>
+#include <cstring>
+
 namespace edgelog {
 namespace {
 
@@ -25,13 +28,36 @@ struct EscapeTable {
 };
 constexpr EscapeTable kEscapes;
 
+constexpr uint64_t kOnes = 0x0101010101010101ull;
+constexpr uint64_t kHighs = 0x8080808080808080ull;
+
+// Non-zero when some byte of `word` is below 0x20, or is '"' or '\\'
+// (the usual "has zero byte" bit trick, three times).
+inline uint64_t NeedsEscape(uint64_t word) {
+  uint64_t quote = word ^ (kOnes * '"');
+  uint64_t backslash = word ^ (kOnes * '\\');
+  uint64_t any = (word - kOnes * 0x20) | (quote - kOnes) | (backslash - kOnes);
+  return any & ~word & kHighs;
+}
+
+// Length of the prefix of `s` (from `i`) that needs no escaping, eight
+// bytes at a time; stops at or before the first byte that does.
+size_t SkipPlain(std::string_view s, size_t i) {
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t word;
+    std::memcpy(&word, s.data() + i, 8);
+    if (NeedsEscape(word)) break;
+  }
+  return i;
+}
+
 }  // namespace
 
 void AppendJsonString(std::string_view s, std::string* out) {
   static const char kHex[] = "0123456789abcdef";
   out->push_back('"');
   size_t run_start = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
+  for (size_t i = SkipPlain(s, 0); i < s.size(); ++i) {
     auto c = static_cast<unsigned char>(s[i]);
     char escape = kEscapes.entry[c];
     if (escape == 0) continue;
@@ -44,6 +70,7 @@ void AppendJsonString(std::string_view s, std::string* out) {
       out->push_back(kHex[c & 0xf]);
     }
     run_start = i + 1;
+    i = SkipPlain(s, run_start) - 1;
   }
   out->append(s.data() + run_start, s.size() - run_start);
   out->push_back('"');

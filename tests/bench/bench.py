@@ -1,0 +1,164 @@
+"""make bench: edgelog's throughput, CPU and memory, next to the physical
+limits of this machine on the same data.
+
+Generates a log of realistic lines, measures how fast this machine can
+merely read, gzip and SHA-256 it, then runs `edgelog run --once` against a
+local HTTPS PutLogEvents sink and reports events/s, MB/s, CPU-seconds per
+GB, peak RSS and bytes on the wire."""
+import hashlib
+import json
+import os
+import random
+import resource
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import ssl
+import zlib
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+BUILD = os.environ.get("BUILD", "build")
+EDGELOG = os.path.join(ROOT, BUILD, "edgelog")
+LINES = int(os.environ.get("BENCH_LINES", "1000000"))
+CHUNK = 1 << 20
+
+
+def make_log(path):
+    if os.path.exists(path) and os.path.getsize(path) > 0:
+        return
+    rng = random.Random(1)
+    words = ("GET POST user order payment cache miss hit latency_ms=12 status=200 "
+             "region=eu-west-1 trace=4bf92f3577b34da6 upstream=10.0.3.7:8080 é 日本").split()
+    with open(path + ".tmp", "w") as f:
+        for i in range(LINES):
+            f.write(f"2026-11-21T12:{(i // 60000) % 60:02d}:{(i // 1000) % 60:02d}.{i % 1000:03d}Z "
+                    f"INFO [worker-{i % 8}] req={i} "
+                    + " ".join(rng.choice(words) for _ in range(rng.randint(6, 16))) + "\n")
+    os.rename(path + ".tmp", path)
+
+
+def cpu_of(fn):
+    """Runs fn() in this process; returns (wall s, CPU s)."""
+    r0, t0 = resource.getrusage(resource.RUSAGE_SELF), time.monotonic()
+    fn()
+    r1, t1 = resource.getrusage(resource.RUSAGE_SELF), time.monotonic()
+    return t1 - t0, (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+
+
+def physical_limits(path):
+    def read():
+        with open(path, "rb", buffering=0) as f:
+            while f.read(CHUNK):
+                pass
+
+    def gzip1():
+        with open(path, "rb") as f:
+            while chunk := f.read(CHUNK):
+                zlib.compress(chunk, 1)
+
+    def sha():
+        with open(path, "rb") as f:
+            while chunk := f.read(CHUNK):
+                hashlib.sha256(chunk).digest()
+
+    read()  # warm the page cache
+    return [("read (page cache)", *cpu_of(read)), ("gzip -1", *cpu_of(gzip1)),
+            ("SHA-256", *cpu_of(sha))]
+
+
+def make_cert(dirpath):
+    cert, key = os.path.join(dirpath, "cert.pem"), os.path.join(dirpath, "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost",
+                    "-keyout", key, "-out", cert], check=True, capture_output=True)
+    return cert, key
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_sink(port, cert):
+    context = ssl.create_default_context(cafile=cert)
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(urllib.request.Request(
+                f"https://localhost:{port}/", data=b"{}", method="POST"), context=context, timeout=1)
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise SystemExit("the sink did not start")
+
+
+def run_agent(path, work, cert, key):
+    port = free_port()
+    stats_file = os.path.join(work, "sink.json")
+    sink = subprocess.Popen([sys.executable, os.path.join(HERE, "sink.py"), str(port),
+                             stats_file, cert, key])
+    try:
+        wait_for_sink(port, cert)
+        config = os.path.join(work, "config.json")
+        with open(config, "w") as f:
+            json.dump({"agent": {"region": "us-east-1"},
+                       "logs": {"endpoint_override": f"https://localhost:{port}",
+                                "logs_collected": {"files": {"collect_list": [
+                                    {"file_path": path, "log_group_name": "/bench",
+                                     "log_stream_name": "bench"}]}}},
+                       "edgelog": {"state_dir": os.path.join(work, "state"),
+                                   "http": {"ca_bundle": cert}}}, f)
+        env = {"PATH": os.environ.get("PATH", ""), "AWS_ACCESS_KEY_ID": "AKIDBENCHEXAMPLE",
+               "AWS_SECRET_ACCESS_KEY": "bench-secret", "AWS_EC2_METADATA_DISABLED": "true"}
+        r0, t0 = resource.getrusage(resource.RUSAGE_CHILDREN), time.monotonic()
+        # BENCH_WRAP runs the agent under a profiler, e.g. "perf record -g -o FILE".
+        wrap = os.environ.get("BENCH_WRAP", "").split()
+        agent = subprocess.run(wrap + [EDGELOG, "run", "--once", "--config", config], env=env,
+                               capture_output=True, text=True)
+        t1, r1 = time.monotonic(), resource.getrusage(resource.RUSAGE_CHILDREN)
+        if agent.returncode != 0:
+            raise SystemExit("edgelog failed:\n" + agent.stderr)
+    finally:
+        sink.send_signal(signal.SIGTERM)
+        sink.wait(30)
+    with open(stats_file) as f:
+        stats = json.load(f)
+    cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+    return t1 - t0, cpu, r1.ru_maxrss, stats
+
+
+def main():
+    if not os.path.exists(EDGELOG):
+        raise SystemExit(f"{EDGELOG} is missing: run make first")
+    data_dir = os.path.join(ROOT, BUILD, "bench")
+    os.makedirs(data_dir, exist_ok=True)
+    path = os.path.join(data_dir, f"bench-{LINES}.log")
+    make_log(path)
+    size = os.path.getsize(path)
+    mb, gb = size / 1e6, size / 1e9
+    print(f"data: {path}: {LINES} lines, {mb:.1f} MB\n")
+    print(f"{'what':34} {'wall s':>8} {'CPU s':>8} {'MB/s (CPU)':>11} {'CPU s/GB':>9}")
+    for name, wall, cpu in physical_limits(path):
+        print(f"{name:34} {wall:8.2f} {cpu:8.2f} {mb / max(cpu, 1e-9):11.0f} {cpu / gb:9.2f}")
+    with tempfile.TemporaryDirectory(prefix="edgelog-bench-") as work:
+        cert, key = make_cert(work)
+        wall, cpu, rss_kb, stats = run_agent(path, work, cert, key)
+    if stats["events"] != LINES:
+        raise SystemExit(f"the sink received {stats['events']} events, expected {LINES}")
+    print(f"{'edgelog run --once (HTTPS sink)':34} {wall:8.2f} {cpu:8.2f} "
+          f"{mb / max(cpu, 1e-9):11.0f} {cpu / gb:9.2f}")
+    wire = stats["body_bytes"] + stats["header_bytes"]
+    print()
+    print(f"events/s (wall): {LINES / wall:,.0f}   events per CPU-second: {LINES / cpu:,.0f}")
+    print(f"peak RSS: {rss_kb / 1024:.1f} MiB   requests: {stats['requests']}")
+    print(f"bytes on the wire: {wire / 1e6:.1f} MB (bodies {stats['body_bytes'] / 1e6:.1f} MB, "
+          f"{size / stats['body_bytes']:.1f}x smaller than the log; TLS overhead not counted)")
+
+
+if __name__ == "__main__":
+    main()
