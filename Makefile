@@ -53,6 +53,9 @@ $(BUILD)/obj/%.o: %.cc
 	@mkdir -p $(dir $@)
 	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c $< -o $@
 
+# Tests find README.md and tests/data/ through this, never the working directory.
+$(BUILD)/obj/tests/%.o: CPPFLAGS += -DEDGELOG_SOURCE_DIR='"$(CURDIR)"'
+
 $(LIB): $(call obj,$(LIB_SRCS))
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^

@@ -216,12 +216,15 @@ SigningResult Sign(const RequestDescription& request,
   if (!HasHeader(request.headers, "x-amz-date")) {
     result.headers_to_add.push_back({"X-Amz-Date", AmzDate(scope.unix_seconds)});
   }
-  bool has_token = !credentials.session_token.empty();
+  // A header the caller already set is signed as given, never doubled.
+  bool has_token = !credentials.session_token.empty() &&
+                   !HasHeader(request.headers, "x-amz-security-token");
   if (has_token && options.token_placement == SessionTokenPlacement::kSigned) {
     result.headers_to_add.push_back(
         {"X-Amz-Security-Token", credentials.session_token});
   }
-  if (options.payload_hash_header == PayloadHashHeader::kAdd) {
+  if (options.payload_hash_header == PayloadHashHeader::kAdd &&
+      !HasHeader(request.headers, "x-amz-content-sha256")) {
     result.headers_to_add.push_back({"X-Amz-Content-SHA256", payload_hash});
   }
 

@@ -16,8 +16,10 @@ StatusOr<std::string> ReadWholeFile(Env& env, const std::string& path,
 
 // Replaces `path` with `data` so that a crash at any moment leaves either the
 // old or the new contents: write PATH.tmp, fsync it, rename it over PATH,
-// fsync the directory. On failure the temporary file is removed and PATH is
-// untouched.
+// fsync the directory. On failure PATH still holds the old or the new
+// contents, never a mix: the old ones if the rename was not reached (the
+// temporary file is removed then), the new ones if only the final directory
+// fsync failed (so the rename may not survive a crash).
 Status WriteFileAtomically(Env& env, const std::string& path,
                            std::string_view data);
 

@@ -26,7 +26,7 @@ namespace edgelog {
 
 // A sealed request, ready to sign and send.
 struct Batch {
-  uint64_t id = 0;         // unique, increasing in sealing order
+  uint64_t id = 0;         // unique; increasing within a stream
   uint32_t stream = 0;     // index into the batcher's targets
   std::string body;        // gzip of the JSON body
   size_t event_count = 0;

@@ -71,8 +71,10 @@ StatusOr<std::string> GunzipBody(std::string_view input, size_t max_output) {
     if (out.size() > max_output) rc = Z_BUF_ERROR;
     if (rc == Z_OK && zs.avail_in == 0 && zs.avail_out != 0) rc = Z_DATA_ERROR;
   }
+  bool trailing_bytes = rc == Z_STREAM_END && zs.avail_in != 0;
   inflateEnd(&zs);
   if (rc != Z_STREAM_END) return Status::Corruption("not a complete gzip body");
+  if (trailing_bytes) return Status::Corruption("bytes after the end of the gzip body");
   return out;
 }
 

@@ -23,7 +23,8 @@ struct Config {
 
   // agent
   std::string region;     // "" when not configured (environment decides)
-  std::string role_arn;
+  std::string agent_role_arn;  // agent.credentials.role_arn
+  std::string logs_role_arn;   // logs.credentials.role_arn: wins over the agent's
   bool debug = false;
 
   // logs
@@ -38,6 +39,11 @@ struct Config {
   int64_t connect_timeout_s = 10;
   int64_t request_timeout_s = 60;
   int64_t max_in_flight = 8;       // requests at once, at most one per stream
+
+  // The role to assume, if any: the logs section's wins.
+  const std::string& role_arn() const {
+    return logs_role_arn.empty() ? agent_role_arn : logs_role_arn;
+  }
 
   // Things worth telling the operator that are not errors.
   std::vector<std::string> warnings;

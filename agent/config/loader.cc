@@ -36,6 +36,14 @@ class ConfigWalker {
 
   void AddError(const std::string& path, const std::string& reason) {
     errors_ += source_ + ": " + (path.empty() ? "" : path + ": ") + reason + "\n";
+    error_paths_.push_back(path);
+  }
+  // True when an error was reported at `path` or at a key inside it.
+  bool HasErrorUnder(const std::string& path) const {
+    for (const std::string& p : error_paths_) {
+      if (p == path || p.rfind(path + ".", 0) == 0) return true;
+    }
+    return false;
   }
   const std::string& errors() const { return errors_; }
 
@@ -159,11 +167,12 @@ class ConfigWalker {
     const cJSON* element = nullptr;
     cJSON_ArrayForEach(element, list) {
       std::string element_path = path + "[" + std::to_string(index++) + "]";
+      FileEntry entry;  // kept even when wrong, so indexes match the file
       if (!cJSON_IsObject(element)) {
         AddError(element_path, "expected an object, found " + Describe(element));
+        config_->files.push_back(std::move(entry));
         continue;
       }
-      FileEntry entry;
       WalkObject(element, std::string(kCollectList) + "[]", element_path, &entry);
       config_->files.push_back(std::move(entry));
     }
@@ -186,6 +195,7 @@ class ConfigWalker {
   std::string source_;
   Config* config_;
   std::string errors_;
+  std::vector<std::string> error_paths_;
   std::string ignored_sections_;
 };
 
@@ -216,13 +226,15 @@ std::string DefaultGroupName(const std::string& file_path) {
 }
 
 // Defaults, placeholders and the checks that need the whole entry.
+// Entries with errors already reported are skipped: one mistake, one line.
 void FinishEntries(Config* config, const HostFacts& facts, ConfigWalker* walker) {
-  if (config->files.empty()) {
+  if (config->files.empty() && !walker->HasErrorUnder(std::string(kCollectList))) {
     walker->AddError(std::string(kCollectList), "no files to collect");
   }
   for (size_t i = 0; i < config->files.size(); ++i) {
     FileEntry& e = config->files[i];
     std::string path = std::string(kCollectList) + "[" + std::to_string(i) + "]";
+    if (walker->HasErrorUnder(path)) continue;
     if (e.file_path.empty()) {
       walker->AddError(path + ".file_path", "required");
       continue;
@@ -239,15 +251,18 @@ void FinishEntries(Config* config, const HostFacts& facts, ConfigWalker* walker)
       e.log_stream_name =
           config->log_stream_name.empty() ? "{hostname}" : config->log_stream_name;
     }
+    bool expanded_all = true;
     for (auto [key, value] : {std::pair{".log_group_name", &e.log_group_name},
                               std::pair{".log_stream_name", &e.log_stream_name}}) {
       auto expanded = ExpandPlaceholders(*value, facts);
       if (!expanded.ok()) {
         walker->AddError(path + key, expanded.status().message());
+        expanded_all = false;
         continue;
       }
       *value = std::move(*expanded);
     }
+    if (!expanded_all) continue;
     if (!IsValidGroupName(e.log_group_name)) {
       walker->AddError(path + ".log_group_name",
                        "\"" + e.log_group_name +
@@ -288,8 +303,12 @@ StatusOr<Config> ParseConfig(std::string_view json, const std::string& source_pa
   std::unique_ptr<cJSON, void (*)(cJSON*)> root(
       cJSON_ParseWithLengthOpts(json.data(), json.size(), &end, false),
       cJSON_Delete);
-  if (!root) {
-    size_t at = end != nullptr ? static_cast<size_t>(end - json.data()) : 0;
+  size_t at = end != nullptr ? static_cast<size_t>(end - json.data()) : 0;
+  if (root) {  // only white space may follow the object
+    at = json.find_first_not_of(" \t\r\n", at);
+    if (at == std::string_view::npos) at = json.size();
+  }
+  if (!root || at != json.size()) {
     return Status::InvalidArgument(source_path + ": " + Position(json, at) +
                                    ": not valid JSON");
   }
@@ -297,7 +316,7 @@ StatusOr<Config> ParseConfig(std::string_view json, const std::string& source_pa
   config.source_path = source_path;
   ConfigWalker walker(source_path, &config);
   walker.Walk(root.get());
-  if (walker.errors().empty()) FinishEntries(&config, facts, &walker);
+  if (cJSON_IsObject(root.get())) FinishEntries(&config, facts, &walker);
   if (!walker.errors().empty()) {
     std::string message = walker.errors();
     message.pop_back();  // the last '\n'

@@ -1,9 +1,13 @@
 #include "agent/config/suggest.h"
 
 #include <algorithm>
-#include <cctype>
 
 namespace edgelog {
+namespace {
+
+char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+}  // namespace
 
 size_t EditDistance(std::string_view a, std::string_view b) {
   std::vector<size_t> row(b.size() + 1);
@@ -12,7 +16,7 @@ size_t EditDistance(std::string_view a, std::string_view b) {
     size_t diagonal = row[0];
     row[0] = i;
     for (size_t j = 1; j <= b.size(); ++j) {
-      size_t substitute = diagonal + (std::tolower(a[i - 1]) != std::tolower(b[j - 1]));
+      size_t substitute = diagonal + (Lower(a[i - 1]) != Lower(b[j - 1]));
       diagonal = row[j];
       row[j] = std::min({row[j] + 1, row[j - 1] + 1, substitute});
     }

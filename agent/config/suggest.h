@@ -8,7 +8,8 @@
 
 namespace edgelog {
 
-// Levenshtein distance (insert, delete, substitute: cost 1 each).
+// Levenshtein distance (insert, delete, substitute: cost 1 each), ignoring
+// ASCII case: "Log_Group_Name" is a misspelling of "log_group_name".
 size_t EditDistance(std::string_view a, std::string_view b);
 
 // The candidate closest to `word`, or "" when none is close enough to be a

@@ -34,7 +34,9 @@ StatusOr<size_t> FileSource::ReadSome(size_t max_bytes, int64_t now_ms,
 void FileSource::Emit(const LinePiece& piece, int64_t now_ms, RecordSink& sink,
                       TailStats& stats) {
   if (piece.bytes.empty()) {
-    ++stats.empty_lines;
+    // An empty end of a long line (its "\r" alone) is not an empty line.
+    if (!continuing_long_line_) ++stats.empty_lines;
+    continuing_long_line_ = false;
     emitted_ = piece.end_offset;
     sink.OnSkipped(id_, piece.end_offset);
     return;

@@ -9,11 +9,22 @@ namespace edgelog {
 LineFramer::LineFramer(uint64_t start_offset, size_t max_piece)
     : max_piece_(max_piece), emitted_offset_(start_offset) {}
 
-void LineFramer::EmitLine(std::string_view line, uint64_t end_offset,
-                          const Sink& sink) {
+size_t LineFramer::CutPoint(std::string_view text) const {
+  size_t cut = WithoutIncompleteTail(text.substr(0, max_piece_));
+  return cut == 0 ? max_piece_ : cut;  // not UTF-8 at all: cut anywhere
+}
+
+void LineFramer::EmitLine(std::string_view line, const Sink& sink) {
+  uint64_t end = emitted_offset_ + line.size() + 1;  // just past the '\n'
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-  emitted_offset_ = end_offset;
-  sink(LinePiece{line, end_offset, true});
+  while (line.size() > max_piece_) {
+    size_t cut = CutPoint(line);
+    emitted_offset_ += cut;
+    sink(LinePiece{line.substr(0, cut), emitted_offset_, false});
+    line.remove_prefix(cut);
+  }
+  emitted_offset_ = end;
+  sink(LinePiece{line, end, true});
 }
 
 void LineFramer::Feed(std::string_view data, const Sink& sink) {
@@ -26,12 +37,11 @@ void LineFramer::Feed(std::string_view data, const Sink& sink) {
       return;
     }
     size_t len = static_cast<size_t>(nl - data.data());
-    uint64_t end = emitted_offset_ + pending_.size() + len + 1;
     if (pending_.empty()) {
-      EmitLine(data.substr(0, len), end, sink);  // no copy on the common path
+      EmitLine(data.substr(0, len), sink);  // no copy on the common path
     } else {
       pending_.append(data.data(), len);
-      EmitLine(pending_, end, sink);
+      EmitLine(pending_, sink);
       pending_.clear();
     }
     data.remove_prefix(len + 1);
@@ -39,12 +49,10 @@ void LineFramer::Feed(std::string_view data, const Sink& sink) {
 }
 
 void LineFramer::CutLongPending(const Sink& sink) {
-  // Keep two bytes back so that a "\r" before a coming "\n" is never cut off
-  // from it.
-  while (pending_.size() >= max_piece_ + 2) {
-    std::string_view head(pending_.data(), max_piece_);
-    size_t cut = WithoutIncompleteTail(head);
-    if (cut == 0) cut = max_piece_;  // not UTF-8 at all: cut anywhere
+  // Cut only with two bytes to spare, so a trailing '\r' stays behind with
+  // at least one byte before it: when its '\n' comes, the line ends as usual.
+  while (pending_.size() > max_piece_ + 1) {
+    size_t cut = CutPoint(pending_);
     emitted_offset_ += cut;
     sink(LinePiece{std::string_view(pending_.data(), cut), emitted_offset_, false});
     pending_.erase(0, cut);

@@ -1,10 +1,11 @@
 // LineFramer: cuts a byte stream into lines, with bounded memory.
 //
 // Bytes are fed in file order. Each complete line is handed to a sink
-// without its '\n' (and without one '\r' before it). A line that grows past
-// `max_piece` bytes without a newline is handed over in pieces of at most
-// `max_piece` bytes, cut on UTF-8 character boundaries where the input
-// allows, so no input can make the framer hold more than max_piece + 2 bytes.
+// without its '\n' (and without one '\r' before it). Every piece handed
+// over is at most `max_piece` bytes: a longer line comes in consecutive
+// pieces, cut on UTF-8 character boundaries where the input allows, and the
+// pieces of a line still growing are handed over before its newline arrives,
+// so the framer holds at most max_piece + 1 bytes between calls.
 //
 // Every piece carries the file offset just past its last byte (for a line:
 // past its '\n'). Delivering all pieces up to and including one means the
@@ -44,8 +45,11 @@ class LineFramer {
   size_t pending_bytes() const { return pending_.size(); }
 
  private:
-  void EmitLine(std::string_view line, uint64_t end_offset, const Sink& sink);
+  // Emits `line`, which starts at emitted_offset_ and is followed by '\n'.
+  void EmitLine(std::string_view line, const Sink& sink);
   void CutLongPending(const Sink& sink);
+  // Where to cut `text` (at least max_piece_ bytes) into a piece.
+  size_t CutPoint(std::string_view text) const;
 
   size_t max_piece_;
   uint64_t emitted_offset_;

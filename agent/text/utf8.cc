@@ -93,14 +93,19 @@ size_t Utf8BoundaryAtOrBefore(std::string_view s, size_t max_bytes) {
 }
 
 size_t WithoutIncompleteTail(std::string_view s) {
-  // A character is at most four bytes: look at the last three for a lead
-  // byte whose sequence runs past the end.
+  // A character is at most four bytes: find the lead byte among the last
+  // three and hold it back only if what follows it could still complete it.
   size_t n = s.size();
   for (size_t back = 1; back <= 3 && back <= n; ++back) {
     auto c = static_cast<unsigned char>(s[n - back]);
     if ((c & 0xC0) == 0x80) continue;  // continuation: keep looking
-    size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-    return need > back ? n - back : n;
+    size_t maximal = 0;
+    auto lead = reinterpret_cast<const unsigned char*>(s.data() + n - back);
+    size_t need = SequenceLength(lead, back, &maximal);
+    // Complete (need > 0), or invalid before running out of bytes: keep all.
+    bool valid_lead = c >= 0xC2 && c <= 0xF4;
+    bool incomplete_but_valid = need == 0 && maximal == back && valid_lead;
+    return incomplete_but_valid ? n - back : n;
   }
   return n;
 }
