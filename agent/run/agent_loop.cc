@@ -114,7 +114,7 @@ struct AgentLoop::Impl : public RecordSink {
     for (const Checkpoint& c : loaded_checkpoints) put(c);
     for (uint32_t id = 0; id < tailer.source_count(); ++id) {
       const SourceInfo& s = tailer.source(id);
-      put(Checkpoint{s.file_id, s.path, tracker.delivered(id)});
+      put(Checkpoint{s.file_id, s.path, tracker.delivered(id), s.head});
     }
     return edgelog::SaveCheckpoints(deps.env, checkpoint_path, all);
   }

@@ -75,6 +75,12 @@ Classification Classify(const HttpResponse& response) {
     c.verdict = Verdict::kRetry;
   } else if (error.code == "InvalidParameterException") {
     c.verdict = Verdict::kInvalid;
+  } else if (error.code.empty()) {
+    // Not an answer from CloudWatch (a proxy, a wrong endpoint): never a
+    // reason to give events up. Retry, and let the log say what came back.
+    c.verdict = Verdict::kRetry;
+    c.detail = "not a CloudWatch Logs answer (HTTP " + std::to_string(response.status) +
+               "): check the endpoint and any proxy";
   } else {
     c.verdict = Verdict::kFinal;
   }

@@ -48,6 +48,10 @@ void Sender::Pump() {
 void Sender::StartStep(uint32_t stream) {
   StreamState& st = streams_[stream];
   const LogStreamTarget& target = targets_[stream];
+  if (st.step == Step::kWriteRejected) {
+    WriteRefused(stream);
+    return;
+  }
   auto credentials = deps_.credentials.Get();
   if (!credentials.ok()) {
     Classification c{Verdict::kAuth, "no credentials", credentials.status().message()};
@@ -75,6 +79,8 @@ void Sender::StartStep(uint32_t stream) {
       op = LogsOperation::kPutRetentionPolicy;
       st.control_body = PutRetentionPolicyBody(target);
       break;
+    case Step::kWriteRejected:  // handled above: no request
+      return;
   }
   if (st.step != Step::kPut) body = st.control_body;
   int64_t unix_seconds = deps_.clock.NowUnixMillis() / 1000;
@@ -170,7 +176,8 @@ void Sender::HandleControlAnswer(uint32_t stream, const Classification& c) {
 }
 
 void Sender::OnPutAccepted(uint32_t stream, const HttpResponse& response) {
-  const Batch& batch = streams_[stream].queue.front();
+  StreamState& st = streams_[stream];
+  const Batch& batch = st.queue.front();
   RejectedInfo info = ParseRejectedInfo(response.body);
   if (!info.any()) {
     FinishFront(stream, batch.event_count, 0);
@@ -182,21 +189,41 @@ void Sender::OnPutAccepted(uint32_t stream, const HttpResponse& response) {
     FinishFront(stream, 0, 0);
     return;
   }
-  // Group consecutive events by reason: one append per reason.
-  std::vector<ParsedEvent> refused;
-  std::string reason;
-  size_t rejected = 0;
-  for (size_t i = 0; i <= events->size(); ++i) {
-    std::string r = i < events->size() ? RejectionReason(info, i) : "";
-    if (r != reason && !refused.empty()) {
-      if (!Reject(stream, refused, reason)) return;  // retried; a replay is harmless
-      rejected += refused.size();
-      refused.clear();
+  // Consecutive events with the same reason make one group, one append.
+  st.refused.clear();
+  st.refused_written = 0;
+  st.accepted = 0;
+  for (size_t i = 0; i < events->size(); ++i) {
+    std::string reason = RejectionReason(info, i);
+    if (reason.empty()) {
+      ++st.accepted;
+      continue;
     }
-    reason = r;
-    if (!r.empty()) refused.push_back(std::move((*events)[i]));
+    if (st.refused.empty() || st.refused.back().reason != reason) {
+      st.refused.push_back({reason, {}});
+    }
+    st.refused.back().events.push_back(std::move((*events)[i]));
   }
-  FinishFront(stream, events->size() - rejected, rejected);
+  WriteRefused(stream);
+}
+
+void Sender::WriteRefused(uint32_t stream) {
+  StreamState& st = streams_[stream];
+  for (; st.refused_written < st.refused.size(); ++st.refused_written) {
+    const RefusedGroup& group = st.refused[st.refused_written];
+    if (!Reject(stream, group.events, group.reason)) {
+      st.step = Step::kWriteRejected;
+      Classification c{Verdict::kRetry, "cannot write " + deps_.rejected.path(), ""};
+      RetryLater(stream, c, "keeping refused events");
+      return;
+    }
+  }
+  size_t rejected = 0;
+  for (const RefusedGroup& group : st.refused) rejected += group.events.size();
+  st.refused.clear();
+  st.refused_written = 0;
+  st.step = Step::kPut;
+  FinishFront(stream, st.accepted, rejected);
 }
 
 void Sender::SplitOrReject(uint32_t stream, const Classification& c) {
@@ -326,6 +353,8 @@ void Sender::RetryLater(uint32_t stream, const Classification& c, const char* wh
 std::vector<Ack> Sender::TakeAcks() { return std::exchange(acks_, {}); }
 
 std::optional<int64_t> Sender::NextWakeMs() const {
+  // With every request slot taken, only an answer can let more start.
+  if (in_flight_ >= options_.max_in_flight) return std::nullopt;
   std::optional<int64_t> wake;
   for (const StreamState& st : streams_) {
     if (st.in_flight || st.queue.empty()) continue;

@@ -113,7 +113,17 @@ class Sender {
   const SenderStats& stats() const { return stats_; }
 
  private:
-  enum class Step { kPut, kCreateStream, kCreateGroup, kSetRetention };
+  enum class Step {
+    kPut,
+    kCreateStream,
+    kCreateGroup,
+    kSetRetention,
+    kWriteRejected,  // accepted, but refused events still to be kept on disk
+  };
+  struct RefusedGroup {
+    std::string reason;
+    std::vector<ParsedEvent> events;
+  };
   struct StreamState {
     std::deque<Batch> queue;  // front: the batch being worked on
     Step step = Step::kPut;
@@ -124,6 +134,9 @@ class Sender {
     std::string control_body;      // body of an in-flight control request
     std::string last_problem;      // last failure logged, to log changes once
     Ack pending;                   // counts for the front batch's id so far
+    std::vector<RefusedGroup> refused;  // refused events of the accepted front batch
+    size_t refused_written = 0;         // groups of `refused` already on disk
+    size_t accepted = 0;                // events of the front batch CloudWatch took
   };
 
   void StartStep(uint32_t stream);
@@ -131,6 +144,10 @@ class Sender {
                        const HttpResponse& response);
   void HandleControlAnswer(uint32_t stream, const Classification& c);
   void OnPutAccepted(uint32_t stream, const HttpResponse& response);
+  // Writes the refused events of an accepted batch, then finishes it; on a
+  // write failure retries the write later (never the request: CloudWatch
+  // already stored the other events).
+  void WriteRefused(uint32_t stream);
   void SplitOrReject(uint32_t stream, const Classification& c);
   // Writes events of the front batch to the rejected file; false on failure
   // (the caller then retries later instead of acknowledging).

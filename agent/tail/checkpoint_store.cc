@@ -21,7 +21,9 @@ bool ReadUint(const cJSON* object, const char* key, uint64_t* out) {
   uint64_t v = 0;
   for (const char* p = item->valuestring; *p != '\0'; ++p) {
     if (*p < '0' || *p > '9') return false;
-    v = v * 10 + static_cast<uint64_t>(*p - '0');
+    uint64_t digit = static_cast<uint64_t>(*p - '0');
+    if (v > (UINT64_MAX - digit) / 10) return false;  // would not fit
+    v = v * 10 + digit;
   }
   *out = v;
   return true;
@@ -39,7 +41,8 @@ std::string CheckpointsToJson(const std::vector<Checkpoint>& checkpoints) {
     out += "{\"path\":";
     AppendJsonString(c.path, &out);
     out += ",\"device\":" + Quoted(c.id.device) + ",\"inode\":" + Quoted(c.id.inode) +
-           ",\"offset\":" + Quoted(c.offset) + "}";
+           ",\"offset\":" + Quoted(c.offset) + ",\"head_bytes\":" + Quoted(c.head.length) +
+           ",\"head_hash\":" + Quoted(c.head.hash) + "}";
   }
   out += "\n]}\n";
   return out;
@@ -65,6 +68,11 @@ StatusOr<std::vector<Checkpoint>> LoadCheckpoints(Env& env, const std::string& p
       return Status::Corruption(path + ": malformed checkpoint entry");
     }
     c.path = p->valuestring;
+    uint64_t head_bytes = 0;  // absent in older files: no fingerprint known
+    if (ReadUint(file, "head_bytes", &head_bytes) && head_bytes <= kFingerprintBytes &&
+        ReadUint(file, "head_hash", &c.head.hash)) {
+      c.head.length = static_cast<uint32_t>(head_bytes);
+    }
     out.push_back(std::move(c));
   }
   return out;

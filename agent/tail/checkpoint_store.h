@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "agent/base/status.h"
+#include "agent/tail/fingerprint.h"
 #include "platform/env.h"
 
 namespace edgelog {
@@ -19,6 +20,7 @@ struct Checkpoint {
   FileId id;
   std::string path;     // where the file was last seen (informational)
   uint64_t offset = 0;  // every byte before this was delivered
+  Fingerprint head;     // of the file's first bytes; length 0: unknown
 };
 
 // The checkpoints in `path`; empty when the file does not exist.

@@ -29,8 +29,7 @@ Tailer::Tailer(Env& env, Logger& log, std::vector<std::string> patterns,
       options_(options) {}
 
 void Tailer::Discover() {
-  // A file seen this round under its identity keeps its source.
-  std::vector<bool> seen(open_.size(), false);
+  for (auto& source : open_) source->set_unmatched(true);
   for (uint32_t entry = 0; entry < patterns_.size(); ++entry) {
     for (const std::string& path : ExpandGlob(env_, patterns_[entry])) {
       if (IsCompressed(path)) continue;
@@ -39,26 +38,38 @@ void Tailer::Discover() {
       auto it = std::find_if(open_.begin(), open_.end(), [&](const auto& s) {
         return s->file_id() == info->id;
       });
-      if (it != open_.end()) {
-        seen[it - open_.begin()] = true;
-        if ((*it)->path() != path) {
-          (*it)->set_path(path);
-          info_[(*it)->id()].path = path;
-        }
+      if (it == open_.end()) {
+        Follow(entry, path, *info);
         continue;
       }
-      bool known = std::any_of(info_.begin(), info_.end(), [&](const SourceInfo& s) {
-        return s.file_id == info->id && s.open;
-      });
-      if (!known) {
-        Follow(entry, path, *info);
-        seen.push_back(true);
+      FileSource& source = **it;
+      source.set_unmatched(false);
+      if (source.path() != path) {
+        source.set_path(path);
+        info_[source.id()].path = path;
       }
     }
   }
-  for (size_t i = open_.size(); i-- > 0;) {
-    if (!seen[i]) CloseIfGone(i);
+}
+
+uint64_t Tailer::StartOffset(const std::string& path, const FileInfo& info,
+                             ReadableFile& file) {
+  auto c = std::find_if(checkpoints_.begin(), checkpoints_.end(),
+                        [&](const Checkpoint& c) { return c.id == info.id; });
+  if (c == checkpoints_.end() || c->offset == 0) return 0;
+  if (c->offset > info.size) {
+    log_.Warning(path + " is shorter than its checkpoint; reading it from the start");
+    return 0;
   }
+  if (c->head.length > 0) {
+    auto head = ReadFingerprint(file, c->head.length);
+    if (!head.ok() || *head != c->head) {
+      log_.Warning(path + " does not start as the file checkpointed under its inode did "
+                          "(a new file on a reused inode); reading it from the start");
+      return 0;
+    }
+  }
+  return c->offset;
 }
 
 void Tailer::Follow(uint32_t entry, const std::string& path, const FileInfo& info) {
@@ -67,26 +78,19 @@ void Tailer::Follow(uint32_t entry, const std::string& path, const FileInfo& inf
     log_.Warning("cannot read " + path + ": " + file.status().message());
     return;
   }
-  uint64_t offset = 0;
-  for (const Checkpoint& c : checkpoints_) {
-    if (c.id == info.id) offset = c.offset;
-  }
-  if (offset > info.size) {
-    log_.Warning(path + " is shorter than its checkpoint; reading it from the start");
-    offset = 0;
-  }
+  uint64_t offset = StartOffset(path, info, **file);
+  auto head = ReadFingerprint(**file, kFingerprintBytes);
   uint32_t id = static_cast<uint32_t>(info_.size());
-  info_.push_back(SourceInfo{entry, path, info.id, offset, true});
-  open_.push_back(std::make_unique<FileSource>(id, entry, path, info.id,
-                                               std::move(*file), offset));
+  info_.push_back(SourceInfo{entry, path, info.id, offset,
+                             head.ok() ? *head : Fingerprint{}, true});
+  open_.push_back(std::make_unique<FileSource>(id, entry, path, info.id, std::move(*file),
+                                               offset, info_.back().head));
   log_.Info("following " + path + (offset > 0 ? " from offset " + std::to_string(offset)
                                               : std::string(" from the start")));
 }
 
-void Tailer::CloseIfGone(size_t index) {
-  // No matching name leads to this file any more: finish it, then let go.
+void Tailer::Close(size_t index) {
   FileSource& source = *open_[index];
-  if (!source.at_end()) return;
   log_.Info("finished " + source.path() + " (no longer matched)");
   info_[source.id()].open = false;
   open_.erase(open_.begin() + static_cast<std::ptrdiff_t>(index));
@@ -99,8 +103,17 @@ size_t Tailer::Read(size_t max_bytes, int64_t now_ms, RecordSink& sink) {
     size_t index = next_to_read_ % open_.size();
     next_to_read_ = index + 1;  // one chunk each, in turn
     FileSource& source = *open_[index];
+    if (WaitsForRotatedFile(source)) {
+      ++idle;
+      continue;
+    }
+    uint64_t restarts = stats_.truncations;
     size_t chunk = std::min(options_.read_chunk_bytes, max_bytes - total);
     auto got = source.ReadSome(chunk, now_ms, &buffer_, sink, stats_);
+    if (stats_.truncations != restarts) {
+      log_.Warning(source.path() + " was rewritten from its start; reading it again");
+    }
+    info_[source.id()].head = source.head();
     if (got.ok() && *got > 0) {
       total += *got;
       idle = 0;
@@ -117,9 +130,22 @@ size_t Tailer::Read(size_t max_bytes, int64_t now_ms, RecordSink& sink) {
     } else if (*truncated) {
       log_.Warning(source.path() + " shrank (truncated); reading it again from the start");
       idle = 0;
+    } else if (source.unmatched()) {
+      // Read to its end after its name went away: nothing more will come.
+      Close(index);
+      if (idle > 0) --idle;
     }
   }
   return total;
+}
+
+bool Tailer::WaitsForRotatedFile(const FileSource& source) const {
+  // A file renamed away is finished before newer files of its entry are
+  // read, so lines keep their order across a rotation.
+  return !source.unmatched() &&
+         std::any_of(open_.begin(), open_.end(), [&](const auto& other) {
+           return other->unmatched() && other->entry() == source.entry();
+         });
 }
 
 bool Tailer::AtEnd() const {

@@ -4,8 +4,11 @@
 // renamed within the glob stays the same source. A file is read from its
 // checkpoint when one matches its identity, else from its start. Reading
 // continues through the open descriptor after a rename or unlink; a file
-// no longer found under any matching name is closed once read to its end.
-// A file that shrinks below the read offset is read again from its start.
+// no longer found under any matching name is closed once a read after that
+// finds nothing more. A file that shrinks below the read offset, or whose
+// first bytes change, is read again from its start; a checkpoint whose
+// fingerprint does not match the file's first bytes (a new file on a reused
+// inode) is ignored.
 #ifndef EDGELOG_AGENT_TAIL_TAILER_H_
 #define EDGELOG_AGENT_TAIL_TAILER_H_
 
@@ -32,6 +35,7 @@ struct SourceInfo {
   std::string path;
   FileId file_id;
   uint64_t start_offset = 0;  // where reading began in this run
+  Fingerprint head;           // of the file's first bytes, as last read
   bool open = false;
 };
 
@@ -60,7 +64,11 @@ class Tailer {
 
  private:
   void Follow(uint32_t entry, const std::string& path, const FileInfo& info);
-  void CloseIfGone(size_t index);
+  // Where to start reading `file`: its checkpoint, if one matches it.
+  uint64_t StartOffset(const std::string& path, const FileInfo& info,
+                       ReadableFile& file);
+  void Close(size_t index);
+  bool WaitsForRotatedFile(const FileSource& source) const;
 
   Env& env_;
   Logger& log_;

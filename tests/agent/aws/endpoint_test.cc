@@ -1,0 +1,160 @@
+#include "agent/aws/endpoint.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "tests/support/mem_env.h"
+
+namespace edgelog {
+namespace {
+
+using testing::MemEnv;
+
+TEST(ParseEndpointUrlTest, SplitsSchemeHostAndPath) {
+  auto e = ParseEndpointUrl("https://logs.us-east-1.amazonaws.com/");
+  ASSERT_TRUE(e.ok()) << e.status().ToString();
+  EXPECT_EQ("https://logs.us-east-1.amazonaws.com/", e->url);
+  EXPECT_EQ("logs.us-east-1.amazonaws.com", e->host);
+  EXPECT_EQ("/", e->path);
+}
+
+TEST(ParseEndpointUrlTest, AMissingPathIsTheRoot) {
+  auto e = ParseEndpointUrl("https://logs.eu-west-1.amazonaws.com");
+  ASSERT_TRUE(e.ok());
+  EXPECT_EQ("/", e->path);
+  EXPECT_EQ("https://logs.eu-west-1.amazonaws.com/", e->url);
+}
+
+TEST(ParseEndpointUrlTest, ThePortStaysInTheHost) {
+  auto e = ParseEndpointUrl("http://localhost:4566");
+  ASSERT_TRUE(e.ok());
+  EXPECT_EQ("localhost:4566", e->host);
+  EXPECT_EQ("http://localhost:4566/", e->url);
+}
+
+TEST(ParseEndpointUrlTest, APathIsKept) {
+  auto e = ParseEndpointUrl("https://proxy.example.com/aws/logs");
+  ASSERT_TRUE(e.ok());
+  EXPECT_EQ("proxy.example.com", e->host);
+  EXPECT_EQ("/aws/logs", e->path);
+}
+
+TEST(ParseEndpointUrlTest, IPv6LiteralsWithPortAreHosts) {
+  auto e = ParseEndpointUrl("http://[::1]:4566/");
+  ASSERT_TRUE(e.ok());
+  EXPECT_EQ("[::1]:4566", e->host);
+}
+
+TEST(ParseEndpointUrlTest, AnythingButHttpOrHttpsUrlsIsInvalid) {
+  for (const char* url : {"logs.us-east-1.amazonaws.com", "ftp://host/", "https://",
+                          "https:///path", "https://user@host/", "https://host?x=1",
+                          "https://host#frag", ""}) {
+    auto e = ParseEndpointUrl(url);
+    EXPECT_FALSE(e.ok()) << url;
+    if (!e.ok()) {
+      EXPECT_EQ(Code::kInvalidArgument, e.status().code()) << url;
+    }
+  }
+}
+
+TEST(ResolveRegionTest, TheConfiguredRegionWins) {
+  MemEnv env;
+  env.SetVar("AWS_REGION", "eu-west-1");
+  auto r = ResolveRegion("us-west-2", env);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ("us-west-2", *r);
+}
+
+TEST(ResolveRegionTest, AwsRegionComesBeforeAwsDefaultRegion) {
+  MemEnv env;
+  env.SetVar("AWS_DEFAULT_REGION", "ap-south-1");
+  auto r = ResolveRegion("", env);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ("ap-south-1", *r);
+  env.SetVar("AWS_REGION", "eu-central-1");
+  r = ResolveRegion("", env);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ("eu-central-1", *r);
+}
+
+TEST(ResolveRegionTest, AnEmptyVariableCountsAsUnset) {
+  MemEnv env;
+  env.SetVar("AWS_REGION", "");
+  env.SetVar("AWS_DEFAULT_REGION", "sa-east-1");
+  auto r = ResolveRegion("", env);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ("sa-east-1", *r);
+}
+
+TEST(ResolveRegionTest, NoRegionAnywhereIsNotFoundAndSaysWhatToSet) {
+  MemEnv env;
+  auto r = ResolveRegion("", env);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(Code::kNotFound, r.status().code());
+  EXPECT_NE(std::string::npos, r.status().message().find("AWS_REGION"));
+}
+
+TEST(ResolveLogsEndpointTest, DefaultsToTheRegionalEndpoint) {
+  MemEnv env;
+  auto e = ResolveLogsEndpoint("", "ap-southeast-2", env);
+  ASSERT_TRUE(e.ok());
+  EXPECT_EQ("https://logs.ap-southeast-2.amazonaws.com/", e->url);
+  EXPECT_EQ("logs.ap-southeast-2.amazonaws.com", e->host);
+  EXPECT_NE(std::string::npos, e->source.find("ap-southeast-2"));
+}
+
+TEST(ResolveLogsEndpointTest, PrecedenceIsOverrideThenServiceVariableThenGeneralVariable) {
+  MemEnv env;
+  env.SetVar("AWS_ENDPOINT_URL", "http://general:1");
+  auto e = ResolveLogsEndpoint("", "us-east-1", env);
+  ASSERT_TRUE(e.ok());
+  EXPECT_EQ("general:1", e->host);
+  EXPECT_EQ("AWS_ENDPOINT_URL", e->source);
+
+  env.SetVar("AWS_ENDPOINT_URL_CLOUDWATCH_LOGS", "http://service:2");
+  e = ResolveLogsEndpoint("", "us-east-1", env);
+  ASSERT_TRUE(e.ok());
+  EXPECT_EQ("service:2", e->host);
+  EXPECT_EQ("AWS_ENDPOINT_URL_CLOUDWATCH_LOGS", e->source);
+
+  e = ResolveLogsEndpoint("http://override:3", "us-east-1", env);
+  ASSERT_TRUE(e.ok());
+  EXPECT_EQ("override:3", e->host);
+  EXPECT_EQ("logs.endpoint_override", e->source);
+}
+
+TEST(ResolveLogsEndpointTest, AnEmptyVariableCountsAsUnset) {
+  MemEnv env;
+  env.SetVar("AWS_ENDPOINT_URL_CLOUDWATCH_LOGS", "");
+  env.SetVar("AWS_ENDPOINT_URL", "http://general:1");
+  auto e = ResolveLogsEndpoint("", "us-east-1", env);
+  ASSERT_TRUE(e.ok());
+  EXPECT_EQ("general:1", e->host);
+}
+
+TEST(ResolveLogsEndpointTest, ABadUrlIsInvalidAndNamesWhereItCameFrom) {
+  MemEnv env;
+  env.SetVar("AWS_ENDPOINT_URL_CLOUDWATCH_LOGS", "localhost:4566");
+  auto e = ResolveLogsEndpoint("", "us-east-1", env);
+  ASSERT_FALSE(e.ok());
+  EXPECT_EQ(Code::kInvalidArgument, e.status().code());
+  EXPECT_NE(std::string::npos,
+            e.status().message().find("AWS_ENDPOINT_URL_CLOUDWATCH_LOGS"));
+  e = ResolveLogsEndpoint("nonsense", "us-east-1", env);
+  ASSERT_FALSE(e.ok());
+  EXPECT_NE(std::string::npos, e.status().message().find("logs.endpoint_override"));
+}
+
+TEST(ResolveCaBundleTest, ConfiguredThenSslCertFileThenAwsCaBundle) {
+  MemEnv env;
+  EXPECT_EQ("", ResolveCaBundle("", env));
+  env.SetVar("AWS_CA_BUNDLE", "/aws.pem");
+  EXPECT_EQ("/aws.pem", ResolveCaBundle("", env));
+  env.SetVar("SSL_CERT_FILE", "/ssl.pem");
+  EXPECT_EQ("/ssl.pem", ResolveCaBundle("", env));
+  EXPECT_EQ("/conf.pem", ResolveCaBundle("/conf.pem", env));
+}
+
+}  // namespace
+}  // namespace edgelog

@@ -1,0 +1,115 @@
+#include "agent/cli/command_line.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace edgelog {
+namespace {
+
+using Args = std::vector<std::string>;
+
+CommandLine Parse(const Args& args) {
+  auto cl = ParseCommandLine(args);
+  EXPECT_TRUE(cl.ok()) << cl.status().ToString();
+  return cl.ok() ? *cl : CommandLine{};
+}
+
+std::string ErrorOf(const Args& args) {
+  auto cl = ParseCommandLine(args);
+  EXPECT_FALSE(cl.ok());
+  if (cl.ok()) return "";
+  EXPECT_EQ(Code::kInvalidArgument, cl.status().code());
+  return cl.status().message();
+}
+
+bool Contains(const std::string& s, const std::string& needle) {
+  return s.find(needle) != std::string::npos;
+}
+
+TEST(CommandLineTest, RunWithConfigStateDirAndOnce) {
+  CommandLine cl = Parse({"run", "--config", "/etc/edgelog.json", "--state-dir", "/tmp/s", "--once"});
+  EXPECT_EQ(Command::kRun, cl.command);
+  EXPECT_EQ("/etc/edgelog.json", cl.config_path);
+  EXPECT_EQ("/tmp/s", cl.state_dir);
+  EXPECT_TRUE(cl.once);
+}
+
+TEST(CommandLineTest, RunIsTheDefaultCommand) {
+  CommandLine cl = Parse({"--config", "/etc/edgelog.json"});
+  EXPECT_EQ(Command::kRun, cl.command);
+  EXPECT_EQ("/etc/edgelog.json", cl.config_path);
+  EXPECT_EQ("", cl.state_dir) << "the config decides";
+  EXPECT_FALSE(cl.once);
+}
+
+TEST(CommandLineTest, FlagsAcceptAnEqualsSign) {
+  CommandLine cl = Parse({"run", "--config=/etc/e.json", "--state-dir=/var/x"});
+  EXPECT_EQ("/etc/e.json", cl.config_path);
+  EXPECT_EQ("/var/x", cl.state_dir);
+}
+
+TEST(CommandLineTest, FlagsMayComeInAnyOrder) {
+  CommandLine cl = Parse({"run", "--once", "--state-dir", "/s", "--config", "/c"});
+  EXPECT_TRUE(cl.once);
+  EXPECT_EQ("/c", cl.config_path);
+  EXPECT_EQ("/s", cl.state_dir);
+}
+
+TEST(CommandLineTest, CheckConfigNeedsAConfig) {
+  CommandLine cl = Parse({"check-config", "--config", "/c"});
+  EXPECT_EQ(Command::kCheckConfig, cl.command);
+  EXPECT_TRUE(Contains(ErrorOf({"check-config"}), "--config"));
+}
+
+TEST(CommandLineTest, RunWithoutConfigIsAnErrorNamingTheFlag) {
+  EXPECT_TRUE(Contains(ErrorOf({"run"}), "--config"));
+  EXPECT_TRUE(Contains(ErrorOf({}), "--config"));
+  EXPECT_TRUE(Contains(ErrorOf({"--once"}), "--config"));
+}
+
+TEST(CommandLineTest, VersionAndHelpNeedNoConfig) {
+  EXPECT_EQ(Command::kVersion, Parse({"version"}).command);
+  EXPECT_EQ(Command::kVersion, Parse({"--version"}).command);
+  EXPECT_EQ(Command::kHelp, Parse({"help"}).command);
+  EXPECT_EQ(Command::kHelp, Parse({"--help"}).command);
+  EXPECT_EQ(Command::kHelp, Parse({"-h"}).command);
+  EXPECT_EQ(Command::kHelpConfig, Parse({"help", "config"}).command);
+}
+
+TEST(CommandLineTest, HelpFlagWinsOverAMissingConfig) {
+  EXPECT_EQ(Command::kHelp, Parse({"run", "--help"}).command);
+}
+
+TEST(CommandLineTest, AnUnknownCommandIsNamedInTheError) {
+  EXPECT_TRUE(Contains(ErrorOf({"frobnicate", "--config", "/c"}), "frobnicate"));
+}
+
+TEST(CommandLineTest, AnUnknownFlagIsNamedInTheError) {
+  EXPECT_TRUE(Contains(ErrorOf({"run", "--config", "/c", "--verbose"}), "--verbose"));
+  EXPECT_TRUE(Contains(ErrorOf({"run", "--config", "/c", "extra"}), "extra"));
+}
+
+TEST(CommandLineTest, AFlagWithoutItsValueIsAnError) {
+  EXPECT_TRUE(Contains(ErrorOf({"run", "--config"}), "--config needs a value"));
+  EXPECT_TRUE(Contains(ErrorOf({"run", "--config="}), "--config needs a value"));
+  EXPECT_TRUE(Contains(ErrorOf({"run", "--config", "/c", "--state-dir"}),
+                       "--state-dir needs a value"));
+}
+
+TEST(CommandLineTest, OnceOnlyAppliesToRun) {
+  EXPECT_TRUE(Contains(ErrorOf({"check-config", "--config", "/c", "--once"}), "--once"));
+  EXPECT_TRUE(Contains(ErrorOf({"version", "--once"}), "--once"));
+}
+
+TEST(CommandLineTest, UsageNamesEveryCommandAndTheExitCodes) {
+  std::string usage = UsageText();
+  for (const char* word : {"run", "check-config", "version", "help", "--config", "--state-dir",
+                           "--once", "exit codes"}) {
+    EXPECT_TRUE(Contains(usage, word)) << word;
+  }
+}
+
+}  // namespace
+}  // namespace edgelog

@@ -1,0 +1,271 @@
+// The POSIX Env against a real temporary directory.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "platform/env.h"
+
+namespace edgelog {
+namespace {
+
+class PosixEnvTest : public ::testing::Test {
+ protected:
+  PosixEnvTest() : env_(NewPosixEnv()) {
+    char pattern[] = "/tmp/edgelog_posix_env_XXXXXX";
+    char* made = ::mkdtemp(pattern);
+    EXPECT_NE(nullptr, made);
+    dir_ = made != nullptr ? made : "/tmp/edgelog_posix_env_failed";
+  }
+  ~PosixEnvTest() override {
+    std::error_code ignored;
+    std::filesystem::permissions(dir_, std::filesystem::perms::owner_all,
+                                 std::filesystem::perm_options::add, ignored);
+    std::filesystem::remove_all(dir_, ignored);
+  }
+
+  std::string Path(const std::string& name) const { return dir_ + "/" + name; }
+
+  void Write(const std::string& path, const std::string& data,
+             WriteMode mode = WriteMode::kTruncate) {
+    auto f = env_->OpenWritable(path, mode);
+    ASSERT_TRUE(f.ok()) << f.status().ToString();
+    ASSERT_TRUE((*f)->Append(data).ok());
+    ASSERT_TRUE((*f)->Sync().ok());
+    ASSERT_TRUE((*f)->Close().ok());
+  }
+
+  std::string Read(const std::string& path) {
+    auto f = env_->OpenReadable(path);
+    EXPECT_TRUE(f.ok()) << f.status().ToString();
+    if (!f.ok()) return "<unreadable>";
+    std::string out(1 << 16, '\0');
+    auto n = (*f)->ReadAt(0, out.data(), out.size());
+    EXPECT_TRUE(n.ok());
+    out.resize(n.ok() ? *n : 0);
+    return out;
+  }
+
+  std::unique_ptr<Env> env_;
+  std::string dir_;
+};
+
+TEST_F(PosixEnvTest, WrittenBytesReadBackExactly) {
+  std::string data = "line\n";
+  data.push_back('\0');
+  data += "\xff\xfe binary";
+  Write(Path("f"), data);
+  EXPECT_EQ(data, Read(Path("f")));
+}
+
+TEST_F(PosixEnvTest, ReadAtReadsFromTheOffsetAndShortAtTheEnd) {
+  Write(Path("f"), "0123456789");
+  auto f = env_->OpenReadable(Path("f"));
+  ASSERT_TRUE(f.ok());
+  char buf[8];
+  auto n = (*f)->ReadAt(3, buf, 4);
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(4u, *n);
+  EXPECT_EQ("3456", std::string(buf, 4));
+  n = (*f)->ReadAt(7, buf, 8);
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(3u, *n);
+  EXPECT_EQ("789", std::string(buf, 3));
+  n = (*f)->ReadAt(10, buf, 8);
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(0u, *n);
+  n = (*f)->ReadAt(1000, buf, 8);
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(0u, *n);
+}
+
+TEST_F(PosixEnvTest, TruncateModeEmptiesAndAppendModeKeeps) {
+  Write(Path("f"), "first\n");
+  Write(Path("f"), "second\n", WriteMode::kAppend);
+  EXPECT_EQ("first\nsecond\n", Read(Path("f")));
+  Write(Path("f"), "third\n", WriteMode::kTruncate);
+  EXPECT_EQ("third\n", Read(Path("f")));
+}
+
+TEST_F(PosixEnvTest, OpeningAMissingFileIsNotFoundNamingThePath) {
+  auto f = env_->OpenReadable(Path("missing"));
+  ASSERT_FALSE(f.ok());
+  EXPECT_EQ(Code::kNotFound, f.status().code());
+  EXPECT_NE(std::string::npos, f.status().message().find(Path("missing")));
+}
+
+TEST_F(PosixEnvTest, WritingIntoAMissingDirectoryIsNotFound) {
+  auto f = env_->OpenWritable(Path("nodir/f"), WriteMode::kTruncate);
+  ASSERT_FALSE(f.ok());
+  EXPECT_EQ(Code::kNotFound, f.status().code());
+}
+
+TEST_F(PosixEnvTest, StatReportsKindSizeAndIdentity) {
+  Write(Path("f"), "12345");
+  auto info = env_->Stat(Path("f"));
+  ASSERT_TRUE(info.ok());
+  EXPECT_EQ(FileKind::kRegular, info->kind);
+  EXPECT_EQ(5u, info->size);
+  EXPECT_NE(0u, info->id.inode);
+  EXPECT_GT(info->mtime_ns, 0);
+  auto dir = env_->Stat(dir_);
+  ASSERT_TRUE(dir.ok());
+  EXPECT_EQ(FileKind::kDirectory, dir->kind);
+  auto missing = env_->Stat(Path("missing"));
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(Code::kNotFound, missing.status().code());
+}
+
+TEST_F(PosixEnvTest, StatThroughAFileIsNotFound) {
+  Write(Path("f"), "x");
+  auto info = env_->Stat(Path("f/child"));
+  ASSERT_FALSE(info.ok());
+  EXPECT_EQ(Code::kNotFound, info.status().code());
+}
+
+TEST_F(PosixEnvTest, IdentitySurvivesARenameAndDiffersForANewFileAtThePath) {
+  Write(Path("app.log"), "old");
+  FileId before = env_->Stat(Path("app.log"))->id;
+  ASSERT_TRUE(env_->Rename(Path("app.log"), Path("app.log.1")).ok());
+  EXPECT_EQ(before, env_->Stat(Path("app.log.1"))->id);
+  Write(Path("app.log"), "new");
+  EXPECT_NE(before, env_->Stat(Path("app.log"))->id);
+}
+
+TEST_F(PosixEnvTest, OpenFileStatDescribesTheOpenFileNotThePath) {
+  Write(Path("app.log"), "old contents");
+  auto f = env_->OpenReadable(Path("app.log"));
+  ASSERT_TRUE(f.ok());
+  FileId id = env_->Stat(Path("app.log"))->id;
+  ASSERT_TRUE(env_->Rename(Path("app.log"), Path("app.log.1")).ok());
+  Write(Path("app.log"), "new");
+  auto info = (*f)->Stat();
+  ASSERT_TRUE(info.ok());
+  EXPECT_EQ(id, info->id);
+  EXPECT_EQ(12u, info->size);
+}
+
+TEST_F(PosixEnvTest, AnOpenFileIsStillReadableAfterRenameAndUnlink) {
+  Write(Path("app.log"), "keep reading");
+  auto f = env_->OpenReadable(Path("app.log"));
+  ASSERT_TRUE(f.ok());
+  ASSERT_TRUE(env_->Rename(Path("app.log"), Path("app.log.1")).ok());
+  ASSERT_TRUE(env_->Remove(Path("app.log.1")).ok());
+  char buf[32];
+  auto n = (*f)->ReadAt(0, buf, sizeof(buf));
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ("keep reading", std::string(buf, *n));
+}
+
+TEST_F(PosixEnvTest, ListDirNamesEntriesWithoutDotAndDotDot) {
+  Write(Path("a"), "");
+  Write(Path(".hidden"), "");
+  ASSERT_TRUE(env_->CreateDirs(Path("sub")).ok());
+  auto names = env_->ListDir(dir_);
+  ASSERT_TRUE(names.ok());
+  std::vector<std::string> sorted = *names;
+  std::sort(sorted.begin(), sorted.end());
+  EXPECT_EQ((std::vector<std::string>{".hidden", "a", "sub"}), sorted);
+  auto missing = env_->ListDir(Path("missing"));
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(Code::kNotFound, missing.status().code());
+}
+
+TEST_F(PosixEnvTest, RenameReplacesTheTargetAtomically) {
+  Write(Path("target"), "old");
+  Write(Path("target.tmp"), "new");
+  ASSERT_TRUE(env_->Rename(Path("target.tmp"), Path("target")).ok());
+  EXPECT_EQ("new", Read(Path("target")));
+  EXPECT_EQ(Code::kNotFound, env_->Stat(Path("target.tmp")).status().code());
+}
+
+TEST_F(PosixEnvTest, RenamingAMissingFileIsNotFound) {
+  Status s = env_->Rename(Path("missing"), Path("x"));
+  EXPECT_EQ(Code::kNotFound, s.code());
+}
+
+TEST_F(PosixEnvTest, RemoveDeletesAndAMissingFileIsNotFound) {
+  Write(Path("f"), "x");
+  ASSERT_TRUE(env_->Remove(Path("f")).ok());
+  EXPECT_EQ(Code::kNotFound, env_->Stat(Path("f")).status().code());
+  EXPECT_EQ(Code::kNotFound, env_->Remove(Path("f")).code());
+}
+
+TEST_F(PosixEnvTest, CreateDirsMakesParentsAndAcceptsExistingDirectories) {
+  ASSERT_TRUE(env_->CreateDirs(Path("a/b/c")).ok());
+  EXPECT_EQ(FileKind::kDirectory, env_->Stat(Path("a/b/c"))->kind);
+  EXPECT_TRUE(env_->CreateDirs(Path("a/b/c")).ok());
+  EXPECT_TRUE(env_->CreateDirs(Path("a/b/c/")).ok());
+}
+
+TEST_F(PosixEnvTest, CreateDirsOverAFileFails) {
+  Write(Path("file"), "x");
+  EXPECT_FALSE(env_->CreateDirs(Path("file")).ok());
+  EXPECT_FALSE(env_->CreateDirs(Path("file/sub")).ok());
+}
+
+TEST_F(PosixEnvTest, SyncDirWorksOnADirectoryAndFailsOnAMissingOne) {
+  EXPECT_TRUE(env_->SyncDir(dir_).ok());
+  EXPECT_EQ(Code::kNotFound, env_->SyncDir(Path("missing")).code());
+}
+
+TEST_F(PosixEnvTest, ASecondLockOfTheSamePathIsBusyUntilTheFirstIsReleased) {
+  auto first = env_->Lock(Path("lock"));
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  // flock locks belong to open file descriptions: a second open of the same
+  // path conflicts even within one process, as another agent would.
+  auto second = env_->Lock(Path("lock"));
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(Code::kBusy, second.status().code());
+  first->reset();
+  auto third = env_->Lock(Path("lock"));
+  EXPECT_TRUE(third.ok()) << third.status().ToString();
+}
+
+TEST_F(PosixEnvTest, LockCreatesTheFileWhenMissing) {
+  auto lock = env_->Lock(Path("new.lock"));
+  ASSERT_TRUE(lock.ok());
+  EXPECT_TRUE(env_->Stat(Path("new.lock")).ok());
+}
+
+TEST_F(PosixEnvTest, PermissionProblemsArePermissionDenied) {
+  if (::geteuid() == 0) GTEST_SKIP() << "root ignores file permissions";
+  Write(Path("secret"), "x");
+  ASSERT_EQ(0, ::chmod(Path("secret").c_str(), 0));
+  auto f = env_->OpenReadable(Path("secret"));
+  ASSERT_FALSE(f.ok());
+  EXPECT_EQ(Code::kPermissionDenied, f.status().code());
+}
+
+TEST_F(PosixEnvTest, StatFollowsSymbolicLinks) {
+  Write(Path("real"), "12345");
+  ASSERT_EQ(0, ::symlink(Path("real").c_str(), Path("link").c_str()));
+  auto via_link = env_->Stat(Path("link"));
+  ASSERT_TRUE(via_link.ok());
+  EXPECT_EQ(FileKind::kRegular, via_link->kind);
+  EXPECT_EQ(env_->Stat(Path("real"))->id, via_link->id);
+}
+
+TEST_F(PosixEnvTest, GetVarReadsTheProcessEnvironment) {
+  const char* name = "EDGELOG_POSIX_ENV_TEST_VARIABLE";
+  ::unsetenv(name);
+  EXPECT_FALSE(env_->GetVar(name).has_value());
+  ::setenv(name, "value", 1);
+  auto v = env_->GetVar(name);
+  ASSERT_TRUE(v.has_value());
+  EXPECT_EQ("value", *v);
+  ::setenv(name, "", 1);
+  ASSERT_TRUE(env_->GetVar(name).has_value()) << "set but empty is still set";
+  EXPECT_EQ("", *env_->GetVar(name));
+  ::unsetenv(name);
+}
+
+TEST_F(PosixEnvTest, HostNameIsNotEmpty) { EXPECT_FALSE(env_->HostName().empty()); }
+
+}  // namespace
+}  // namespace edgelog
