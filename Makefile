@@ -26,7 +26,7 @@ endif
 
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.1.0)
 
-CPPFLAGS += -I. -MMD -MP -DEDGELOG_VERSION='"$(VERSION)"'
+CPPFLAGS += -I. -MMD -MP
 CXXFLAGS += -std=c++17 $(OPT) -Wall -Wextra -Werror -pthread $(SAN_FLAGS)
 LDFLAGS += -pthread $(SAN_FLAGS)
 LIBS := -lcurl -lmbedtls -lmbedx509 -lmbedcrypto -lcjson -lz
@@ -44,7 +44,7 @@ BIN := $(BUILD)/edgelog
 UNIT_BIN := $(BUILD)/tests/unit_tests
 SIGV4_BIN := $(BUILD)/tests/sigv4_suite
 
-.PHONY: all test unit-test integration-test sigv4-suite demo deps bench clean
+.PHONY: all test unit-test integration-test sigv4-suite demo deps bench clean FORCE
 .DEFAULT_GOAL := all
 
 all: $(BIN)
@@ -56,7 +56,17 @@ $(BUILD)/obj/%.o: %.cc
 # Tests find README.md and tests/data/ through this, never the working directory.
 $(BUILD)/obj/tests/%.o: CPPFLAGS += -DEDGELOG_SOURCE_DIR='"$(CURDIR)"'
 
-$(LIB): $(call obj,$(LIB_SRCS))
+# The version lives in one generated file, rewritten only when it changes.
+VERSION_CC := $(BUILD)/gen/version.cc
+$(VERSION_CC): FORCE
+	@mkdir -p $(dir $@)
+	@echo 'namespace edgelog { extern const char* const kVersion; const char* const kVersion = "$(VERSION)"; }' > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+$(BUILD)/gen/version.o: $(VERSION_CC)
+	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c $< -o $@
+
+$(LIB): $(call obj,$(LIB_SRCS)) $(BUILD)/gen/version.o
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
@@ -73,7 +83,7 @@ $(SIGV4_BIN): $(call obj,$(SIGV4_SUITE_SRC) $(SUPPORT_SRCS)) $(LIB)
 
 # Debian packages for building and testing. Installs only what is missing.
 DEB_PACKAGES := g++ make libcurl4-openssl-dev libmbedtls-dev libcjson-dev \
-                zlib1g-dev libgtest-dev python3 python3-venv ca-certificates
+                zlib1g-dev libgtest-dev python3 python3-venv ca-certificates openssl
 deps:
 	@sh platform/debian/install_deps.sh $(DEB_PACKAGES)
 

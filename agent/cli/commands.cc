@@ -7,15 +7,12 @@
 #include "agent/aws/credentials.h"
 #include "agent/aws/endpoint.h"
 #include "agent/base/file_util.h"
+#include "agent/base/version.h"
 #include "agent/config/loader.h"
 #include "agent/net/curl_http_client.h"
 #include "agent/run/agent_loop.h"
 #include "agent/text/json_escape.h"
 #include "platform/poller.h"
-
-#ifndef EDGELOG_VERSION
-#define EDGELOG_VERSION "0.0.0"
-#endif
 
 namespace edgelog {
 namespace {
@@ -138,7 +135,7 @@ int RunCommand(const CommandLine& cl, Host& host) {
   http_options.connect_timeout_ms = config.connect_timeout_s * 1000;
   http_options.request_timeout_ms = config.request_timeout_s * 1000;
   http_options.max_connections = static_cast<int>(config.max_in_flight);
-  http_options.user_agent = std::string("edgelog/") + EDGELOG_VERSION;
+  http_options.user_agent = std::string("edgelog/") + kVersion;
   auto http = CurlHttpClient::Create(*poller, host.clock, http_options);
   if (!http.ok()) {
     log->Error(http.status().message());
@@ -158,7 +155,7 @@ int RunCommand(const CommandLine& cl, Host& host) {
 
 int VersionCommand(Host& host) {
   std::fprintf(host.out, "edgelog %s (libcurl %s, mbedTLS %s, zlib %s)\n",
-               EDGELOG_VERSION, curl_version_info(CURLVERSION_NOW)->version,
+               kVersion, curl_version_info(CURLVERSION_NOW)->version,
                MBEDTLS_VERSION_STRING, zlibVersion());
   return kExitOk;
 }
