@@ -1,0 +1,116 @@
+#include "agent/run/agent_loop.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+
+#include "tests/agent/run/agent_loop_test_fixture.h"
+
+namespace edgelog {
+namespace {
+
+using agent_loop_test::AgentLoopTest;
+using agent_loop_test::kCheckpoints;
+using agent_loop_test::kLog;
+using agent_loop_test::MessagesOf;
+using agent_loop_test::Strings;
+using testing::SeenRequest;
+
+TEST_F(AgentLoopTest, OnceDeliversEveryLineAndExitsZero) {
+  env_.WriteFile(kLog, "alpha\nbeta\ngamma\n");
+  EXPECT_EQ(kExitOk, RunOnce());
+  EXPECT_EQ((Strings{"alpha", "beta", "gamma"}), SentMessages());
+  for (const SeenRequest& r : http_.requests_for("PutLogEvents")) {
+    EXPECT_EQ("gzip", r.header("Content-Encoding"));
+  }
+  EXPECT_EQ(3u, summary_.events_delivered);
+  EXPECT_EQ(3u, summary_.lines_read);
+}
+
+TEST_F(AgentLoopTest, OnceSavesTheFileSizeAsItsCheckpoint) {
+  env_.WriteFile(kLog, "alpha\nbeta\ngamma\n");
+  ASSERT_EQ(kExitOk, RunOnce());
+  EXPECT_EQ(17, SavedOffset(kLog));
+  auto loaded = LoadCheckpoints(env_, kCheckpoints);
+  ASSERT_TRUE(loaded.ok());
+  ASSERT_EQ(1u, loaded->size());
+  EXPECT_EQ(kLog, (*loaded)[0].path);
+}
+
+TEST_F(AgentLoopTest, CheckpointsSurviveAPowerLossAfterTheRun) {
+  env_.WriteFile(kLog, "alpha\nbeta\n");
+  ASSERT_EQ(kExitOk, RunOnce());
+  env_.SimulateCrash();
+  EXPECT_EQ(11, SavedOffset(kLog));
+}
+
+TEST_F(AgentLoopTest, ASecondOnceRunSendsNothing) {
+  env_.WriteFile(kLog, "alpha\nbeta\n");
+  ASSERT_EQ(kExitOk, RunOnce());
+  size_t requests = http_.requests().size();
+  EXPECT_EQ(kExitOk, RunOnce());
+  EXPECT_EQ(requests, http_.requests().size()) << "sent again: nothing was new";
+  EXPECT_EQ(11, SavedOffset(kLog));
+}
+
+TEST_F(AgentLoopTest, LinesAppendedBetweenRunsShipOnTheNextRun) {
+  env_.WriteFile(kLog, "alpha\n");
+  ASSERT_EQ(kExitOk, RunOnce());
+  size_t puts = http_.requests_for("PutLogEvents").size();
+  env_.AppendToFile(kLog, "beta\ngamma\n");
+  ASSERT_EQ(kExitOk, RunOnce());
+  EXPECT_EQ((Strings{"beta", "gamma"}), SentMessages(puts));
+  EXPECT_EQ(17, SavedOffset(kLog));
+}
+
+TEST_F(AgentLoopTest, APartialLastLineWaitsForItsNewline) {
+  env_.WriteFile(kLog, "whole\npart");
+  ASSERT_EQ(kExitOk, RunOnce());
+  EXPECT_EQ(Strings{"whole"}, SentMessages());
+  EXPECT_EQ(6, SavedOffset(kLog));
+  size_t puts = http_.requests_for("PutLogEvents").size();
+  env_.AppendToFile(kLog, "ial\n");
+  ASSERT_EQ(kExitOk, RunOnce());
+  EXPECT_EQ(Strings{"partial"}, SentMessages(puts));
+  EXPECT_EQ(14, SavedOffset(kLog));
+}
+
+TEST_F(AgentLoopTest, EmptyLinesAreSkippedAndCovered) {
+  env_.WriteFile(kLog, "\n\nalpha\n\n");
+  ASSERT_EQ(kExitOk, RunOnce());
+  EXPECT_EQ(Strings{"alpha"}, SentMessages());
+  EXPECT_EQ(3u, summary_.empty_lines);
+  EXPECT_EQ(9, SavedOffset(kLog));
+}
+
+TEST_F(AgentLoopTest, EveryFileOfAGlobIsDeliveredToItsStream) {
+  config_.files = {FileEntry{"/var/log/*.log", "/app/group", "host-1", -1, ""},
+                   FileEntry{"/srv/other.txt", "/other/group", "s", -1, ""}};
+  env_.WriteFile("/var/log/a.log", "a1\na2\n");
+  env_.WriteFile("/var/log/b.log", "b1\n");
+  env_.WriteFile("/srv/other.txt", "o1\n");
+  ASSERT_EQ(kExitOk, RunOnce());
+  Strings app, other;
+  for (const SeenRequest& r : http_.requests_for("PutLogEvents")) {
+    auto json = GunzipBody(r.body, 1 << 20);
+    ASSERT_TRUE(json.ok());
+    bool is_other = json->find("\"/other/group\"") != std::string::npos;
+    for (const std::string& m : MessagesOf(r.body)) (is_other ? other : app).push_back(m);
+  }
+  std::sort(app.begin(), app.end());
+  EXPECT_EQ((Strings{"a1", "a2", "b1"}), app);
+  EXPECT_EQ(Strings{"o1"}, other);
+  EXPECT_EQ(6, SavedOffset("/var/log/a.log"));
+  EXPECT_EQ(3, SavedOffset("/var/log/b.log"));
+  EXPECT_EQ(3, SavedOffset("/srv/other.txt"));
+}
+
+TEST_F(AgentLoopTest, NoMatchingFileIsAWarningAndANormalExit) {
+  EXPECT_EQ(kExitOk, RunOnce());
+  EXPECT_TRUE(http_.requests().empty());
+  EXPECT_GE(log_.Count(LogLevel::kWarning, "no file matches"), 1);
+}
+
+}  // namespace
+}  // namespace edgelog

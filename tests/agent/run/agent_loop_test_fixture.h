@@ -1,0 +1,161 @@
+// AgentLoopTest: whole agent runs over a MemEnv, FakeHttp and a FakeClock,
+// once or until a scripted stop, shared by the agent_loop_*_test.cc files.
+#ifndef EDGELOG_TESTS_AGENT_RUN_AGENT_LOOP_TEST_FIXTURE_H_
+#define EDGELOG_TESTS_AGENT_RUN_AGENT_LOOP_TEST_FIXTURE_H_
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "agent/aws/credentials.h"
+#include "agent/aws/endpoint.h"
+#include "agent/batch/gzip.h"
+#include "agent/batch/payload.h"
+#include "agent/run/agent_loop.h"
+#include "agent/tail/checkpoint_store.h"
+#include "tests/support/capture_logger.h"
+#include "tests/support/fake_clock.h"
+#include "tests/support/fake_http.h"
+#include "tests/support/mem_env.h"
+
+namespace edgelog::agent_loop_test {
+
+using testing::CaptureLogger;
+using testing::FakeClock;
+using testing::FakeHttp;
+using testing::FakePoller;
+using testing::MemEnv;
+using testing::SeenRequest;
+
+using Strings = std::vector<std::string>;
+
+inline constexpr char kLog[] = "/var/log/app.log";
+inline constexpr char kStateDir[] = "/var/lib/edgelog";
+inline constexpr char kCheckpoints[] = "/var/lib/edgelog/checkpoints.json";
+
+inline Strings MessagesOf(const std::string& gzip_body) {
+  auto json = GunzipBody(gzip_body, 64 << 20);
+  EXPECT_TRUE(json.ok()) << json.status().ToString();
+  if (!json.ok()) return {};
+  auto events = ParseEvents(*json);
+  EXPECT_TRUE(events.ok()) << events.status().ToString();
+  Strings out;
+  if (events.ok()) {
+    for (const ParsedEvent& e : *events) out.push_back(e.message);
+  }
+  return out;
+}
+
+// A Poller that moves the clock like FakePoller and lets a test act at each
+// wait, as if things happened while the agent slept.
+class ScriptedPoller : public Poller {
+ public:
+  explicit ScriptedPoller(FakeClock& clock) : clock_(clock) {}
+  Status Watch(int, uint32_t, PollHandler*) override { return Status::Ok(); }
+  void Unwatch(int) override {}
+  StatusOr<int> Wait(int64_t timeout_ms) override {
+    if (timeout_ms > 0) clock_.Advance(timeout_ms);
+    ++waits;
+    if (on_wait) on_wait();
+    return 0;
+  }
+
+  std::function<void()> on_wait;
+  int waits = 0;
+
+ private:
+  FakeClock& clock_;
+};
+
+class FakeStop : public StopSignals {
+ public:
+  bool stop_requested() const override { return requested; }
+  const char* signal_name() const override { return requested ? "SIGTERM" : ""; }
+  bool requested = false;
+};
+
+class AgentLoopTest : public ::testing::Test {
+ protected:
+  AgentLoopTest() {
+    env_.SetVar("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE");
+    env_.SetVar("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+    env_.CreateDirs(kStateDir);  // the CLI does this in production
+    config_.state_dir = kStateDir;
+    config_.region = "us-east-1";
+    config_.files.push_back(FileEntry{kLog, "/app/group", "host-1", -1, ""});
+    auto endpoint = ParseEndpointUrl("https://logs.us-east-1.amazonaws.com/");
+    EXPECT_TRUE(endpoint.ok());
+    context_ = LogsRequestContext{*endpoint, "us-east-1", "edgelog-test"};
+    options_.once = true;
+    options_.seed = 7;
+  }
+
+  // A fresh agent process over the same disk, network and time.
+  int RunOnce() {
+    AgentDeps deps{env_, clock_, log_, poller_, http_, *credentials_, nullptr};
+    AgentLoop loop(deps, config_, context_, options_);
+    int rc = loop.Run();
+    summary_ = loop.summary();
+    return rc;
+  }
+
+  // A run without --once, stopped by SIGTERM when `stop_when` says so
+  // (checked at every wait, after `act`).
+  int RunUntilStopped(std::function<void(int wait)> act, std::function<bool()> stop_when) {
+    ScriptedPoller poller(clock_);
+    FakeStop stop;
+    poller.on_wait = [&] {
+      if (act) act(poller.waits);
+      if (stop_when() || poller.waits > 100000) stop.requested = true;
+    };
+    options_.once = false;
+    AgentDeps deps{env_, clock_, log_, poller, http_, *credentials_, &stop};
+    AgentLoop loop(deps, config_, context_, options_);
+    int rc = loop.Run();
+    summary_ = loop.summary();
+    EXPECT_LE(poller.waits, 100000) << "the stop condition never came true";
+    return rc;
+  }
+
+  // Messages of every PutLogEvents request from index `from` on.
+  Strings SentMessages(size_t from = 0) const {
+    Strings out;
+    auto puts = http_.requests_for("PutLogEvents");
+    for (size_t i = from; i < puts.size(); ++i) {
+      for (const std::string& m : MessagesOf(puts[i].body)) out.push_back(m);
+    }
+    return out;
+  }
+
+  // The checkpoint offset saved for the file at `path` now, or -1 if none.
+  int64_t SavedOffset(const std::string& path) {
+    auto info = env_.Stat(path);
+    EXPECT_TRUE(info.ok());
+    auto loaded = LoadCheckpoints(env_, kCheckpoints);
+    EXPECT_TRUE(loaded.ok()) << loaded.status().ToString();
+    if (!info.ok() || !loaded.ok()) return -2;
+    for (const Checkpoint& c : *loaded) {
+      if (c.id == info->id) return static_cast<int64_t>(c.offset);
+    }
+    return -1;
+  }
+
+  MemEnv env_;
+  FakeClock clock_;
+  CaptureLogger log_;
+  FakePoller poller_{clock_};
+  FakeHttp http_;
+  std::unique_ptr<CredentialsProvider> credentials_ = NewEnvironmentCredentials(env_);
+  Config config_;
+  LogsRequestContext context_;
+  RunOptions options_;
+  RunSummary summary_;
+};
+
+}  // namespace edgelog::agent_loop_test
+
+#endif  // EDGELOG_TESTS_AGENT_RUN_AGENT_LOOP_TEST_FIXTURE_H_

@@ -1,0 +1,221 @@
+#include "agent/send/sender.h"
+
+#include <cjson/cJSON.h>
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tests/agent/send/sender_test_fixture.h"
+
+namespace edgelog {
+namespace {
+
+using sender_test::BodyHas;
+using sender_test::kRejectedPath;
+using sender_test::kTarget;
+using sender_test::MessagesOf;
+using sender_test::SenderTest;
+using sender_test::Strings;
+using testing::FakeHttp;
+using testing::FaultKind;
+using testing::FaultPersistence;
+using testing::MemEnv;
+using testing::SeenRequest;
+
+struct JsonLine {
+  std::string group, stream, message, reason;
+  int64_t timestamp = 0;
+};
+
+// The lines of the rejected file.
+std::vector<JsonLine> RejectedLines(const MemEnv& env) {
+  std::vector<JsonLine> out;
+  std::string text = env.ReadFile(kRejectedPath);
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t nl = text.find('\n', start);
+    EXPECT_NE(std::string::npos, nl) << "last line not terminated";
+    if (nl == std::string::npos) break;
+    std::string line = text.substr(start, nl - start);
+    start = nl + 1;
+    cJSON* j = cJSON_ParseWithLength(line.data(), line.size());
+    EXPECT_NE(nullptr, j) << line;
+    if (j == nullptr) continue;
+    auto str = [&](const char* key) {
+      const cJSON* item = cJSON_GetObjectItem(j, key);
+      return cJSON_IsString(item) ? std::string(item->valuestring) : std::string("<missing>");
+    };
+    JsonLine l{str("group"), str("stream"), str("message"), str("reason")};
+    const cJSON* ts = cJSON_GetObjectItem(j, "timestamp");
+    l.timestamp = cJSON_IsNumber(ts) ? static_cast<int64_t>(ts->valuedouble) : -1;
+    out.push_back(l);
+    cJSON_Delete(j);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Events CloudWatch refuses
+
+TEST_F(SenderTest, RejectedEventsInfoPutsThoseEventsInTheRejectedFile) {
+  Init({kTarget});
+  http_.set_responder([](const SeenRequest&) -> std::optional<HttpResponse> {
+    return FakeHttp::Ok(
+        R"({"rejectedLogEventsInfo":{"tooOldLogEventEndIndex":1,"tooNewLogEventStartIndex":4}})");
+  });
+  uint64_t id = Enqueue(0, {"e0", "e1", "e2", "e3", "e4"});
+  RunUntilIdle();
+  ASSERT_EQ(1u, acks_.size());
+  EXPECT_EQ(id, acks_[0].batch_id);
+  EXPECT_EQ(2u, acks_[0].delivered);
+  EXPECT_EQ(3u, acks_[0].rejected);
+  EXPECT_EQ(2u, sender_->stats().events_delivered);
+  EXPECT_EQ(3u, sender_->stats().events_rejected);
+  EXPECT_EQ(1u, http_.requests().size()) << "accepted events are not sent again";
+  auto lines = RejectedLines(mem_);
+  ASSERT_EQ(3u, lines.size());
+  EXPECT_EQ("e0", lines[0].message);
+  EXPECT_EQ("e1", lines[1].message);
+  EXPECT_EQ("e4", lines[2].message);
+  EXPECT_NE(std::string::npos, lines[0].reason.find("too old"));
+  EXPECT_NE(std::string::npos, lines[1].reason.find("too old"));
+  EXPECT_NE(std::string::npos, lines[2].reason.find("too new"));
+  for (const JsonLine& l : lines) {
+    EXPECT_EQ("/app/group", l.group);
+    EXPECT_EQ("host-1", l.stream);
+    EXPECT_GT(l.timestamp, 0);
+  }
+  EXPECT_EQ(3u, rejected_.events_written());
+}
+
+TEST_F(SenderTest, ExpiredEventsAreKeptWithTheirReason) {
+  Init({kTarget});
+  http_.set_responder([](const SeenRequest&) -> std::optional<HttpResponse> {
+    return FakeHttp::Ok(R"({"rejectedLogEventsInfo":{"expiredLogEventEndIndex":0}})");
+  });
+  Enqueue(0, {"old", "fresh"});
+  RunUntilIdle();
+  ASSERT_EQ(1u, acks_.size());
+  EXPECT_EQ(1u, acks_[0].delivered);
+  EXPECT_EQ(1u, acks_[0].rejected);
+  auto lines = RejectedLines(mem_);
+  ASSERT_EQ(1u, lines.size());
+  EXPECT_EQ("old", lines[0].message);
+  EXPECT_NE(std::string::npos, lines[0].reason.find("expired"));
+}
+
+TEST_F(SenderTest, InvalidParameterSplitsTheBatchUntilTheRefusedEventIsAlone) {
+  Init({kTarget});
+  http_.set_responder([](const SeenRequest& r) -> std::optional<HttpResponse> {
+    if (BodyHas(r, "BAD")) {
+      return FakeHttp::AwsError(400, "InvalidParameterException", "Log event is invalid");
+    }
+    return FakeHttp::Ok();
+  });
+  uint64_t id = Enqueue(0, {"a", "b", "BAD", "d", "e"});
+  RunUntilIdle();
+  ASSERT_EQ(1u, acks_.size()) << "the parts of a batch are acknowledged together";
+  EXPECT_EQ(id, acks_[0].batch_id);
+  EXPECT_EQ(4u, acks_[0].delivered);
+  EXPECT_EQ(1u, acks_[0].rejected);
+  // Accepted events went out once each, in order.
+  Strings delivered;
+  for (const SeenRequest& r : http_.requests_for("PutLogEvents")) {
+    if (BodyHas(r, "BAD")) continue;
+    for (const std::string& m : MessagesOf(r.body)) delivered.push_back(m);
+  }
+  EXPECT_EQ((Strings{"a", "b", "d", "e"}), delivered);
+  auto lines = RejectedLines(mem_);
+  ASSERT_EQ(1u, lines.size());
+  EXPECT_EQ("BAD", lines[0].message);
+  EXPECT_NE(std::string::npos, lines[0].reason.find("InvalidParameterException"));
+  EXPECT_EQ(0u, sender_->queued_bytes());
+  EXPECT_TRUE(sender_->idle());
+  for (const SeenRequest& r : http_.requests_for("PutLogEvents")) {
+    EXPECT_EQ("gzip", r.header("Content-Encoding"));
+  }
+}
+
+TEST_F(SenderTest, InvalidParameterForASingleEventBatchRejectsItWithoutSplitting) {
+  Init({kTarget});
+  http_.set_responder([](const SeenRequest&) -> std::optional<HttpResponse> {
+    return FakeHttp::AwsError(400, "InvalidParameterException", "too large");
+  });
+  Enqueue(0, {"only"});
+  RunUntilIdle();
+  EXPECT_EQ(1u, http_.requests().size());
+  ASSERT_EQ(1u, acks_.size());
+  EXPECT_EQ(0u, acks_[0].delivered);
+  EXPECT_EQ(1u, acks_[0].rejected);
+  EXPECT_EQ(1u, RejectedLines(mem_).size());
+}
+
+TEST_F(SenderTest, AFinalRefusalKeepsEveryEventInTheRejectedFile) {
+  Init({kTarget});
+  http_.set_responder([](const SeenRequest&) -> std::optional<HttpResponse> {
+    return FakeHttp::AwsError(400, "InvalidOperationException", "not allowed");
+  });
+  Enqueue(0, {"x", "y"});
+  RunUntilIdle();
+  ASSERT_EQ(1u, acks_.size());
+  EXPECT_EQ(2u, acks_[0].rejected);
+  auto lines = RejectedLines(mem_);
+  ASSERT_EQ(2u, lines.size());
+  EXPECT_NE(std::string::npos, lines[0].reason.find("InvalidOperationException"));
+}
+
+TEST_F(SenderTest, RefusedEventsAreAckedOnlyOnceSafelyInTheRejectedFile) {
+  Init({kTarget});
+  http_.set_responder([](const SeenRequest&) -> std::optional<HttpResponse> {
+    return FakeHttp::AwsError(400, "InvalidParameterException", "bad");
+  });
+  fault_env_.FailCall(1, FaultKind::kNoSpace, FaultPersistence::kFromThenOn);
+  Enqueue(0, {"lonely"});
+  for (int i = 0; i < 5; ++i) {
+    Turn();
+    WaitForRetry();
+  }
+  EXPECT_TRUE(fault_env_.fired());
+  EXPECT_TRUE(acks_.empty()) << "acked although the rejected file could not be written";
+  EXPECT_FALSE(sender_->idle());
+  fault_env_.FailCall(0, FaultKind::kNoSpace, FaultPersistence::kOnce);  // disk has room again
+  RunUntilIdle();
+  ASSERT_EQ(1u, acks_.size());
+  EXPECT_EQ(1u, acks_[0].rejected);
+  auto lines = RejectedLines(mem_);
+  ASSERT_GE(lines.size(), 1u);
+  EXPECT_EQ("lonely", lines.back().message);
+}
+
+TEST_F(SenderTest, AcceptedEventsAreNotSentAgainWhileTheRejectedFileCannotBeWritten) {
+  // CloudWatch took events 1 and 2 and refused event 0 as too old. If the
+  // refused event cannot be kept yet, the batch must wait, but resending it
+  // would store events 1 and 2 twice (DESIGN §1: no duplicates without a
+  // crash), and resending at once, without backoff, spins.
+  Init({kTarget});
+  http_.set_responder([](const SeenRequest&) -> std::optional<HttpResponse> {
+    return FakeHttp::Ok(R"({"rejectedLogEventsInfo":{"tooOldLogEventEndIndex":0}})");
+  });
+  fault_env_.FailCall(1, FaultKind::kNoSpace, FaultPersistence::kFromThenOn);
+  Enqueue(0, {"too old", "kept 1", "kept 2"});
+  for (int i = 0; i < 20; ++i) {
+    Turn();
+    WaitForRetry();
+  }
+  EXPECT_TRUE(acks_.empty());
+  EXPECT_EQ(1u, http_.requests_for("PutLogEvents").size())
+      << "accepted events were sent again " << http_.requests_for("PutLogEvents").size() - 1
+      << " times while the rejected file was unwritable";
+  fault_env_.FailCall(0, FaultKind::kNoSpace, FaultPersistence::kOnce);
+  RunUntilIdle();
+  ASSERT_EQ(1u, acks_.size());
+  EXPECT_EQ(2u, acks_[0].delivered);
+  EXPECT_EQ(1u, acks_[0].rejected);
+  EXPECT_EQ(1u, RejectedLines(mem_).size());
+}
+
+}  // namespace
+}  // namespace edgelog
