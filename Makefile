@@ -29,7 +29,7 @@ VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.1.
 CPPFLAGS += -I. -MMD -MP
 CXXFLAGS += -std=c++17 $(OPT) -Wall -Wextra -Werror -pthread $(SAN_FLAGS)
 LDFLAGS += -pthread $(SAN_FLAGS)
-LIBS := -lcurl -lmbedtls -lmbedx509 -lmbedcrypto -lcjson -lz
+LIBS := -lcurl -lre2 -lmbedtls -lmbedx509 -lmbedcrypto -lcjson -lz
 TEST_LIBS := -lgtest
 
 LIB_SRCS := $(shell find agent platform -name '*.cc' ! -name main.cc | sort)
@@ -83,7 +83,7 @@ $(SIGV4_BIN): $(call obj,$(SIGV4_SUITE_SRC) $(SUPPORT_SRCS)) $(LIB)
 
 # Debian packages for building and testing. Installs only what is missing.
 DEB_PACKAGES := g++ make libcurl4-openssl-dev libmbedtls-dev libcjson-dev \
-                zlib1g-dev libgtest-dev python3 python3-venv ca-certificates openssl
+                zlib1g-dev libre2-dev libgtest-dev python3 python3-venv ca-certificates openssl
 deps:
 	@sh platform/debian/install_deps.sh $(DEB_PACKAGES)
 

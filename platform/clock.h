@@ -21,6 +21,11 @@ class Clock {
 // The real clocks (CLOCK_REALTIME, CLOCK_MONOTONIC).
 std::unique_ptr<Clock> NewSystemClock();
 
+// Offset of this host's local time from UTC at `unix_seconds`, in seconds
+// (+3600 for Central European winter time), from the system's time zone
+// (TZ, /etc/localtime).
+int64_t LocalUtcOffsetSeconds(int64_t unix_seconds);
+
 }  // namespace edgelog
 
 #endif  // EDGELOG_PLATFORM_CLOCK_H_

@@ -40,6 +40,7 @@ struct FileInfo {
   FileKind kind = FileKind::kRegular;
   uint64_t size = 0;
   int64_t mtime_ns = 0;
+  uint64_t links = 1;  // hard links; 0 once the file is deleted (still open)
 };
 
 // A file opened for reading at arbitrary offsets. Reading a file that was

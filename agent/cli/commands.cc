@@ -11,8 +11,10 @@
 #include "agent/config/loader.h"
 #include "agent/net/curl_http_client.h"
 #include "agent/run/agent_loop.h"
+#include "agent/run/tail_setup.h"
 #include "agent/text/json_escape.h"
 #include "platform/poller.h"
+#include "platform/watcher.h"
 
 namespace edgelog {
 namespace {
@@ -28,6 +30,7 @@ HostFacts LocalHostFacts(Env& env) {
 // Everything run and check-config need before anything starts.
 struct Setup {
   Config config;
+  std::vector<TailEntry> entries;
   std::string region;
   Endpoint endpoint;
   std::string ca_bundle;
@@ -38,6 +41,11 @@ int Prepare(const CommandLine& cl, Host& host, Logger& log, Setup* setup) {
   auto config = LoadConfig(host.env, cl.config_path, LocalHostFacts(host.env));
   if (!config.ok()) {
     std::fprintf(stderr, "%s\n", config.status().message().c_str());
+    return kExitUsage;
+  }
+  auto entries = BuildTailEntries(*config, LocalUtcOffsetSeconds);
+  if (!entries.ok()) {
+    std::fprintf(stderr, "%s\n", entries.status().message().c_str());
     return kExitUsage;
   }
   for (const std::string& w : config->warnings) log.Warning(w);
@@ -54,6 +62,7 @@ int Prepare(const CommandLine& cl, Host& host, Logger& log, Setup* setup) {
     return kExitUsage;
   }
   setup->config = std::move(*config);
+  setup->entries = std::move(*entries);
   setup->region = *region;
   setup->endpoint = *endpoint;
   setup->ca_bundle = ResolveCaBundle(setup->config.ca_bundle, host.env);
@@ -145,11 +154,19 @@ int RunCommand(const CommandLine& cl, Host& host) {
   log->Info("shipping to " + setup.endpoint.url + " (" + setup.region + ") as " +
             MaskAccessKeyId(credentials->Get()->access_key_id) + " from " +
             credentials->Source() + "; state in " + config.state_dir);
+  // inotify tells at once when files change; without it, files are polled.
+  std::unique_ptr<DirWatcher> watcher;
+  if (auto w = NewInotifyWatcher(*poller); w.ok()) {
+    watcher = std::move(*w);
+  } else {
+    log->Warning("inotify unavailable (" + w.status().message() + "); polling files every second");
+  }
   LogsRequestContext context{setup.endpoint, setup.region, http_options.user_agent};
   RunOptions options;
   options.once = cl.once;
-  AgentDeps deps{host.env, host.clock, *log, *poller, **http, *credentials, stop->get()};
-  AgentLoop loop(deps, config, context, options);
+  AgentDeps deps{host.env, host.clock, *log, *poller, **http, *credentials, stop->get(),
+                 watcher.get()};
+  AgentLoop loop(deps, config, std::move(setup.entries), context, options);
   return loop.Run();
 }
 

@@ -9,6 +9,12 @@
 
 namespace edgelog {
 
+// One element of a collect_list entry's `filters`.
+struct FileFilter {
+  std::string type;        // "include" or "exclude"
+  std::string expression;  // regular expression (RE2, Go's syntax)
+};
+
 // One entry of logs.logs_collected.files.collect_list.
 struct FileEntry {
   std::string file_path;        // absolute path or glob
@@ -16,6 +22,12 @@ struct FileEntry {
   std::string log_stream_name;  // placeholders resolved
   int64_t retention_in_days = -1;  // -1: leave retention alone
   std::string log_group_class;     // "" (service default), STANDARD, INFREQUENT_ACCESS
+  std::string timestamp_format;    // "" : events carry the time they were read
+  std::string timezone;            // "" or "Local", or "UTC"
+  std::string multi_line_start_pattern;  // "" : lines starting with white space join
+  std::string encoding;            // "" : UTF-8
+  std::vector<FileFilter> filters;
+  std::string blacklist;           // regular expression on file names
 };
 
 struct Config {
@@ -39,6 +51,7 @@ struct Config {
   int64_t connect_timeout_s = 10;
   int64_t request_timeout_s = 60;
   int64_t max_in_flight = 8;       // requests at once, at most one per stream
+  int64_t max_open_files = 1024;
 
   // The role to assume, if any: the logs section's wins.
   const std::string& role_arn() const {

@@ -17,6 +17,12 @@ namespace {
 
 constexpr std::string_view kCollectList = "logs.logs_collected.files.collect_list";
 
+// What the keys of the object being walked fill in, besides Config.
+struct Target {
+  FileEntry* entry = nullptr;    // inside a collect_list element
+  FileFilter* filter = nullptr;  // inside a filters element
+};
+
 class ConfigWalker {
  public:
   ConfigWalker(std::string source, Config* config)
@@ -27,7 +33,7 @@ class ConfigWalker {
       AddError("", "the file must hold one JSON object");
       return;
     }
-    WalkObject(root, "", "", nullptr);
+    WalkObject(root, "", "", Target{});
     if (!ignored_sections_.empty()) {
       config_->warnings.push_back(source_ + ": sections not used by edgelog, ignored: " +
                                   ignored_sections_);
@@ -66,7 +72,7 @@ class ConfigWalker {
   }
 
   void WalkObject(const cJSON* object, const std::string& schema_path,
-                  const std::string& path, FileEntry* entry) {
+                  const std::string& path, const Target& target) {
     std::set<std::string> seen;
     const cJSON* item = nullptr;
     cJSON_ArrayForEach(item, object) {
@@ -82,7 +88,7 @@ class ConfigWalker {
         ReportUnknown(key, schema_path, item_path);
         continue;
       }
-      WalkValue(*spec, item, schema_key, item_path, entry);
+      WalkValue(*spec, item, schema_key, item_path, target);
     }
   }
 
@@ -126,7 +132,7 @@ class ConfigWalker {
 
   void WalkValue(const OptionSpec& spec, const cJSON* value,
                  const std::string& schema_key, const std::string& path,
-                 FileEntry* entry) {
+                 const Target& target) {
     if (spec.use == OptionUse::kIgnored) {
       if (schema_key.find('.') == std::string::npos) {
         ignored_sections_ += ignored_sections_.empty() ? schema_key : ", " + schema_key;
@@ -145,11 +151,15 @@ class ConfigWalker {
                                   ": accepted but not applied by this version");
     }
     if (spec.type == OptionType::kObject) {
-      WalkObject(value, schema_key, path, entry);
+      WalkObject(value, schema_key, path, target);
       return;
     }
     if (schema_key == kCollectList) {
       WalkCollectList(value, path);
+      return;
+    }
+    if (schema_key == std::string(kCollectList) + "[].filters" && target.entry != nullptr) {
+      WalkFilters(value, schema_key, path, target.entry);
       return;
     }
     if (spec.check != nullptr) {
@@ -159,7 +169,7 @@ class ConfigWalker {
         return;
       }
     }
-    Store(spec.field, value, entry);
+    Store(spec.field, value, target);
   }
 
   void WalkCollectList(const cJSON* list, const std::string& path) {
@@ -173,12 +183,34 @@ class ConfigWalker {
         config_->files.push_back(std::move(entry));
         continue;
       }
-      WalkObject(element, std::string(kCollectList) + "[]", element_path, &entry);
+      WalkObject(element, std::string(kCollectList) + "[]", element_path, Target{&entry});
       config_->files.push_back(std::move(entry));
     }
   }
 
-  void Store(const OptionField& field, const cJSON* v, FileEntry* entry) {
+  void WalkFilters(const cJSON* list, const std::string& schema_key,
+                   const std::string& path, FileEntry* entry) {
+    int index = 0;
+    const cJSON* element = nullptr;
+    cJSON_ArrayForEach(element, list) {
+      std::string element_path = path + "[" + std::to_string(index++) + "]";
+      if (!cJSON_IsObject(element)) {
+        AddError(element_path, "expected an object, found " + Describe(element));
+        continue;
+      }
+      FileFilter filter;
+      WalkObject(element, schema_key + "[]", element_path, Target{entry, &filter});
+      if (filter.type.empty() || filter.expression.empty()) {
+        if (!HasErrorUnder(element_path)) {
+          AddError(element_path, "needs both \"type\" and \"expression\"");
+        }
+        continue;
+      }
+      entry->filters.push_back(std::move(filter));
+    }
+  }
+
+  void Store(const OptionField& field, const cJSON* v, const Target& target) {
     if (auto f = std::get_if<std::string Config::*>(&field)) {
       config_->**f = v->valuestring;
     } else if (auto f = std::get_if<int64_t Config::*>(&field)) {
@@ -186,9 +218,11 @@ class ConfigWalker {
     } else if (auto f = std::get_if<bool Config::*>(&field)) {
       config_->**f = cJSON_IsTrue(v);
     } else if (auto f = std::get_if<std::string FileEntry::*>(&field)) {
-      entry->**f = v->valuestring;
+      target.entry->**f = v->valuestring;
     } else if (auto f = std::get_if<int64_t FileEntry::*>(&field)) {
-      entry->**f = static_cast<int64_t>(v->valuedouble);
+      target.entry->**f = static_cast<int64_t>(v->valuedouble);
+    } else if (auto f = std::get_if<std::string FileFilter::*>(&field)) {
+      target.filter->**f = v->valuestring;
     }
   }
 

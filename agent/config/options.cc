@@ -62,6 +62,19 @@ std::string CheckAbsolutePath(const cJSON* v) {
   return "";
 }
 
+std::string CheckOpenFiles(const cJSON* v) { return CheckRange(v, 8, 1000000); }
+
+std::string CheckTimezone(const cJSON* v) {
+  std::string s = v->valuestring;
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s == "local" || s == "utc" ? "" : "must be Local or UTC";
+}
+
+std::string CheckFilterType(const cJSON* v) {
+  std::string_view s = v->valuestring;
+  return s == "include" || s == "exclude" ? "" : "must be include or exclude";
+}
+
 std::string CheckNotEmpty(const cJSON* v) {
   return std::string_view(v->valuestring).empty() ? "must not be empty" : "";
 }
@@ -142,18 +155,32 @@ const std::vector<OptionSpec> kOptions = {
     {FILE_ENTRY "log_group_class", OptionType::kString, OptionUse::kUsed, "",
      "STANDARD or INFREQUENT_ACCESS, used when edgelog creates the group.",
      &FileEntry::log_group_class, CheckGroupClass},
-    {FILE_ENTRY "timestamp_format", OptionType::kString, OptionUse::kNotYet, "",
-     "Event time from the line; until then, the time the line was read."},
-    {FILE_ENTRY "timezone", OptionType::kString, OptionUse::kNotYet, "Local",
-     "Local or UTC, for timestamp_format."},
-    {FILE_ENTRY "multi_line_start_pattern", OptionType::kString, OptionUse::kNotYet, "",
-     "Regular expression that starts an event."},
-    {FILE_ENTRY "encoding", OptionType::kString, OptionUse::kNotYet, "utf-8",
-     "Character set of the file."},
-    {FILE_ENTRY "filters", OptionType::kArray, OptionUse::kNotYet, "",
-     "include/exclude regular expressions."},
-    {FILE_ENTRY "blacklist", OptionType::kString, OptionUse::kNotYet, "",
-     "Regular expression on file names to skip."},
+    {FILE_ENTRY "timestamp_format", OptionType::kString, OptionUse::kUsed, "",
+     "Where the event time is in the record (strftime-like directives); else the time "
+     "the line was read.",
+     &FileEntry::timestamp_format, CheckNotEmpty},
+    {FILE_ENTRY "timezone", OptionType::kString, OptionUse::kUsed, "Local",
+     "Local or UTC: the zone of timestamps that carry none.", &FileEntry::timezone,
+     CheckTimezone},
+    {FILE_ENTRY "multi_line_start_pattern", OptionType::kString, OptionUse::kUsed,
+     "^[\\S]",
+     "Regular expression (RE2) that starts a record, or {timestamp_format}; other lines "
+     "join the record before them.",
+     &FileEntry::multi_line_start_pattern, CheckNotEmpty},
+    {FILE_ENTRY "encoding", OptionType::kString, OptionUse::kUsed, "utf-8",
+     "Character set of the file (utf-16le, latin1, windows-1252, gbk, ...).",
+     &FileEntry::encoding},
+    {FILE_ENTRY "filters", OptionType::kArray, OptionUse::kUsed, "",
+     "Records must pass every filter to be sent."},
+    {FILE_ENTRY "filters[].type", OptionType::kString, OptionUse::kUsed, "(required)",
+     "include (the record must match) or exclude (it must not).", &FileFilter::type,
+     CheckFilterType},
+    {FILE_ENTRY "filters[].expression", OptionType::kString, OptionUse::kUsed, "(required)",
+     "Regular expression (RE2) searched in the record.", &FileFilter::expression,
+     CheckNotEmpty},
+    {FILE_ENTRY "blacklist", OptionType::kString, OptionUse::kUsed, "",
+     "Regular expression (RE2) on file names (not paths) to leave out.",
+     &FileEntry::blacklist, CheckNotEmpty},
     {FILE_ENTRY "auto_removal", OptionType::kBoolean, OptionUse::kNotYet, "false",
      "Delete files once shipped."},
     {FILE_ENTRY "trim_timestamp", OptionType::kBoolean, OptionUse::kNotYet, "false",
@@ -168,6 +195,9 @@ const std::vector<OptionSpec> kOptions = {
     {"edgelog.state_dir", OptionType::kString, OptionUse::kUsed, "/var/lib/edgelog",
      "Checkpoints, rejected events and the lock live here.", &Config::state_dir,
      CheckAbsolutePath},
+    {"edgelog.max_open_files", OptionType::kInteger, OptionUse::kUsed, "1024",
+     "Files open at once; idle, fully read files are closed and reopened when they grow.",
+     &Config::max_open_files, CheckOpenFiles},
     {"edgelog.http", OptionType::kObject, OptionUse::kUsed, "", "HTTP client settings."},
     {"edgelog.http.ca_bundle", OptionType::kString, OptionUse::kUsed, "",
      "PEM file of trusted CAs; else SSL_CERT_FILE, then AWS_CA_BUNDLE, then the system's.",

@@ -28,7 +28,8 @@ enum class OptionUse {
 // nowhere (objects, arrays, ignored keys).
 using OptionField =
     std::variant<std::monostate, std::string Config::*, int64_t Config::*,
-                 bool Config::*, std::string FileEntry::*, int64_t FileEntry::*>;
+                 bool Config::*, std::string FileEntry::*, int64_t FileEntry::*,
+                 std::string FileFilter::*>;
 
 // Checks a value of the right type; returns "" or the reason it is wrong.
 using OptionCheck = std::string (*)(const cJSON* value);

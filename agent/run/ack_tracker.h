@@ -29,6 +29,8 @@ class AckTracker {
 
   // Offset up to which `source` is delivered.
   uint64_t delivered(uint32_t source) const { return sources_[source].delivered; }
+  // True while records of `source` wait for acknowledgement.
+  bool pending(uint32_t source) const { return !sources_[source].spans.empty(); }
   // Batches holding records not yet acknowledged.
   size_t pending_batches() const { return batch_sources_.size(); }
   // True (once) if any delivered offset moved since the last call.

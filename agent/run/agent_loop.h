@@ -23,6 +23,10 @@
 
 namespace edgelog {
 
+class DirWatcher;
+class Pipeline;
+struct TailEntry;
+
 // Exit codes (DESIGN §3).
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitRuntimeFailure = 1;
@@ -31,8 +35,13 @@ inline constexpr int kExitUndelivered = 3;
 
 struct RunOptions {
   bool once = false;               // read to the end, deliver, exit
-  int64_t poll_interval_ms = 250;  // how often files are checked for growth
-  int64_t rescan_interval_ms = 1000;  // how often globs are expanded again
+  // How often an idle agent wakes up: files are checked for growth then
+  // (inotify wakes it at once when one grows).
+  int64_t poll_interval_ms = 1000;
+  // How often globs are expanded again: every second without inotify, and as
+  // a safety net with it (inotify tells about new files at once).
+  int64_t rescan_interval_ms = 1000;
+  int64_t watched_rescan_interval_ms = 10000;
   int64_t shutdown_grace_ms = 10000;  // delivery time after SIGTERM
   size_t max_buffered_bytes = 8 << 20;  // batch bytes held in memory before reading pauses
   int64_t once_auth_give_up_ms = 20000;   // --once: refused credentials
@@ -49,6 +58,7 @@ struct AgentDeps {
   HttpClient& http;
   CredentialsProvider& credentials;
   StopSignals* stop = nullptr;  // null: never asked to stop
+  DirWatcher* watcher = nullptr;  // null: poll the files instead
 };
 
 struct RunSummary {
@@ -63,8 +73,9 @@ struct RunSummary {
 
 class AgentLoop {
  public:
-  AgentLoop(const AgentDeps& deps, const Config& config, LogsRequestContext context,
-            const RunOptions& options);
+  // `entries` come from BuildTailEntries(config, ...).
+  AgentLoop(const AgentDeps& deps, const Config& config, std::vector<TailEntry> entries,
+            LogsRequestContext context, const RunOptions& options);
   ~AgentLoop();
   AgentLoop(const AgentLoop&) = delete;
   AgentLoop& operator=(const AgentLoop&) = delete;
@@ -76,8 +87,9 @@ class AgentLoop {
   const RunSummary& summary() const { return summary_; }
 
  private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
+  AgentDeps deps_;
+  RunOptions options_;
+  std::unique_ptr<Pipeline> pipeline_;
   RunSummary summary_;
 };
 

@@ -6,19 +6,45 @@
 #include "agent/text/utf8.h"
 
 namespace edgelog {
+namespace {
 
-FileSource::FileSource(uint32_t id, uint32_t entry, std::string path, FileId file_id,
-                       std::unique_ptr<ReadableFile> file, uint64_t offset,
-                       Fingerprint head)
-    : id_(id),
-      entry_(entry),
-      path_(std::move(path)),
-      file_id_(file_id),
-      file_(std::move(file)),
-      read_offset_(offset),
-      framer_(offset, kMaxEventMessageBytes),
-      emitted_(offset),
-      head_(head) {}
+constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+
+}  // namespace
+
+FileSource::FileSource(SourceSetup setup, Charset charset)
+    : id_(setup.id),
+      entry_(setup.entry),
+      path_(std::move(setup.path)),
+      file_id_(setup.file_id),
+      file_(std::move(setup.file)),
+      charset_(std::move(charset)),
+      read_offset_(setup.offset),
+      framer_(setup.offset, kMaxEventMessageBytes, charset_.newline()),
+      assembler_(setup.id, std::move(setup.rules), setup.offset),
+      piece_start_(setup.offset) {
+  auto head = ReadFingerprint(*file_, kFingerprintBytes);
+  if (head.ok()) head_ = *head;
+  if (charset_.newline() != NewlineUnit::kByte) {
+    // "utf-16" takes its byte order from the file's byte-order mark.
+    char bom[2];
+    auto n = file_->ReadAt(0, bom, sizeof(bom));
+    if (n.ok()) charset_.SetByteOrderFromBom(std::string_view(bom, *n));
+    ResetFramer(read_offset_);
+  }
+  if (read_offset_ > 0) {  // the bytes before the offset, for copy detection
+    uint64_t from = read_offset_ - std::min<uint64_t>(read_offset_, kFingerprintBytes);
+    tail_bytes_.resize(read_offset_ - from);
+    auto n = file_->ReadAt(from, tail_bytes_.data(), tail_bytes_.size());
+    tail_bytes_.resize(n.ok() ? *n : 0);
+  }
+}
+
+void FileSource::ResetFramer(uint64_t offset) {
+  framer_ = LineFramer(offset, kMaxEventMessageBytes, charset_.newline());
+  piece_start_ = offset;
+  continuing_long_line_ = false;
+}
 
 StatusOr<size_t> FileSource::ReadSome(size_t max_bytes, int64_t now_ms,
                                       std::string* buffer, RecordSink& sink,
@@ -26,80 +52,104 @@ StatusOr<size_t> FileSource::ReadSome(size_t max_bytes, int64_t now_ms,
   if (read_offset_ > 0 && head_.length > 0) {
     auto now = ReadFingerprint(*file_, head_.length);
     if (!now.ok()) return now.status();
-    if (*now != head_) StartOver(stats);  // rewritten since: read it anew
+    if (*now != head_) StartOver(now_ms, sink, stats);  // rewritten: read it anew
   }
   if (buffer->size() < max_bytes) buffer->resize(max_bytes);
   auto n = file_->ReadAt(read_offset_, buffer->data(), max_bytes);
   if (!n.ok()) return n.status();
   at_end_ = *n < max_bytes;
-  if (*n == 0) return size_t{0};
+  if (*n == 0) {
+    if (idle_since_ms_ < 0) idle_since_ms_ = now_ms;
+    return size_t{0};
+  }
+  idle_since_ms_ = -1;
+  std::string_view data(buffer->data(), *n);
   if (read_offset_ < kFingerprintBytes && head_.length < kFingerprintBytes) {
     if (read_offset_ == 0) {  // the buffer starts at the file's start
-      head_ = FingerprintOf(std::string_view(buffer->data(), std::min(*n, kFingerprintBytes)));
+      head_ = FingerprintOf(data.substr(0, kFingerprintBytes));
     } else if (auto whole = ReadFingerprint(*file_, kFingerprintBytes); whole.ok()) {
       head_ = *whole;
     }
   }
   read_offset_ += *n;
   stats.bytes_read += *n;
-  framer_.Feed(std::string_view(buffer->data(), *n),
-               [&](const LinePiece& piece) { Emit(piece, now_ms, sink, stats); });
+  RememberRead(data);
+  framer_.Feed(data, [&](const LinePiece& piece) { Emit(piece, now_ms, sink, stats); });
   return *n;
+}
+
+void FileSource::RememberRead(std::string_view data) {
+  if (data.size() >= kFingerprintBytes) {
+    tail_bytes_.assign(data.substr(data.size() - kFingerprintBytes));
+    return;
+  }
+  tail_bytes_.append(data);
+  if (tail_bytes_.size() > kFingerprintBytes) {
+    tail_bytes_.erase(0, tail_bytes_.size() - kFingerprintBytes);
+  }
 }
 
 void FileSource::Emit(const LinePiece& piece, int64_t now_ms, RecordSink& sink,
                       TailStats& stats) {
-  if (piece.bytes.empty()) {
-    // An empty end of a long line (its "\r" alone) is not an empty line.
-    if (!continuing_long_line_) ++stats.empty_lines;
-    continuing_long_line_ = false;
-    emitted_ = piece.end_offset;
-    sink.OnSkipped(id_, piece.end_offset);
-    return;
-  }
-  std::string_view text = piece.bytes;
-  if (ValidUtf8PrefixLength(text) != text.size()) {
-    sanitized_.clear();
-    stats.invalid_utf8 += AppendSanitizedUtf8(text, &sanitized_);
-    text = sanitized_;
-  }
-  bool part_of_long_line = continuing_long_line_ || !piece.ends_line ||
-                           text.size() > kMaxEventMessageBytes;
-  // Only the last part of a split piece covers the piece's bytes: a crash
-  // after delivering the first part re-reads the whole piece.
-  while (!text.empty()) {
-    size_t cut = Utf8BoundaryAtOrBefore(text, kMaxEventMessageBytes);
-    bool last = cut == text.size();
-    Record r;
-    r.source = id_;
-    r.timestamp_ms = now_ms;
-    r.message = text.substr(0, cut);
-    r.end_offset = last ? piece.end_offset : emitted_;
-    sink.OnRecord(r);
-    ++stats.records;
-    if (part_of_long_line) ++stats.split_parts;
-    text.remove_prefix(cut);
-  }
+  bool at_file_start = piece_start_ == 0;
+  piece_start_ = piece.end_offset;
+  bool long_line = continuing_long_line_ || !piece.ends_line;
   continuing_long_line_ = !piece.ends_line;
-  emitted_ = piece.end_offset;
+
+  std::string_view text = piece.bytes;
+  if (charset_.is_utf8()) {
+    if (at_file_start && text.substr(0, kUtf8Bom.size()) == kUtf8Bom) {
+      text.remove_prefix(kUtf8Bom.size());
+    }
+    if (ValidUtf8PrefixLength(text) != text.size()) {
+      converted_.clear();
+      stats.invalid_utf8 += AppendSanitizedUtf8(text, &converted_);
+      text = converted_;
+    }
+  } else {
+    converted_.clear();
+    stats.invalid_utf8 += charset_.ToUtf8(text, &converted_, at_file_start);
+    text = converted_;
+  }
+  if (text.empty()) {
+    // The rest of a long line can be its "\r" alone: not an empty line.
+    if (!long_line) ++stats.empty_lines;
+    assembler_.AddEmpty(piece.end_offset, sink);
+  } else if (long_line) {
+    ++stats.split_parts;
+    assembler_.AddLongLinePiece(text, piece.end_offset, now_ms, sink, stats);
+  } else {
+    assembler_.AddLine(text, piece.end_offset, now_ms, sink, stats);
+  }
 }
 
-StatusOr<bool> FileSource::CheckTruncation(TailStats& stats) {
+StatusOr<bool> FileSource::Truncated() {
   auto info = file_->Stat();
   if (!info.ok()) return info.status();
-  if (info->size >= read_offset_) return false;
-  StartOver(stats);
-  return true;
+  if (info->size < read_offset_) return true;
+  if (read_offset_ == 0 || head_.length == 0) return false;
+  auto now = ReadFingerprint(*file_, head_.length);
+  if (!now.ok()) return now.status();
+  return *now != head_;
 }
 
-void FileSource::StartOver(TailStats& stats) {
+void FileSource::StartOver(int64_t now_ms, RecordSink& sink, TailStats& stats) {
   ++stats.truncations;
+  assembler_.Restart(now_ms, sink, stats);
   read_offset_ = 0;
-  framer_ = LineFramer(0, kMaxEventMessageBytes);
-  emitted_ = 0;
+  ResetFramer(0);
   at_end_ = false;
-  continuing_long_line_ = false;
   head_ = Fingerprint{};
+  tail_bytes_.clear();
+}
+
+void FileSource::FlushAll(int64_t now_ms, RecordSink& sink, TailStats& stats) {
+  framer_.Flush([&](const LinePiece& piece) { Emit(piece, now_ms, sink, stats); });
+  assembler_.Flush(now_ms, sink, stats);
+}
+
+void FileSource::FlushIfQuiet(int64_t now_ms, RecordSink& sink, TailStats& stats) {
+  assembler_.FlushIfQuiet(now_ms, sink, stats);
 }
 
 }  // namespace edgelog

@@ -1,78 +1,123 @@
 // FileSource: one followed file. Reads from an offset through an open
-// descriptor, cuts lines, repairs UTF-8, splits overlong lines, and hands
-// the results to a RecordSink.
+// descriptor (which keeps working after the file is renamed or deleted),
+// cuts lines in the file's encoding, converts them to UTF-8 and hands them to
+// the file's RecordAssembler (multi-line grouping, timestamps, filters).
 #ifndef EDGELOG_AGENT_TAIL_FILE_SOURCE_H_
 #define EDGELOG_AGENT_TAIL_FILE_SOURCE_H_
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "agent/base/status.h"
 #include "agent/tail/fingerprint.h"
 #include "agent/tail/record.h"
+#include "agent/tail/record_assembler.h"
+#include "agent/tail/tail_stats.h"
+#include "agent/text/charset.h"
 #include "agent/text/line_framer.h"
 #include "platform/env.h"
 
 namespace edgelog {
 
-struct TailStats {
-  uint64_t bytes_read = 0;
-  uint64_t records = 0;
-  uint64_t empty_lines = 0;        // skipped: CloudWatch refuses empty messages
-  uint64_t invalid_utf8 = 0;       // sequences replaced by U+FFFD
-  uint64_t split_parts = 0;        // events that are parts of a line too long for one
-  uint64_t truncations = 0;        // files truncated or rewritten: read again from 0
+// Whether a file is where the application writes, or an older generation
+// being finished.
+enum class SourceRole {
+  kLive,
+  kRotated,  // renamed away, a copytruncate copy, or found at start-up:
+             // read to its end before newer files of its entry
+};
+
+struct SourceSetup {
+  uint32_t id = 0;
+  uint32_t entry = 0;
+  std::string path;
+  FileId file_id;
+  std::unique_ptr<ReadableFile> file;
+  uint64_t offset = 0;   // where to start reading
+  std::shared_ptr<const EntryRules> rules;
 };
 
 class FileSource {
  public:
-  // Takes over `file`, positioned at `offset`; `head` is the fingerprint of
-  // its first bytes as they are now.
-  FileSource(uint32_t id, uint32_t entry, std::string path, FileId file_id,
-             std::unique_ptr<ReadableFile> file, uint64_t offset, Fingerprint head);
+  FileSource(SourceSetup setup, Charset charset);
+  FileSource(const FileSource&) = delete;
+  FileSource& operator=(const FileSource&) = delete;
 
-  // Reads at most `max_bytes` and emits what it completes. `now_ms` is the
-  // event time. Returns the number of bytes read (0 at the end of the file).
-  // If the file's first bytes changed (truncated and written again, as
-  // copytruncate does), reading starts over from offset 0 first.
+  // Reads at most `max_bytes` and hands on what it completes, with event
+  // time `now_ms`. Returns the bytes read (0: nothing new). If the file's
+  // first bytes changed since they were read (truncated and written again),
+  // reading starts over from offset 0 first.
   StatusOr<size_t> ReadSome(size_t max_bytes, int64_t now_ms, std::string* buffer,
                             RecordSink& sink, TailStats& stats);
+  // True when the file shrank below the read offset or its first bytes
+  // changed: it was truncated (perhaps by copytruncate).
+  StatusOr<bool> Truncated();
+  // Starts over from offset 0, handing on what is pending first.
+  void StartOver(int64_t now_ms, RecordSink& sink, TailStats& stats);
 
-  // Checks whether the file shrank below what was read (truncation or
-  // copytruncate); if so, starts again from its beginning and returns true.
-  StatusOr<bool> CheckTruncation(TailStats& stats);
+  // Hands on the incomplete last line and any pending record: the file was
+  // rotated away or deleted, or the agent is stopping.
+  void FlushAll(int64_t now_ms, RecordSink& sink, TailStats& stats);
+  // Hands on a multi-line record nothing joined for kQuietMs.
+  void FlushIfQuiet(int64_t now_ms, RecordSink& sink, TailStats& stats);
+  std::optional<int64_t> QuietDeadline() const { return assembler_.QuietDeadline(); }
 
-  // No matching name leads to this file any more: close it once read out.
-  bool unmatched() const { return unmatched_; }
-  void set_unmatched(bool unmatched) { unmatched_ = unmatched; }
+  // The open file, as it is now (size, links: 0 once deleted).
+  StatusOr<FileInfo> Stat() { return file_->Stat(); }
+  ReadableFile& file() { return *file_; }
 
   uint32_t id() const { return id_; }
   uint32_t entry() const { return entry_; }
   const std::string& path() const { return path_; }
   void set_path(std::string path) { path_ = std::move(path); }
   const FileId& file_id() const { return file_id_; }
+  // Of the file's first bytes (up to kFingerprintBytes), as read.
   const Fingerprint& head() const { return head_; }
+  // Of the last bytes read before read_offset() (up to kFingerprintBytes).
+  Fingerprint tail() const { return FingerprintOf(tail_bytes_); }
   uint64_t read_offset() const { return read_offset_; }
+  // The last read found nothing more.
   bool at_end() const { return at_end_; }
+
+  // Rotation state, managed by the Tailer.
+  SourceRole role() const { return role_; }
+  uint64_t rank() const { return rank_; }  // among rotated files: older first
+  void MarkRotated(uint64_t rank) {
+    role_ = SourceRole::kRotated;
+    rank_ = rank;
+  }
+  void MarkLive() { role_ = SourceRole::kLive; }
+  bool unmatched() const { return unmatched_; }
+  void set_unmatched(bool unmatched) { unmatched_ = unmatched; }
+  // Monotonic time since which reads have found nothing; -1 while reading.
+  int64_t idle_since_ms() const { return idle_since_ms_; }
 
  private:
   void Emit(const LinePiece& piece, int64_t now_ms, RecordSink& sink, TailStats& stats);
-  void StartOver(TailStats& stats);
+  void RememberRead(std::string_view data);
+  void ResetFramer(uint64_t offset);
 
   uint32_t id_;
   uint32_t entry_;
   std::string path_;
   FileId file_id_;
   std::unique_ptr<ReadableFile> file_;
+  Charset charset_;
   uint64_t read_offset_;
   LineFramer framer_;
-  uint64_t emitted_ = 0;  // end offset of the last record or skip handed over
+  RecordAssembler assembler_;
+  uint64_t piece_start_;  // file offset where the next piece begins
   bool at_end_ = false;
+  bool continuing_long_line_ = false;  // the last piece did not end its line
+  Fingerprint head_;
+  std::string tail_bytes_;  // the last bytes read, up to kFingerprintBytes
+  std::string converted_;   // scratch: a line in UTF-8
+  SourceRole role_ = SourceRole::kLive;
+  uint64_t rank_ = 0;
   bool unmatched_ = false;
-  bool continuing_long_line_ = false;
-  Fingerprint head_;  // the last piece did not end its line
-  std::string sanitized_;
+  int64_t idle_since_ms_ = -1;
 };
 
 }  // namespace edgelog

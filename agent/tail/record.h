@@ -21,8 +21,12 @@ class RecordSink {
  public:
   virtual ~RecordSink() = default;
   virtual void OnRecord(const Record& record) = 0;
-  // The bytes of `source` up to `end_offset` made no record (empty lines).
+  // The bytes of `source` up to `end_offset` made no record (empty lines,
+  // records the filters left out).
   virtual void OnSkipped(uint32_t source, uint64_t end_offset) = 0;
+  // `record` must not be sent (CloudWatch would refuse it, e.g. older than
+  // 14 days): keep it with `reason`. Covers its bytes like OnRecord.
+  virtual void OnRejected(const Record& record, std::string_view reason) = 0;
 };
 
 }  // namespace edgelog

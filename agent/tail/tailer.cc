@@ -1,99 +1,56 @@
 #include "agent/tail/tailer.h"
 
 #include <algorithm>
+#include <set>
 
-#include "agent/tail/glob.h"
+#include "agent/base/file_util.h"
+#include "agent/text/glob_match.h"
 
 namespace edgelog {
 namespace {
 
-// Compressed files are not logs to tail.
-bool IsCompressed(const std::string& path) {
-  for (const char* ext : {".gz", ".bz2", ".xz", ".zip", ".zst", ".lz4", ".tgz", ".rar"}) {
-    std::string_view e(ext);
-    if (path.size() > e.size() && path.compare(path.size() - e.size(), e.size(), e) == 0) {
-      return true;
-    }
-  }
-  return false;
+std::vector<TailEntry> PlainEntries(const std::vector<std::string>& patterns) {
+  auto rules = std::make_shared<EntryRules>();
+  rules->start_rule = EntryRules::StartRule::kEveryLine;
+  std::vector<TailEntry> out;
+  for (const std::string& p : patterns) out.push_back(TailEntry{p, nullptr, "", rules});
+  return out;
 }
 
 }  // namespace
 
-Tailer::Tailer(Env& env, Logger& log, std::vector<std::string> patterns,
+Tailer::Tailer(Env& env, Logger& log, std::vector<TailEntry> entries,
                std::vector<Checkpoint> checkpoints, const TailerOptions& options)
     : env_(env),
       log_(log),
-      patterns_(std::move(patterns)),
+      entries_(std::move(entries)),
       checkpoints_(std::move(checkpoints)),
       options_(options) {}
 
-void Tailer::Discover() {
-  for (auto& source : open_) source->set_unmatched(true);
-  for (uint32_t entry = 0; entry < patterns_.size(); ++entry) {
-    for (const std::string& path : ExpandGlob(env_, patterns_[entry])) {
-      if (IsCompressed(path)) continue;
-      auto info = env_.Stat(path);
-      if (!info.ok()) continue;  // gone between listing and stat
-      auto it = std::find_if(open_.begin(), open_.end(), [&](const auto& s) {
-        return s->file_id() == info->id;
-      });
-      if (it == open_.end()) {
-        Follow(entry, path, *info);
-        continue;
-      }
-      FileSource& source = **it;
-      source.set_unmatched(false);
-      if (source.path() != path) {
-        source.set_path(path);
-        info_[source.id()].path = path;
-      }
+Tailer::Tailer(Env& env, Logger& log, const std::vector<std::string>& patterns,
+               std::vector<Checkpoint> checkpoints, const TailerOptions& options)
+    : Tailer(env, log, PlainEntries(patterns), std::move(checkpoints), options) {}
+
+Tailer::~Tailer() = default;
+
+FileSource* Tailer::FindOpen(const FileId& id) {
+  for (auto& s : open_) {
+    if (s->file_id() == id) return s.get();
+  }
+  return nullptr;
+}
+
+bool Tailer::MustWait(const FileSource& source) const {
+  // Older generations first: a live file waits for every rotated file of its
+  // entry, a rotated one for those rotated before it.
+  for (const auto& other : open_) {
+    if (other.get() == &source || other->entry() != source.entry() ||
+        other->role() != SourceRole::kRotated) {
+      continue;
     }
+    if (source.role() == SourceRole::kLive || other->rank() < source.rank()) return true;
   }
-}
-
-uint64_t Tailer::StartOffset(const std::string& path, const FileInfo& info,
-                             ReadableFile& file) {
-  auto c = std::find_if(checkpoints_.begin(), checkpoints_.end(),
-                        [&](const Checkpoint& c) { return c.id == info.id; });
-  if (c == checkpoints_.end() || c->offset == 0) return 0;
-  if (c->offset > info.size) {
-    log_.Warning(path + " is shorter than its checkpoint; reading it from the start");
-    return 0;
-  }
-  if (c->head.length > 0) {
-    auto head = ReadFingerprint(file, c->head.length);
-    if (!head.ok() || *head != c->head) {
-      log_.Warning(path + " does not start as the file checkpointed under its inode did "
-                          "(a new file on a reused inode); reading it from the start");
-      return 0;
-    }
-  }
-  return c->offset;
-}
-
-void Tailer::Follow(uint32_t entry, const std::string& path, const FileInfo& info) {
-  auto file = env_.OpenReadable(path);
-  if (!file.ok()) {
-    log_.Warning("cannot read " + path + ": " + file.status().message());
-    return;
-  }
-  uint64_t offset = StartOffset(path, info, **file);
-  auto head = ReadFingerprint(**file, kFingerprintBytes);
-  uint32_t id = static_cast<uint32_t>(info_.size());
-  info_.push_back(SourceInfo{entry, path, info.id, offset,
-                             head.ok() ? *head : Fingerprint{}, true});
-  open_.push_back(std::make_unique<FileSource>(id, entry, path, info.id, std::move(*file),
-                                               offset, info_.back().head));
-  log_.Info("following " + path + (offset > 0 ? " from offset " + std::to_string(offset)
-                                              : std::string(" from the start")));
-}
-
-void Tailer::Close(size_t index) {
-  FileSource& source = *open_[index];
-  log_.Info("finished " + source.path() + " (no longer matched)");
-  info_[source.id()].open = false;
-  open_.erase(open_.begin() + static_cast<std::ptrdiff_t>(index));
+  return false;
 }
 
 size_t Tailer::Read(size_t max_bytes, int64_t now_ms, RecordSink& sink) {
@@ -103,7 +60,7 @@ size_t Tailer::Read(size_t max_bytes, int64_t now_ms, RecordSink& sink) {
     size_t index = next_to_read_ % open_.size();
     next_to_read_ = index + 1;  // one chunk each, in turn
     FileSource& source = *open_[index];
-    if (WaitsForRotatedFile(source)) {
+    if (MustWait(source)) {
       ++idle;
       continue;
     }
@@ -114,43 +71,115 @@ size_t Tailer::Read(size_t max_bytes, int64_t now_ms, RecordSink& sink) {
       log_.Warning(source.path() + " was rewritten from its start; reading it again");
     }
     info_[source.id()].head = source.head();
-    if (got.ok() && *got > 0) {
+    if (!got.ok()) {
+      log_.Warning(got.status().message());
+      ++idle;
+      continue;
+    }
+    if (*got > 0) {
       total += *got;
       idle = 0;
       continue;
     }
-    ++idle;
-    if (!got.ok()) {
-      log_.Warning(got.status().message());
-      continue;
-    }
-    auto truncated = source.CheckTruncation(stats_);
-    if (!truncated.ok()) {
-      log_.Warning(truncated.status().message());
-    } else if (*truncated) {
-      log_.Warning(source.path() + " shrank (truncated); reading it again from the start");
-      idle = 0;
-    } else if (source.unmatched()) {
-      // Read to its end after its name went away: nothing more will come.
-      Close(index);
-      if (idle > 0) --idle;
+    size_t before = open_.size();
+    AtEndOfFile(index, now_ms, sink);
+    if (open_.size() != before || !source.at_end()) {
+      idle = 0;  // closed, or started over: look again at what is left
+    } else {
+      ++idle;
     }
   }
   return total;
 }
 
-bool Tailer::WaitsForRotatedFile(const FileSource& source) const {
-  // A file renamed away is finished before newer files of its entry are
-  // read, so lines keep their order across a rotation.
-  return !source.unmatched() &&
-         std::any_of(open_.begin(), open_.end(), [&](const auto& other) {
-           return other->unmatched() && other->entry() == source.entry();
-         });
+void Tailer::AtEndOfFile(size_t index, int64_t now_ms, RecordSink& sink) {
+  FileSource& source = *open_[index];
+  auto truncated = source.Truncated();
+  if (truncated.ok() && *truncated) {
+    FollowRotatedCopy(source);  // the bytes not read yet, if a copy holds them
+    log_.Warning(source.path() + " was truncated; reading it again from the start");
+    source.StartOver(now_ms, sink, stats_);
+    return;
+  }
+  auto info = source.Stat();
+  bool deleted = info.ok() && info->links == 0;
+  if (deleted || (source.unmatched() && source.role() == SourceRole::kRotated)) {
+    Close(index, now_ms, sink);
+    return;
+  }
+  if (source.role() != SourceRole::kRotated) return;
+  // Still matched by the pattern: finished once the application has moved
+  // on to a newer file, or nothing came for a while.
+  bool quiet = source.idle_since_ms() >= 0 &&
+               now_ms - source.idle_since_ms() >= options_.rotated_quiet_ms;
+  if (quiet || LiveSiblingHasData(source)) {
+    source.FlushAll(now_ms, sink, stats_);
+    source.MarkLive();
+    ++stats_.rotations;
+  }
+}
+
+bool Tailer::LiveSiblingHasData(const FileSource& rotated) {
+  for (auto& other : open_) {
+    if (other.get() == &rotated || other->entry() != rotated.entry() ||
+        other->role() != SourceRole::kLive) {
+      continue;
+    }
+    auto info = other->Stat();
+    if (info.ok() && info->size > other->read_offset()) return true;
+  }
+  return false;
+}
+
+void Tailer::Close(size_t index, int64_t now_ms, RecordSink& sink) {
+  FileSource& source = *open_[index];
+  source.FlushAll(now_ms, sink, stats_);
+  if (source.role() == SourceRole::kRotated) ++stats_.rotations;
+  log_.Info("finished " + source.path());
+  info_[source.id()].open = false;
+  open_.erase(open_.begin() + static_cast<std::ptrdiff_t>(index));
+}
+
+void Tailer::FlushQuiet(int64_t now_ms, RecordSink& sink) {
+  for (auto& source : open_) source->FlushIfQuiet(now_ms, sink, stats_);
+}
+
+void Tailer::FlushAll(int64_t now_ms, RecordSink& sink) {
+  for (auto& source : open_) source->FlushAll(now_ms, sink, stats_);
+}
+
+std::optional<int64_t> Tailer::NextFlushMs() const {
+  std::optional<int64_t> next;
+  for (const auto& source : open_) {
+    std::optional<int64_t> t = source->QuietDeadline();
+    if (t && (!next || *t < *next)) next = t;
+  }
+  return next;
 }
 
 bool Tailer::AtEnd() const {
   return std::all_of(open_.begin(), open_.end(),
                      [](const auto& s) { return s->at_end(); });
+}
+
+std::vector<std::string> Tailer::WatchDirs() const {
+  std::set<std::string> dirs;
+  for (const TailEntry& e : entries_) {
+    // The fixed part of the pattern: directories up to the first glob.
+    std::string fixed;
+    size_t pos = 0;
+    while (true) {
+      size_t slash = e.pattern.find('/', pos + 1);
+      if (slash == std::string::npos) break;
+      std::string_view part(e.pattern.data() + pos, slash - pos);
+      if (HasGlobCharacters(part)) break;
+      fixed = e.pattern.substr(0, slash);
+      pos = slash;
+    }
+    dirs.insert(fixed.empty() ? "/" : fixed);
+  }
+  for (const auto& source : open_) dirs.insert(DirName(source->path()));
+  return std::vector<std::string>(dirs.begin(), dirs.end());
 }
 
 }  // namespace edgelog

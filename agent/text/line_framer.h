@@ -1,7 +1,9 @@
 // LineFramer: cuts a byte stream into lines, with bounded memory.
 //
 // Bytes are fed in file order. Each complete line is handed to a sink
-// without its '\n' (and without one '\r' before it). Every piece handed
+// without its '\n' (and without one '\r' before it); in UTF-16 files both
+// are two-byte units at even offsets and cuts keep surrogate pairs whole.
+// Every piece handed
 // over is at most `max_piece` bytes: a longer line comes in consecutive
 // pieces, cut on UTF-8 character boundaries where the input allows, and the
 // pieces of a line still growing are handed over before its newline arrives,
@@ -18,6 +20,8 @@
 #include <string>
 #include <string_view>
 
+#include "agent/text/newline.h"
+
 namespace edgelog {
 
 struct LinePiece {
@@ -31,7 +35,8 @@ class LineFramer {
   using Sink = std::function<void(const LinePiece&)>;
 
   // `start_offset` is the file offset of the first byte that will be fed.
-  LineFramer(uint64_t start_offset, size_t max_piece);
+  LineFramer(uint64_t start_offset, size_t max_piece,
+             NewlineUnit unit = NewlineUnit::kByte);
 
   // Feeds the bytes that follow everything fed so far.
   void Feed(std::string_view data, const Sink& sink);
@@ -45,13 +50,19 @@ class LineFramer {
   size_t pending_bytes() const { return pending_.size(); }
 
  private:
-  // Emits `line`, which starts at emitted_offset_ and is followed by '\n'.
-  void EmitLine(std::string_view line, const Sink& sink);
+  void FeedUtf16(std::string_view data, const Sink& sink);
+  // Emits `line`, which starts at emitted_offset_ and is followed by a
+  // newline of `newline_size` bytes.
+  void EmitLine(std::string_view line, size_t newline_size, const Sink& sink);
   void CutLongPending(const Sink& sink);
   // Where to cut `text` (at least max_piece_ bytes) into a piece.
   size_t CutPoint(std::string_view text) const;
+  // Whether `line` ends with a carriage return in this encoding.
+  bool EndsWithCarriageReturn(std::string_view line) const;
+  size_t unit_size() const { return unit_ == NewlineUnit::kByte ? 1 : 2; }
 
   size_t max_piece_;
+  NewlineUnit unit_;
   uint64_t emitted_offset_;
   std::string pending_;  // bytes after emitted_offset_, no '\n' among them
 };

@@ -23,6 +23,7 @@ FileInfo ToFileInfo(const struct stat& st) {
   info.size = static_cast<uint64_t>(st.st_size);
   info.mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 +
                   st.st_mtim.tv_nsec;
+  info.links = static_cast<uint64_t>(st.st_nlink);
   if (S_ISREG(st.st_mode)) {
     info.kind = FileKind::kRegular;
   } else if (S_ISDIR(st.st_mode)) {

@@ -21,4 +21,11 @@ class SystemClock final : public Clock {
 
 std::unique_ptr<Clock> NewSystemClock() { return std::make_unique<SystemClock>(); }
 
+int64_t LocalUtcOffsetSeconds(int64_t unix_seconds) {
+  time_t t = static_cast<time_t>(unix_seconds);
+  struct tm local;
+  if (localtime_r(&t, &local) == nullptr) return 0;
+  return local.tm_gmtoff;
+}
+
 }  // namespace edgelog

@@ -7,6 +7,22 @@
 namespace edgelog::testing {
 namespace {
 
+// Modification "times": a counter that only goes up, so later writes have
+// later times whatever the real clock does.
+int64_t NextMtime() {
+  static int64_t clock = 0;
+  return ++clock;
+}
+
+FileInfo InfoOf(const MemEnv::FileData& f) {
+  FileInfo info;
+  info.id = f.id;
+  info.size = f.data.size();
+  info.mtime_ns = f.mtime_ns;
+  info.links = f.links;
+  return info;
+}
+
 class MemReadableFile : public ReadableFile {
  public:
   explicit MemReadableFile(std::shared_ptr<MemEnv::FileData> file) : file_(std::move(file)) {}
@@ -19,12 +35,7 @@ class MemReadableFile : public ReadableFile {
     return count;
   }
 
-  StatusOr<FileInfo> Stat() override {
-    FileInfo info;
-    info.id = file_->id;
-    info.size = file_->data.size();
-    return info;
-  }
+  StatusOr<FileInfo> Stat() override { return InfoOf(*file_); }
 
  private:
   std::shared_ptr<MemEnv::FileData> file_;
@@ -37,6 +48,7 @@ class MemWritableFile : public WritableFile {
   Status Append(std::string_view data) override {
     if (closed_) return Status::IoError("append after close");
     file_->data.append(data);
+    file_->mtime_ns = NextMtime();
     return Status::Ok();
   }
   Status Sync() override {
@@ -71,7 +83,20 @@ MemEnv::MemEnv() { dirs_.insert("/"); }
 std::shared_ptr<MemEnv::FileData> MemEnv::NewFile() {
   auto file = std::make_shared<FileData>();
   file->id = FileId{1, next_inode_++};
+  file->mtime_ns = NextMtime();
   return file;
+}
+
+void MemEnv::Bind(const std::string& path, std::shared_ptr<FileData> file) {
+  auto it = files_.find(path);
+  if (it != files_.end()) {
+    --it->second->links;
+    files_.erase(it);
+  }
+  if (file) {
+    ++file->links;
+    files_[path] = std::move(file);
+  }
 }
 
 bool MemEnv::DirExists(const std::string& dir) const { return dirs_.count(dir) > 0; }
@@ -87,14 +112,14 @@ StatusOr<std::unique_ptr<WritableFile>> MemEnv::OpenWritable(const std::string& 
   if (!DirExists(DirName(path))) {
     return Status::NotFound("open " + path + ": no such directory");
   }
-  auto& slot = files_[path];
-  if (!slot) {
-    slot = NewFile();
-  } else if (mode == WriteMode::kTruncate) {
-    slot->data.clear();
-    slot->synced = 0;
+  if (files_.count(path) == 0) Bind(path, NewFile());
+  std::shared_ptr<FileData> file = files_[path];
+  if (mode == WriteMode::kTruncate) {
+    file->data.clear();
+    file->synced = 0;
+    file->mtime_ns = NextMtime();
   }
-  return std::unique_ptr<WritableFile>(std::make_unique<MemWritableFile>(slot));
+  return std::unique_ptr<WritableFile>(std::make_unique<MemWritableFile>(file));
 }
 
 StatusOr<FileInfo> MemEnv::Stat(const std::string& path) {
@@ -105,10 +130,7 @@ StatusOr<FileInfo> MemEnv::Stat(const std::string& path) {
   }
   auto it = files_.find(path);
   if (it == files_.end()) return Status::NotFound("stat " + path + ": no such file");
-  FileInfo info;
-  info.id = it->second->id;
-  info.size = it->second->data.size();
-  return info;
+  return InfoOf(*it->second);
 }
 
 StatusOr<std::vector<std::string>> MemEnv::ListDir(const std::string& dir) {
@@ -129,13 +151,15 @@ Status MemEnv::Rename(const std::string& from, const std::string& to) {
   auto it = files_.find(from);
   if (it == files_.end()) return Status::NotFound("rename " + from + ": no such file");
   if (!DirExists(DirName(to))) return Status::NotFound("rename to " + to + ": no directory");
-  files_[to] = it->second;
-  files_.erase(from);
+  std::shared_ptr<FileData> file = it->second;
+  Bind(from, nullptr);
+  Bind(to, std::move(file));
   return Status::Ok();
 }
 
 Status MemEnv::Remove(const std::string& path) {
-  if (files_.erase(path) == 0) return Status::NotFound("remove " + path + ": no such file");
+  if (files_.count(path) == 0) return Status::NotFound("remove " + path + ": no such file");
+  Bind(path, nullptr);
   return Status::Ok();
 }
 
@@ -174,18 +198,19 @@ void MemEnv::WriteFile(const std::string& path, const std::string& data) {
   auto file = NewFile();
   file->data = data;
   file->synced = data.size();
-  files_[path] = file;
+  Bind(path, file);
   durable_files_[path] = file;
 }
 
 void MemEnv::AppendToFile(const std::string& path, const std::string& data) {
-  auto& slot = files_[path];
-  if (!slot) {
+  if (files_.count(path) == 0) {
     CreateDirs(DirName(path));
-    slot = NewFile();
-    durable_files_[path] = slot;
+    Bind(path, NewFile());
+    durable_files_[path] = files_[path];
   }
-  slot->data += data;
+  FileData& file = *files_[path];
+  file.data += data;
+  file.mtime_ns = NextMtime();
 }
 
 std::string MemEnv::ReadFile(const std::string& path, bool* exists) const {
@@ -195,7 +220,9 @@ std::string MemEnv::ReadFile(const std::string& path, bool* exists) const {
 }
 
 void MemEnv::SimulateCrash(bool keep_unsynced_bytes) {
+  for (auto& entry : files_) entry.second->links = 0;
   files_ = durable_files_;
+  for (auto& entry : files_) ++entry.second->links;
   for (auto& entry : files_) {
     FileData& f = *entry.second;
     if (keep_unsynced_bytes) {

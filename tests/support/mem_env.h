@@ -56,10 +56,14 @@ class MemEnv : public Env {
     std::string data;
     size_t synced = 0;  // bytes known to be on stable storage
     FileId id;
+    uint64_t links = 0;     // paths naming it
+    int64_t mtime_ns = 0;   // a counter, increasing with every change
   };
 
  private:
   std::shared_ptr<FileData> NewFile();
+  // Points `path` at `file` (or at nothing), keeping link counts right.
+  void Bind(const std::string& path, std::shared_ptr<FileData> file);
   bool DirExists(const std::string& dir) const;
 
   std::map<std::string, std::shared_ptr<FileData>> files_;

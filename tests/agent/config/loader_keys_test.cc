@@ -75,18 +75,53 @@ TEST(ConfigLoaderTest, IgnoredCloudWatchAgentKeysAreAcceptedSilently) {
 }
 
 TEST(ConfigLoaderTest, NotYetAppliedKeyIsAcceptedWithAWarningNamingIt) {
-  auto c = Parse(OneEntry(R"(, "multi_line_start_pattern": "^\\d{4}-")"));
+  auto c = Parse(OneEntry(R"(, "trim_timestamp": true)"));
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   ASSERT_EQ(1u, c->warnings.size());
-  EXPECT_STARTS_WITH(std::string("cfg.json: ") + kList + "[0].multi_line_start_pattern: ",
+  EXPECT_STARTS_WITH(std::string("cfg.json: ") + kList + "[0].trim_timestamp: ",
                      c->warnings[0]);
 }
 
 TEST(ConfigLoaderTest, EveryNotYetAppliedKeyGivesItsOwnWarning) {
-  auto c = Parse(OneEntry(R"(, "timestamp_format": "%Y", "timezone": "UTC",
-                              "encoding": "utf-8", "auto_removal": false)"));
+  auto c = Parse(OneEntry(R"(, "trim_timestamp": false, "auto_removal": false)"));
   ASSERT_TRUE(c.ok()) << c.status().ToString();
-  EXPECT_EQ(4u, c->warnings.size());
+  EXPECT_EQ(2u, c->warnings.size());
+}
+
+TEST(ConfigLoaderTest, TailingKeysAreAppliedWithoutWarnings) {
+  auto c = Parse(OneEntry(R"(, "timestamp_format": "%Y", "timezone": "UTC",
+      "multi_line_start_pattern": "^\\d", "encoding": "utf-16le", "blacklist": "\\.bak$",
+      "filters": [{"type": "exclude", "expression": "DEBUG"}])"));
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_TRUE(c->warnings.empty());
+  ASSERT_EQ(1u, c->files.size());
+  const FileEntry& e = c->files[0];
+  EXPECT_EQ("%Y", e.timestamp_format);
+  EXPECT_EQ("UTC", e.timezone);
+  EXPECT_EQ("^\\d", e.multi_line_start_pattern);
+  EXPECT_EQ("utf-16le", e.encoding);
+  EXPECT_EQ("\\.bak$", e.blacklist);
+  ASSERT_EQ(1u, e.filters.size());
+  EXPECT_EQ("exclude", e.filters[0].type);
+  EXPECT_EQ("DEBUG", e.filters[0].expression);
+}
+
+TEST(ConfigLoaderTest, AFilterNeedsATypeOfIncludeOrExcludeAndAnExpression) {
+  auto bad_type = Parse(OneEntry(R"(, "filters": [{"type": "keep", "expression": "x"}])"));
+  EXPECT_STARTS_WITH(std::string("cfg.json: ") + kList + "[0].filters[0].type: ",
+                     OnlyError(bad_type));
+  auto missing = Parse(OneEntry(R"(, "filters": [{"type": "include"}])"));
+  EXPECT_STARTS_WITH(std::string("cfg.json: ") + kList + "[0].filters[0]: needs both",
+                     OnlyError(missing));
+  auto unknown = Parse(OneEntry(R"(, "filters": [{"type": "include", "expresion": "x"}])"));
+  EXPECT_NE(std::string::npos, OnlyError(unknown).find("did you mean \"expression\""));
+}
+
+TEST(ConfigLoaderTest, TimezoneIsLocalOrUtc) {
+  EXPECT_TRUE(Parse(OneEntry(R"(, "timezone": "Local")")).ok());
+  EXPECT_TRUE(Parse(OneEntry(R"(, "timezone": "utc")")).ok());
+  EXPECT_STARTS_WITH(std::string("cfg.json: ") + kList + "[0].timezone: ",
+                     OnlyError(Parse(OneEntry(R"(, "timezone": "Europe/Paris")"))));
 }
 
 TEST(ConfigLoaderTest, NotYetAppliedKeyOfTheWrongTypeIsStillRefused) {

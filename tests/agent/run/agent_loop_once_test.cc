@@ -64,15 +64,17 @@ TEST_F(AgentLoopTest, LinesAppendedBetweenRunsShipOnTheNextRun) {
   EXPECT_EQ(17, SavedOffset(kLog));
 }
 
-TEST_F(AgentLoopTest, APartialLastLineWaitsForItsNewline) {
+TEST_F(AgentLoopTest, APartialLastLineIsDeliveredAsItIsWhenOnceEnds) {
+  // --once hands on what it holds back: the rest of the line, once written,
+  // is a record of its own.
   env_.WriteFile(kLog, "whole\npart");
   ASSERT_EQ(kExitOk, RunOnce());
-  EXPECT_EQ(Strings{"whole"}, SentMessages());
-  EXPECT_EQ(6, SavedOffset(kLog));
+  EXPECT_EQ((Strings{"whole", "part"}), SentMessages());
+  EXPECT_EQ(10, SavedOffset(kLog));
   size_t puts = http_.requests_for("PutLogEvents").size();
   env_.AppendToFile(kLog, "ial\n");
   ASSERT_EQ(kExitOk, RunOnce());
-  EXPECT_EQ(Strings{"partial"}, SentMessages(puts));
+  EXPECT_EQ(Strings{"ial"}, SentMessages(puts));
   EXPECT_EQ(14, SavedOffset(kLog));
 }
 
@@ -85,8 +87,8 @@ TEST_F(AgentLoopTest, EmptyLinesAreSkippedAndCovered) {
 }
 
 TEST_F(AgentLoopTest, EveryFileOfAGlobIsDeliveredToItsStream) {
-  config_.files = {FileEntry{"/var/log/*.log", "/app/group", "host-1", -1, ""},
-                   FileEntry{"/srv/other.txt", "/other/group", "s", -1, ""}};
+  config_.files = {Entry("/var/log/*.log", "/app/group", "host-1"),
+                   Entry("/srv/other.txt", "/other/group", "s")};
   env_.WriteFile("/var/log/a.log", "a1\na2\n");
   env_.WriteFile("/var/log/b.log", "b1\n");
   env_.WriteFile("/srv/other.txt", "o1\n");

@@ -16,6 +16,7 @@
 #include "agent/batch/gzip.h"
 #include "agent/batch/payload.h"
 #include "agent/run/agent_loop.h"
+#include "agent/run/tail_setup.h"
 #include "agent/tail/checkpoint_store.h"
 #include "tests/support/capture_logger.h"
 #include "tests/support/fake_clock.h"
@@ -86,7 +87,7 @@ class AgentLoopTest : public ::testing::Test {
     env_.CreateDirs(kStateDir);  // the CLI does this in production
     config_.state_dir = kStateDir;
     config_.region = "us-east-1";
-    config_.files.push_back(FileEntry{kLog, "/app/group", "host-1", -1, ""});
+    config_.files.push_back(Entry(kLog, "/app/group", "host-1"));
     auto endpoint = ParseEndpointUrl("https://logs.us-east-1.amazonaws.com/");
     EXPECT_TRUE(endpoint.ok());
     context_ = LogsRequestContext{*endpoint, "us-east-1", "edgelog-test"};
@@ -94,10 +95,25 @@ class AgentLoopTest : public ::testing::Test {
     options_.seed = 7;
   }
 
+  static FileEntry Entry(const std::string& path, const std::string& group,
+                         const std::string& stream) {
+    FileEntry e;
+    e.file_path = path;
+    e.log_group_name = group;
+    e.log_stream_name = stream;
+    return e;
+  }
+
+  std::vector<TailEntry> Entries() const {
+    auto entries = BuildTailEntries(config_, [](int64_t) { return int64_t{0}; });
+    EXPECT_TRUE(entries.ok()) << entries.status().ToString();
+    return entries.ok() ? std::move(*entries) : std::vector<TailEntry>{};
+  }
+
   // A fresh agent process over the same disk, network and time.
   int RunOnce() {
     AgentDeps deps{env_, clock_, log_, poller_, http_, *credentials_, nullptr};
-    AgentLoop loop(deps, config_, context_, options_);
+    AgentLoop loop(deps, config_, Entries(), context_, options_);
     int rc = loop.Run();
     summary_ = loop.summary();
     return rc;
@@ -114,7 +130,7 @@ class AgentLoopTest : public ::testing::Test {
     };
     options_.once = false;
     AgentDeps deps{env_, clock_, log_, poller, http_, *credentials_, &stop};
-    AgentLoop loop(deps, config_, context_, options_);
+    AgentLoop loop(deps, config_, Entries(), context_, options_);
     int rc = loop.Run();
     summary_ = loop.summary();
     EXPECT_LE(poller.waits, 100000) << "the stop condition never came true";

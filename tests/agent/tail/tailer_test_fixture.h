@@ -38,6 +38,10 @@ class RecordingSink : public RecordSink {
   void OnSkipped(uint32_t source, uint64_t end_offset) override {
     seen.push_back({true, source, "", end_offset, 0});
   }
+  void OnRejected(const Record& r, std::string_view reason) override {
+    rejected.push_back({std::string(r.message), std::string(reason)});
+    seen.push_back({true, r.source, "", r.end_offset, r.timestamp_ms});
+  }
 
   std::vector<std::string> Messages() const {
     std::vector<std::string> out;
@@ -53,9 +57,13 @@ class RecordingSink : public RecordSink {
     }
     return out;
   }
-  void Clear() { seen.clear(); }
+  void Clear() {
+    seen.clear();
+    rejected.clear();
+  }
 
   std::vector<Seen> seen;
+  std::vector<std::pair<std::string, std::string>> rejected;  // message, reason
 };
 
 using Lines = std::vector<std::string>;

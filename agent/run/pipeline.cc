@@ -1,0 +1,249 @@
+#include "agent/run/pipeline.h"
+
+#include <algorithm>
+#include <set>
+
+#include "agent/base/file_util.h"
+#include "platform/watcher.h"
+
+namespace edgelog {
+namespace {
+
+constexpr size_t kReadSliceBytes = 1 << 20;         // per Tailer::Read call
+constexpr size_t kReadPerIterationBytes = 8 << 20;  // then look at the network
+// AckTracker ids of rejected-record groups; batch ids count up from 1.
+constexpr uint64_t kRejectedIdBase = uint64_t{1} << 62;
+
+// One target per distinct (group, stream); entry i sends to stream_of[i].
+void BuildTargets(const Config& config, std::vector<LogStreamTarget>* targets,
+                  std::vector<uint32_t>* stream_of) {
+  for (const FileEntry& e : config.files) {
+    LogStreamTarget t{e.log_group_name, e.log_stream_name,
+                      static_cast<int>(e.retention_in_days), e.log_group_class};
+    auto it = std::find(targets->begin(), targets->end(), t);
+    stream_of->push_back(static_cast<uint32_t>(it - targets->begin()));
+    if (it == targets->end()) targets->push_back(t);
+  }
+}
+
+TailerOptions TailerOptionsOf(const Config& config) {
+  TailerOptions options;
+  options.max_open_files = static_cast<size_t>(config.max_open_files);
+  return options;
+}
+
+}  // namespace
+
+std::vector<Checkpoint> LoadCheckpointsOrStartOver(Env& env, Logger& log,
+                                                   const std::string& state_dir) {
+  std::string path = JoinPath(state_dir, "checkpoints.json");
+  auto loaded = LoadCheckpoints(env, path);
+  if (loaded.ok()) return std::move(*loaded);
+  std::string aside = path + ".corrupt";
+  env.Rename(path, aside);
+  log.Error(loaded.status().message() + "; moved to " + aside +
+            ", files will be read from their start");
+  return {};
+}
+
+Pipeline::Pipeline(const AgentDeps& deps, const Config& config,
+                   std::vector<TailEntry> entries, LogsRequestContext context,
+                   const RunOptions& options)
+    : deps_(deps),
+      config_(config),
+      options_(options),
+      checkpoint_path_(JoinPath(config.state_dir, "checkpoints.json")),
+      rejected_log_(deps.env, JoinPath(config.state_dir, "rejected.jsonl")),
+      loaded_checkpoints_(LoadCheckpointsOrStartOver(deps.env, deps.log, config.state_dir)),
+      tailer_(deps.env, deps.log, std::move(entries), loaded_checkpoints_,
+              TailerOptionsOf(config)),
+      next_rejected_batch_(kRejectedIdBase) {
+  BuildTargets(config, &targets_, &stream_of_);
+  BatcherOptions batcher_options;
+  batcher_options.flush_interval_ms = config.force_flush_interval_s * 1000;
+  batcher_ = std::make_unique<Batcher>(targets_, batcher_options);
+  SenderOptions sender_options;
+  sender_options.max_in_flight = static_cast<size_t>(config.max_in_flight);
+  if (options.once) {
+    sender_options.auth_give_up_ms = options.once_auth_give_up_ms;
+    sender_options.stall_give_up_ms = options.once_stall_give_up_ms;
+  }
+  uint64_t seed =
+      options.seed != 0 ? options.seed : static_cast<uint64_t>(deps.clock.NowUnixMillis());
+  sender_ = std::make_unique<Sender>(
+      SenderDeps{deps.http, deps.credentials, deps.clock, deps.log, rejected_log_},
+      std::move(context), targets_, sender_options, seed);
+}
+
+void Pipeline::OnRecord(const Record& r) {
+  uint32_t stream = stream_of_[tailer_.source(r.source).entry];
+  auto batch = batcher_->Add(stream, r.timestamp_ms, r.message, deps_.clock.MonotonicMillis());
+  if (!batch.ok()) {
+    fatal_ = "cannot build a request: " + batch.status().ToString();
+    return;
+  }
+  tracker_.OnRecord(r.source, *batch, r.end_offset);
+}
+
+void Pipeline::OnSkipped(uint32_t source, uint64_t end_offset) {
+  tracker_.OnSkipped(source, end_offset);
+}
+
+void Pipeline::OnRejected(const Record& r, std::string_view reason) {
+  if (rejected_batch_ == 0) rejected_batch_ = next_rejected_batch_++;
+  uint32_t stream = stream_of_[tailer_.source(r.source).entry];
+  rejected_.push_back(
+      {stream, std::string(reason), ParsedEvent{r.timestamp_ms, std::string(r.message)}});
+  tracker_.OnRecord(r.source, rejected_batch_, r.end_offset);
+}
+
+void Pipeline::WriteRejected() {
+  if (rejected_.empty()) return;
+  // One append per run of equal stream and reason, then the bytes count.
+  size_t start = 0;
+  for (size_t i = 1; i <= rejected_.size(); ++i) {
+    if (i < rejected_.size() && rejected_[i].stream == rejected_[start].stream &&
+        rejected_[i].reason == rejected_[start].reason) {
+      continue;
+    }
+    std::vector<ParsedEvent> events;
+    for (size_t j = start; j < i; ++j) events.push_back(rejected_[j].event);
+    Status s = rejected_log_.Append(targets_[rejected_[start].stream], events,
+                                    rejected_[start].reason, deps_.clock.NowUnixMillis());
+    if (!s.ok()) {
+      deps_.log.Error("cannot keep rejected records in " + rejected_log_.path() + ": " +
+                      s.ToString() + "; will try again");
+      rejected_.erase(rejected_.begin(), rejected_.begin() + static_cast<std::ptrdiff_t>(start));
+      return;
+    }
+    deps_.log.Warning(std::to_string(events.size()) + " record(s) not sent (" +
+                      rejected_[start].reason + "); kept in " + rejected_log_.path());
+    start = i;
+  }
+  rejected_.clear();
+  tracker_.OnAck(rejected_batch_);
+  rejected_batch_ = 0;
+}
+
+void Pipeline::TrackNewSources() {
+  for (; tracked_sources_ < tailer_.source_count(); ++tracked_sources_) {
+    uint32_t id = static_cast<uint32_t>(tracked_sources_);
+    tracker_.AddSource(id, tailer_.source(id).start_offset);
+  }
+}
+
+void Pipeline::Discover() {
+  tailer_.Discover();
+  TrackNewSources();
+  if (deps_.watcher == nullptr) return;
+  std::vector<std::string> want = tailer_.WatchDirs();
+  std::vector<std::string> have = deps_.watcher->watched();
+  for (const std::string& dir : want) {
+    if (std::binary_search(have.begin(), have.end(), dir)) continue;
+    Status s = deps_.watcher->Watch(dir);
+    if (!s.ok() && s.code() != Code::kNotFound) {
+      deps_.log.Debug("not watching " + dir + ": " + s.message());
+    }
+  }
+  std::set<std::string> wanted(want.begin(), want.end());
+  for (const std::string& dir : have) {
+    if (wanted.count(dir) == 0) deps_.watcher->Unwatch(dir);
+  }
+}
+
+bool Pipeline::ReadFiles() {
+  size_t read = 0;
+  while (read < kReadPerIterationBytes && Buffered() < options_.max_buffered_bytes) {
+    size_t n = tailer_.Read(kReadSliceBytes, deps_.clock.NowUnixMillis(), *this);
+    TrackNewSources();
+    if (n == 0) return false;
+    read += n;
+  }
+  return !tailer_.AtEnd();
+}
+
+void Pipeline::FlushQuiet() { tailer_.FlushQuiet(deps_.clock.NowUnixMillis(), *this); }
+
+void Pipeline::FlushTailer() { tailer_.FlushAll(deps_.clock.NowUnixMillis(), *this); }
+
+Status Pipeline::SealAndSend(bool everything) {
+  Status sealed = everything ? batcher_->SealAll()
+                             : batcher_->SealDue(deps_.clock.MonotonicMillis());
+  while (batcher_->HasSealed()) sender_->Enqueue(batcher_->PopSealed());
+  sender_->Pump();
+  return sealed;
+}
+
+void Pipeline::Collect() {
+  for (const HttpResponse& r : deps_.http.Poll()) sender_->OnResponse(r);
+  for (const Ack& a : sender_->TakeAcks()) tracker_.OnAck(a.batch_id);
+  WriteRejected();
+  if (tracker_.TakeChanged()) {
+    Status s = SaveCheckpoints();
+    if (!s.ok()) deps_.log.Error("cannot save checkpoints: " + s.ToString());
+  }
+  sender_->Pump();
+}
+
+Status Pipeline::SaveCheckpoints() {
+  std::vector<Checkpoint> all;
+  auto put = [&](const Checkpoint& c) {
+    for (Checkpoint& existing : all) {
+      if (existing.id == c.id) {
+        existing = c;
+        return;
+      }
+    }
+    all.push_back(c);
+  };
+  // Checkpoints of files not seen in this run are kept while their file is
+  // still where it was: it may come back into the pattern.
+  for (const Checkpoint& c : loaded_checkpoints_) {
+    auto info = deps_.env.Stat(c.path);
+    if (info.ok() && info->id == c.id) put(c);
+  }
+  for (uint32_t id = 0; id < tailer_.source_count(); ++id) {
+    const SourceInfo& s = tailer_.source(id);
+    bool finished = !s.open && !s.dormant && tracker_.delivered(id) >= s.start_offset &&
+                    !tracker_.pending(id);
+    if (finished && !deps_.env.Stat(s.path).ok()) continue;  // gone for good
+    put(Checkpoint{s.file_id, s.path, tracker_.delivered(id), s.head});
+  }
+  return edgelog::SaveCheckpoints(deps_.env, checkpoint_path_, all);
+}
+
+int64_t Pipeline::WaitMs(bool more_to_read, int64_t idle_ms) const {
+  if (more_to_read && Buffered() < options_.max_buffered_bytes) return 0;
+  int64_t mono = deps_.clock.MonotonicMillis();
+  int64_t wall = deps_.clock.NowUnixMillis();
+  int64_t wait = idle_ms;
+  auto until = [&](std::optional<int64_t> deadline, int64_t now) {
+    if (deadline) wait = std::min(wait, std::max<int64_t>(0, *deadline - now));
+  };
+  until(batcher_->NextDueMs(), mono);
+  until(sender_->NextWakeMs(), mono);
+  until(tailer_.NextFlushMs(), wall);
+  int64_t http_timeout = deps_.http.NextTimeoutMs();
+  if (http_timeout >= 0) wait = std::min(wait, http_timeout);
+  if (!rejected_.empty()) wait = std::min<int64_t>(wait, 1000);  // retry the write
+  return wait;
+}
+
+bool Pipeline::Drained() const {
+  return batcher_->open_bytes() == 0 && !batcher_->HasSealed() && sender_->idle() &&
+         rejected_.empty();
+}
+
+size_t Pipeline::Buffered() const {
+  return batcher_->sealed_bytes() + batcher_->open_bytes() + sender_->queued_bytes();
+}
+
+RunSummary Pipeline::Summary() const {
+  const TailStats& t = tailer_.stats();
+  const SenderStats& st = sender_->stats();
+  return RunSummary{t.events,      st.events_delivered, st.events_rejected + t.too_old,
+                    t.empty_lines, st.requests,         t.bytes_read,
+                    st.body_bytes_sent};
+}
+
+}  // namespace edgelog

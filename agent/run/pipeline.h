@@ -1,0 +1,100 @@
+// Pipeline: the stages the main loop owns, wired together. Records from the
+// tailer go into batches; sealed batches go to the sender; acknowledgements
+// come back through the AckTracker to the checkpoints. Records the tailer
+// rejects (too old) are kept in rejected.jsonl before their bytes count as
+// done.
+#ifndef EDGELOG_AGENT_RUN_PIPELINE_H_
+#define EDGELOG_AGENT_RUN_PIPELINE_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "agent/batch/batcher.h"
+#include "agent/run/ack_tracker.h"
+#include "agent/run/agent_loop.h"
+#include "agent/send/rejected_log.h"
+#include "agent/send/sender.h"
+#include "agent/tail/checkpoint_store.h"
+#include "agent/tail/tailer.h"
+
+namespace edgelog {
+
+class Pipeline : public RecordSink {
+ public:
+  Pipeline(const AgentDeps& deps, const Config& config, std::vector<TailEntry> entries,
+           LogsRequestContext context, const RunOptions& options);
+
+  // RecordSink.
+  void OnRecord(const Record& r) override;
+  void OnSkipped(uint32_t source, uint64_t end_offset) override;
+  void OnRejected(const Record& r, std::string_view reason) override;
+
+  // Finds new files and keeps the watched directories in step.
+  void Discover();
+  // Reads while there is room; true if it stopped with data left to read.
+  bool ReadFiles();
+  // Hands on multi-line records that waited long enough.
+  void FlushQuiet();
+  // Hands on everything the tailer holds back (shutdown, end of --once).
+  void FlushTailer();
+  // Seals due batches (all with `everything`) and hands them to the sender.
+  Status SealAndSend(bool everything);
+  // Takes finished requests and acknowledgements; saves checkpoints when
+  // they moved. Writes rejected records first.
+  void Collect();
+  Status SaveCheckpoints();
+
+  // Milliseconds the loop may sleep.
+  int64_t WaitMs(bool more_to_read, int64_t idle_ms) const;
+  // Nothing waits in a batch, the sender or the rejected queue.
+  bool Drained() const;
+  size_t Buffered() const;
+
+  Tailer& tailer() { return tailer_; }
+  Sender& sender() { return *sender_; }
+  const std::string& fatal() const { return fatal_; }
+  RunSummary Summary() const;
+
+ private:
+  void TrackNewSources();
+  void WriteRejected();
+
+  // A record waiting to be appended to rejected.jsonl.
+  struct Rejected {
+    uint32_t stream;
+    std::string reason;
+    ParsedEvent event;
+  };
+
+  AgentDeps deps_;
+  const Config& config_;
+  RunOptions options_;
+  std::string checkpoint_path_;
+  RejectedLog rejected_log_;
+  std::vector<Checkpoint> loaded_checkpoints_;
+  Tailer tailer_;
+  std::vector<uint32_t> stream_of_;  // entry index → stream index
+  std::vector<LogStreamTarget> targets_;
+  std::unique_ptr<Batcher> batcher_;
+  std::unique_ptr<Sender> sender_;
+  AckTracker tracker_;
+  size_t tracked_sources_ = 0;
+  std::vector<Rejected> rejected_;
+  uint64_t rejected_batch_ = 0;  // AckTracker id of the rejected records waiting
+  uint64_t next_rejected_batch_;
+  std::string fatal_;
+};
+
+// Loads the checkpoints of `state_dir`; a corrupt file is moved aside (and
+// said so) and reading starts from the files' beginnings: re-sending beats
+// losing.
+std::vector<Checkpoint> LoadCheckpointsOrStartOver(Env& env, Logger& log,
+                                                   const std::string& state_dir);
+
+}  // namespace edgelog
+
+#endif  // EDGELOG_AGENT_RUN_PIPELINE_H_

@@ -1,0 +1,95 @@
+#include "agent/run/tail_setup.h"
+
+#include "agent/text/charset.h"
+#include "agent/text/regex.h"
+
+namespace edgelog {
+namespace {
+
+constexpr const char* kTimestampPlaceholder = "{timestamp_format}";
+
+TimeZoneMode ZoneOf(const std::string& timezone) {
+  std::string lower = timezone;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower == "utc" ? TimeZoneMode::kUtc : TimeZoneMode::kLocal;
+}
+
+// Compiles one entry's rules; each problem becomes a line in *errors.
+std::shared_ptr<EntryRules> CompileRules(const FileEntry& e, const std::string& where,
+                                         const UtcOffsetFn& local_offset,
+                                         std::string* errors) {
+  auto fail = [&](const std::string& key, const std::string& reason) {
+    *errors += where + "." + key + ": " + reason + "\n";
+  };
+  auto rules = std::make_shared<EntryRules>();
+  if (!e.timestamp_format.empty()) {
+    auto format = TimestampFormat::Compile(e.timestamp_format, ZoneOf(e.timezone), local_offset);
+    if (format.ok()) {
+      rules->timestamp = std::move(*format);
+    } else {
+      fail("timestamp_format", format.status().message());
+    }
+  }
+  if (e.multi_line_start_pattern == kTimestampPlaceholder) {
+    rules->start_rule = EntryRules::StartRule::kTimestamp;
+    if (e.timestamp_format.empty()) {
+      fail("multi_line_start_pattern", "{timestamp_format} needs a timestamp_format");
+    }
+  } else if (!e.multi_line_start_pattern.empty()) {
+    auto re = CompileRegex(e.multi_line_start_pattern);
+    if (re.ok()) {
+      rules->start_rule = EntryRules::StartRule::kPattern;
+      rules->start_pattern = std::move(*re);
+    } else {
+      fail("multi_line_start_pattern", re.status().message());
+    }
+  }
+  std::vector<FilterSpec> specs;
+  for (const FileFilter& f : e.filters) {
+    specs.push_back({f.type == "exclude" ? FilterType::kExclude : FilterType::kInclude,
+                     f.expression});
+  }
+  auto filters = Filters::Compile(specs);
+  if (filters.ok()) {
+    rules->filters = std::move(*filters);
+  } else {
+    fail("filters", filters.status().message());
+  }
+  return rules;
+}
+
+}  // namespace
+
+StatusOr<std::vector<TailEntry>> BuildTailEntries(const Config& config,
+                                                  const UtcOffsetFn& local_offset) {
+  std::vector<TailEntry> entries;
+  std::string errors;
+  for (size_t i = 0; i < config.files.size(); ++i) {
+    const FileEntry& e = config.files[i];
+    std::string where = config.source_path + ": logs.logs_collected.files.collect_list[" +
+                        std::to_string(i) + "]";
+    TailEntry entry;
+    entry.pattern = e.file_path;
+    entry.encoding = e.encoding;
+    if (auto charset = Charset::Find(e.encoding); !charset.ok()) {
+      errors += where + ".encoding: " + charset.status().message() + "\n";
+    }
+    if (!e.blacklist.empty()) {
+      auto re = CompileRegex(e.blacklist);
+      if (re.ok()) {
+        entry.blacklist = std::move(*re);
+      } else {
+        errors += where + ".blacklist: " + re.status().message() + "\n";
+      }
+    }
+    entry.rules = CompileRules(e, where, local_offset, &errors);
+    entries.push_back(std::move(entry));
+  }
+  if (!errors.empty()) {
+    errors.pop_back();
+    return Status::InvalidArgument(errors);
+  }
+  return entries;
+}
+
+}  // namespace edgelog

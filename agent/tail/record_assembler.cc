@@ -1,0 +1,145 @@
+#include "agent/tail/record_assembler.h"
+
+#include <re2/re2.h>
+
+#include "agent/base/cloudwatch_limits.h"
+#include "agent/text/utf8.h"
+
+namespace edgelog {
+namespace {
+
+// Go's \s: the white space that keeps a line inside the previous record.
+bool IsSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' || c == '\v';
+}
+
+}  // namespace
+
+RecordAssembler::RecordAssembler(uint32_t source, std::shared_ptr<const EntryRules> rules,
+                                 uint64_t start_offset)
+    : source_(source), rules_(std::move(rules)), emitted_(start_offset) {}
+
+bool RecordAssembler::StartsRecord(std::string_view line) const {
+  switch (rules_->start_rule) {
+    case EntryRules::StartRule::kNonWhitespace:
+      return !line.empty() && !IsSpace(line[0]);
+    case EntryRules::StartRule::kPattern:
+      return SearchRegex(*rules_->start_pattern, line);
+    case EntryRules::StartRule::kTimestamp:
+      return rules_->timestamp && rules_->timestamp->MatchesAtStart(line);
+    case EntryRules::StartRule::kEveryLine:
+      return true;
+  }
+  return true;
+}
+
+void RecordAssembler::AddLine(std::string_view line, uint64_t end_offset, int64_t now_ms,
+                              RecordSink& sink, TailStats& stats) {
+  bool joins = has_pending_ && !StartsRecord(line) &&
+               pending_.size() + 1 + line.size() <= kMaxEventMessageBytes;
+  if (joins) {
+    pending_.push_back('\n');
+    pending_.append(line);
+    pending_end_ = end_offset;
+    pending_touched_ms_ = now_ms;
+    return;
+  }
+  Flush(now_ms, sink, stats);
+  if (rules_->start_rule == EntryRules::StartRule::kEveryLine) {
+    Emit(line, end_offset, now_ms, now_ms, sink, stats);
+    return;
+  }
+  pending_.assign(line);
+  has_pending_ = true;
+  pending_end_ = end_offset;
+  pending_read_ms_ = pending_touched_ms_ = now_ms;
+}
+
+void RecordAssembler::AddEmpty(uint64_t end_offset, RecordSink& sink) {
+  if (has_pending_) {
+    pending_end_ = end_offset;  // covered when the pending record is
+    return;
+  }
+  emitted_ = end_offset;
+  sink.OnSkipped(source_, end_offset);
+}
+
+void RecordAssembler::AddLongLinePiece(std::string_view piece, uint64_t end_offset,
+                                       int64_t now_ms, RecordSink& sink,
+                                       TailStats& stats) {
+  Flush(now_ms, sink, stats);
+  Emit(piece, end_offset, now_ms, now_ms, sink, stats);
+}
+
+void RecordAssembler::FlushIfQuiet(int64_t now_ms, RecordSink& sink,
+                                   TailStats& stats) {
+  if (has_pending_ && now_ms - pending_touched_ms_ >= kQuietMs) Flush(now_ms, sink, stats);
+}
+
+void RecordAssembler::Flush(int64_t now_ms, RecordSink& sink, TailStats& stats) {
+  if (!has_pending_) return;
+  has_pending_ = false;
+  Emit(pending_, pending_end_, pending_read_ms_, now_ms, sink, stats);
+  pending_.clear();
+}
+
+std::optional<int64_t> RecordAssembler::QuietDeadline() const {
+  if (!has_pending_) return std::nullopt;
+  return pending_touched_ms_ + kQuietMs;
+}
+
+void RecordAssembler::Restart(int64_t now_ms, RecordSink& sink, TailStats& stats) {
+  Flush(now_ms, sink, stats);
+  emitted_ = 0;
+}
+
+int64_t RecordAssembler::EventTime(std::string_view text, int64_t read_ms, int64_t now_ms,
+                                   TailStats& stats) {
+  if (!rules_->timestamp) return read_ms;
+  std::optional<int64_t> parsed = rules_->timestamp->Find(text, now_ms);
+  if (!parsed) return last_good_time_ms_ >= 0 ? last_good_time_ms_ : read_ms;
+  if (*parsed > now_ms + kMaxEventFutureMillis) {
+    ++stats.future_timestamps;
+    return read_ms;
+  }
+  last_good_time_ms_ = *parsed;
+  return *parsed;
+}
+
+void RecordAssembler::Emit(std::string_view text, uint64_t end_offset, int64_t read_ms,
+                           int64_t now_ms, RecordSink& sink, TailStats& stats) {
+  ++stats.records;
+  int64_t time = EventTime(text, read_ms, now_ms, stats);
+  if (!rules_->filters.Pass(text)) {
+    ++stats.filtered;
+    emitted_ = end_offset;
+    sink.OnSkipped(source_, end_offset);
+    return;
+  }
+  Record r;
+  r.source = source_;
+  r.timestamp_ms = time;
+  if (time < now_ms - kMaxEventAgeMillis) {
+    ++stats.too_old;
+    r.message = text;
+    r.end_offset = end_offset;
+    emitted_ = end_offset;
+    sink.OnRejected(r, "too old: older than 14 days, CloudWatch Logs would refuse it");
+    return;
+  }
+  if (text.size() > kMaxEventMessageBytes) ++stats.split_records;
+  // Only the last part covers the record's bytes: a crash after delivering
+  // the first part reads the whole record again.
+  while (!text.empty()) {
+    size_t cut = Utf8BoundaryAtOrBefore(text, kMaxEventMessageBytes);
+    bool last = cut == text.size();
+    r.message = text.substr(0, cut);
+    r.end_offset = last ? end_offset : emitted_;
+    sink.OnRecord(r);
+    ++stats.events;
+    text.remove_prefix(cut);
+  }
+  emitted_ = end_offset;
+}
+
+}  // namespace edgelog

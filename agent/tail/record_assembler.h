@@ -1,0 +1,97 @@
+// RecordAssembler: turns the lines of one file into records and events.
+//
+//   lines ─► multi-line grouping ─► timestamp ─► filters ─► split ─► sink
+//
+// Grouping: a line matching the entry's start pattern begins a new record;
+// other lines are appended to the current one, joined by "\n". Without a
+// configured pattern the CloudWatch agent's default applies: a line that
+// starts with white space continues the previous record. A record is handed
+// on when the next one starts, when nothing joined it for kQuietMs, or on
+// Flush. A record never grows past one event: it is handed on when full.
+//
+// Timestamps: parsed from the record with the entry's timestamp_format; a
+// record without one gets the last good time seen in this file, else the
+// time its first line was read. A time more than 2 hours ahead is replaced
+// by the read time; a record older than 14 days is rejected (CloudWatch
+// would refuse it), not sent.
+#ifndef EDGELOG_AGENT_TAIL_RECORD_ASSEMBLER_H_
+#define EDGELOG_AGENT_TAIL_RECORD_ASSEMBLER_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "agent/tail/filters.h"
+#include "agent/tail/record.h"
+#include "agent/tail/tail_stats.h"
+#include "agent/tail/timestamp_format.h"
+#include "agent/text/regex.h"
+
+namespace edgelog {
+
+// How long a multi-line record waits for more lines (the CloudWatch agent
+// waits about a second too).
+inline constexpr int64_t kQuietMs = 1000;
+
+// The rules of one collect_list entry, compiled once and shared by its files.
+struct EntryRules {
+  enum class StartRule {
+    kNonWhitespace,  // default: a line not starting with white space
+    kPattern,        // multi_line_start_pattern
+    kTimestamp,      // "{timestamp_format}": a line starting with a timestamp
+    kEveryLine,      // no grouping at all
+  };
+  StartRule start_rule = StartRule::kNonWhitespace;
+  Regex start_pattern;                      // for kPattern
+  std::optional<TimestampFormat> timestamp;  // timestamp_format
+  Filters filters;
+};
+
+class RecordAssembler {
+ public:
+  // `start_offset`: where reading of this source began.
+  RecordAssembler(uint32_t source, std::shared_ptr<const EntryRules> rules,
+                  uint64_t start_offset);
+
+  // One complete, non-empty line (valid UTF-8) ending at `end_offset`.
+  void AddLine(std::string_view line, uint64_t end_offset, int64_t now_ms,
+               RecordSink& sink, TailStats& stats);
+  // Bytes up to `end_offset` that make no line (an empty line).
+  void AddEmpty(uint64_t end_offset, RecordSink& sink);
+  // A piece of a line too long for one event: it goes on alone, after any
+  // pending record.
+  void AddLongLinePiece(std::string_view piece, uint64_t end_offset, int64_t now_ms,
+                        RecordSink& sink, TailStats& stats);
+  // Hands on the pending record if nothing joined it for kQuietMs.
+  void FlushIfQuiet(int64_t now_ms, RecordSink& sink, TailStats& stats);
+  // Hands on the pending record now.
+  void Flush(int64_t now_ms, RecordSink& sink, TailStats& stats);
+  // When FlushIfQuiet will next have work; nothing when no record waits.
+  std::optional<int64_t> QuietDeadline() const;
+  // Starts over at offset 0 (the file was truncated); a pending record is
+  // handed on first.
+  void Restart(int64_t now_ms, RecordSink& sink, TailStats& stats);
+
+ private:
+  bool StartsRecord(std::string_view line) const;
+  void Emit(std::string_view text, uint64_t end_offset, int64_t read_ms, int64_t now_ms,
+            RecordSink& sink, TailStats& stats);
+  int64_t EventTime(std::string_view text, int64_t read_ms, int64_t now_ms,
+                    TailStats& stats);
+
+  uint32_t source_;
+  std::shared_ptr<const EntryRules> rules_;
+  uint64_t emitted_;  // end offset of the last thing handed to the sink
+  std::string pending_;
+  bool has_pending_ = false;
+  uint64_t pending_end_ = 0;
+  int64_t pending_read_ms_ = 0;   // when its first line was read
+  int64_t pending_touched_ms_ = 0;  // when a line last joined it
+  int64_t last_good_time_ms_ = -1;
+};
+
+}  // namespace edgelog
+
+#endif  // EDGELOG_AGENT_TAIL_RECORD_ASSEMBLER_H_

@@ -1,0 +1,89 @@
+#include "agent/tail/rotation.h"
+
+#include <algorithm>
+
+#include "agent/base/file_util.h"
+#include "agent/text/glob_match.h"
+
+namespace edgelog {
+namespace {
+
+std::string BaseName(const std::string& path) {
+  size_t slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+std::vector<std::string> Components(const std::string& path) {
+  std::vector<std::string> parts;
+  size_t pos = 0;
+  while (pos < path.size()) {
+    size_t slash = path.find('/', pos);
+    if (slash == std::string::npos) slash = path.size();
+    if (slash > pos) parts.push_back(path.substr(pos, slash - pos));
+    pos = slash + 1;
+  }
+  return parts;
+}
+
+bool MatchFrom(const std::vector<std::string>& pattern, size_t p,
+               const std::vector<std::string>& path, size_t q) {
+  if (p == pattern.size()) return q == path.size();
+  if (pattern[p] == "**") {
+    for (size_t skip = q; skip <= path.size(); ++skip) {
+      if (MatchFrom(pattern, p + 1, path, skip)) return true;
+    }
+    return false;
+  }
+  return q < path.size() && MatchComponent(pattern[p], path[q]) &&
+         MatchFrom(pattern, p + 1, path, q + 1);
+}
+
+}  // namespace
+
+bool IsCompressedName(const std::string& path) {
+  for (std::string_view ext : {".gz", ".bz2", ".xz", ".zip", ".zst", ".lz4", ".tgz", ".rar",
+                               ".tar", ".7z", ".Z"}) {
+    if (path.size() > ext.size() &&
+        path.compare(path.size() - ext.size(), ext.size(), ext) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::vector<Sibling> RotatedSiblings(Env& env, const std::string& path) {
+  std::vector<Sibling> out;
+  std::string dir = DirName(path);
+  std::string base = BaseName(path);
+  auto names = env.ListDir(dir);
+  if (!names.ok()) return out;
+  for (const std::string& name : *names) {
+    if (name.size() <= base.size() || name.compare(0, base.size(), base) != 0) continue;
+    char next = name[base.size()];
+    if (next != '.' && next != '-') continue;
+    std::string candidate = JoinPath(dir, name);
+    if (IsCompressedName(candidate)) continue;
+    auto info = env.Stat(candidate);
+    if (info.ok() && info->kind == FileKind::kRegular) out.push_back({candidate, *info});
+  }
+  std::sort(out.begin(), out.end(), [](const Sibling& a, const Sibling& b) {
+    return a.info.mtime_ns != b.info.mtime_ns ? a.info.mtime_ns < b.info.mtime_ns
+                                              : a.path < b.path;
+  });
+  return out;
+}
+
+bool HoldsReadContent(ReadableFile& file, uint64_t size, const ReadState& state) {
+  if (state.offset == 0 || size < state.offset || state.head.length == 0) return false;
+  auto head = ReadFingerprint(file, state.head.length);
+  if (!head.ok() || *head != state.head) return false;
+  std::string tail(state.tail.length, '\0');
+  auto n = file.ReadAt(state.offset - state.tail.length, tail.data(), tail.size());
+  return n.ok() && *n == tail.size() && FingerprintOf(tail) == state.tail;
+}
+
+bool PathMatches(const std::string& pattern, const std::string& path) {
+  return MatchFrom(Components(pattern), 0, Components(path), 0);
+}
+
+}  // namespace edgelog
