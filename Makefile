@@ -27,7 +27,7 @@ endif
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.1.0)
 
 CPPFLAGS += -I. -MMD -MP
-CXXFLAGS += -std=c++17 $(OPT) -Wall -Wextra -Werror -pthread $(SAN_FLAGS)
+CXXFLAGS += -std=c++17 $(OPT) -Wall -Wextra -Werror -Wno-missing-field-initializers -pthread $(SAN_FLAGS)
 LDFLAGS += -pthread $(SAN_FLAGS)
 LIBS := -lcurl -lre2 -lmbedtls -lmbedx509 -lmbedcrypto -lcjson -lz
 TEST_LIBS := -lgtest
@@ -43,6 +43,7 @@ LIB := $(BUILD)/libedgelog.a
 BIN := $(BUILD)/edgelog
 UNIT_BIN := $(BUILD)/tests/unit_tests
 SIGV4_BIN := $(BUILD)/tests/sigv4_suite
+FRAMING_BENCH_BIN := $(BUILD)/tests/framing_bench
 
 .PHONY: all test unit-test integration-test sigv4-suite demo deps bench clean FORCE
 .DEFAULT_GOAL := all
@@ -81,6 +82,10 @@ $(SIGV4_BIN): $(call obj,$(SIGV4_SUITE_SRC) $(SUPPORT_SRCS)) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CXX) $(LDFLAGS) $^ $(TEST_LIBS) $(LIBS) -o $@
 
+$(FRAMING_BENCH_BIN): $(call obj,tests/bench/framing_bench.cc) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CXX) $(LDFLAGS) $^ $(LIBS) -o $@
+
 # Debian packages for building and testing. Installs only what is missing.
 DEB_PACKAGES := g++ make libcurl4-openssl-dev libmbedtls-dev libcjson-dev \
                 zlib1g-dev libre2-dev libgtest-dev python3 python3-venv ca-certificates openssl
@@ -107,7 +112,7 @@ demo: deps
 	@BUILD=$(BUILD) bash tests/demo/demo.sh
 
 bench: deps
-	@$(MAKE) --no-print-directory $(BIN)
+	@$(MAKE) --no-print-directory $(BIN) $(FRAMING_BENCH_BIN)
 	@BUILD=$(BUILD) python3 tests/bench/bench.py
 
 clean:

@@ -20,7 +20,8 @@ class AckTracker {
   // Starts tracking `source` (ids are dense, from 0), delivered up to `offset`.
   void AddSource(uint32_t source, uint64_t offset);
 
-  // A record of `source` ending at `end_offset` joined batch `batch_id`.
+  // A record of `source` (added before) ending at `end_offset` joined batch
+  // `batch_id`.
   void OnRecord(uint32_t source, uint64_t batch_id, uint64_t end_offset);
   // The bytes of `source` up to `end_offset` need no delivery.
   void OnSkipped(uint32_t source, uint64_t end_offset);

@@ -22,8 +22,6 @@ int AgentLoop::Run() {
   bool flushed = false;  // the tailer has handed on what it held back
   int64_t stop_deadline = 0;
   int64_t last_rescan = clock.MonotonicMillis();
-  int64_t rescan_every =
-      deps_.watcher ? options_.watched_rescan_interval_ms : options_.rescan_interval_ms;
   p.Discover();
   if (p.tailer().source_count() == 0) {
     deps_.log.Warning("no file matches the configured file_path patterns yet");
@@ -41,6 +39,11 @@ int AgentLoop::Run() {
     if (!stopping) {
       WatchChanges changes;
       if (deps_.watcher != nullptr) changes = deps_.watcher->TakeChanges();
+      // Rescanning is a safety net while inotify watches; the way to find
+      // new files when it does not.
+      bool watching = deps_.watcher != nullptr && !deps_.watcher->watched().empty();
+      int64_t rescan_every =
+          watching ? options_.watched_rescan_interval_ms : options_.rescan_interval_ms;
       if (!options_.once &&
           (changes.names || changes.overflow || now - last_rescan >= rescan_every)) {
         p.Discover();

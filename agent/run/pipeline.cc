@@ -76,6 +76,7 @@ Pipeline::Pipeline(const AgentDeps& deps, const Config& config,
 }
 
 void Pipeline::OnRecord(const Record& r) {
+  TrackNewSources();  // the tailer may follow (and read) a file mid-Read
   uint32_t stream = stream_of_[tailer_.source(r.source).entry];
   auto batch = batcher_->Add(stream, r.timestamp_ms, r.message, deps_.clock.MonotonicMillis());
   if (!batch.ok()) {
@@ -86,10 +87,12 @@ void Pipeline::OnRecord(const Record& r) {
 }
 
 void Pipeline::OnSkipped(uint32_t source, uint64_t end_offset) {
+  TrackNewSources();
   tracker_.OnSkipped(source, end_offset);
 }
 
 void Pipeline::OnRejected(const Record& r, std::string_view reason) {
+  TrackNewSources();
   if (rejected_batch_ == 0) rejected_batch_ = next_rejected_batch_++;
   uint32_t stream = stream_of_[tailer_.source(r.source).entry];
   rejected_.push_back(
@@ -126,6 +129,7 @@ void Pipeline::WriteRejected() {
 }
 
 void Pipeline::TrackNewSources() {
+  if (tracked_sources_ == tailer_.source_count()) return;
   for (; tracked_sources_ < tailer_.source_count(); ++tracked_sources_) {
     uint32_t id = static_cast<uint32_t>(tracked_sources_);
     tracker_.AddSource(id, tailer_.source(id).start_offset);
@@ -206,8 +210,22 @@ Status Pipeline::SaveCheckpoints() {
     const SourceInfo& s = tailer_.source(id);
     bool finished = !s.open && !s.dormant && tracker_.delivered(id) >= s.start_offset &&
                     !tracker_.pending(id);
-    if (finished && !deps_.env.Stat(s.path).ok()) continue;  // gone for good
-    put(Checkpoint{s.file_id, s.path, tracker_.delivered(id), s.head});
+    if (finished) {  // closed: keep the checkpoint only while the file is still there
+      auto now = deps_.env.Stat(s.path);
+      if (!now.ok() || now->id != s.file_id) continue;
+    }
+    uint64_t delivered = tracker_.delivered(id);
+    auto& before = before_[id];
+    if (before.first != delivered || before.second.length == 0) {
+      // Read only when the offset moved; a closed file keeps the last one.
+      std::optional<Fingerprint> fp = tailer_.FingerprintBefore(id, delivered);
+      if (fp) {
+        before = {delivered, *fp};
+      } else if (before.first != delivered) {
+        before = {delivered, Fingerprint{}};  // closed meanwhile: unknown
+      }
+    }
+    put(Checkpoint{s.file_id, s.live_path, delivered, s.head, before.second});
   }
   return edgelog::SaveCheckpoints(deps_.env, checkpoint_path_, all);
 }

@@ -76,6 +76,8 @@ class Pipeline : public RecordSink {
   std::string checkpoint_path_;
   RejectedLog rejected_log_;
   std::vector<Checkpoint> loaded_checkpoints_;
+  // Per source: the offset last saved and the fingerprint before it.
+  std::map<uint32_t, std::pair<uint64_t, Fingerprint>> before_;
   Tailer tailer_;
   std::vector<uint32_t> stream_of_;  // entry index → stream index
   std::vector<LogStreamTarget> targets_;

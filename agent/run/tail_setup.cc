@@ -45,16 +45,16 @@ std::shared_ptr<EntryRules> CompileRules(const FileEntry& e, const std::string& 
     }
   }
   std::vector<FilterSpec> specs;
-  for (const FileFilter& f : e.filters) {
-    specs.push_back({f.type == "exclude" ? FilterType::kExclude : FilterType::kInclude,
-                     f.expression});
+  for (size_t i = 0; i < e.filters.size(); ++i) {
+    const FileFilter& f = e.filters[i];
+    FilterSpec spec{f.type == "exclude" ? FilterType::kExclude : FilterType::kInclude,
+                    f.expression};
+    if (auto one = Filters::Compile({spec}); !one.ok()) {
+      fail("filters[" + std::to_string(i) + "].expression", one.status().message());
+    }
+    specs.push_back(std::move(spec));
   }
-  auto filters = Filters::Compile(specs);
-  if (filters.ok()) {
-    rules->filters = std::move(*filters);
-  } else {
-    fail("filters", filters.status().message());
-  }
+  if (auto filters = Filters::Compile(specs); filters.ok()) rules->filters = std::move(*filters);
   return rules;
 }
 

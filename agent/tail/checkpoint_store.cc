@@ -42,7 +42,9 @@ std::string CheckpointsToJson(const std::vector<Checkpoint>& checkpoints) {
     AppendJsonString(c.path, &out);
     out += ",\"device\":" + Quoted(c.id.device) + ",\"inode\":" + Quoted(c.id.inode) +
            ",\"offset\":" + Quoted(c.offset) + ",\"head_bytes\":" + Quoted(c.head.length) +
-           ",\"head_hash\":" + Quoted(c.head.hash) + "}";
+           ",\"head_hash\":" + Quoted(c.head.hash) +
+           ",\"before_bytes\":" + Quoted(c.before.length) +
+           ",\"before_hash\":" + Quoted(c.before.hash) + "}";
   }
   out += "\n]}\n";
   return out;
@@ -72,6 +74,11 @@ StatusOr<std::vector<Checkpoint>> LoadCheckpoints(Env& env, const std::string& p
     if (ReadUint(file, "head_bytes", &head_bytes) && head_bytes <= kFingerprintBytes &&
         ReadUint(file, "head_hash", &c.head.hash)) {
       c.head.length = static_cast<uint32_t>(head_bytes);
+    }
+    uint64_t before_bytes = 0;
+    if (ReadUint(file, "before_bytes", &before_bytes) && before_bytes <= kFingerprintBytes &&
+        before_bytes <= c.offset && ReadUint(file, "before_hash", &c.before.hash)) {
+      c.before.length = static_cast<uint32_t>(before_bytes);
     }
     out.push_back(std::move(c));
   }

@@ -21,6 +21,7 @@ struct Checkpoint {
   std::string path;     // where the file was last seen (informational)
   uint64_t offset = 0;  // every byte before this was delivered
   Fingerprint head;     // of the file's first bytes; length 0: unknown
+  Fingerprint before;   // of the bytes just before `offset`; length 0: unknown
 };
 
 // The checkpoints in `path`; empty when the file does not exist.

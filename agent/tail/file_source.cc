@@ -49,11 +49,6 @@ void FileSource::ResetFramer(uint64_t offset) {
 StatusOr<size_t> FileSource::ReadSome(size_t max_bytes, int64_t now_ms,
                                       std::string* buffer, RecordSink& sink,
                                       TailStats& stats) {
-  if (read_offset_ > 0 && head_.length > 0) {
-    auto now = ReadFingerprint(*file_, head_.length);
-    if (!now.ok()) return now.status();
-    if (*now != head_) StartOver(now_ms, sink, stats);  // rewritten: read it anew
-  }
   if (buffer->size() < max_bytes) buffer->resize(max_bytes);
   auto n = file_->ReadAt(read_offset_, buffer->data(), max_bytes);
   if (!n.ok()) return n.status();
@@ -63,6 +58,7 @@ StatusOr<size_t> FileSource::ReadSome(size_t max_bytes, int64_t now_ms,
     return size_t{0};
   }
   idle_since_ms_ = -1;
+  finishing_ = false;  // more came: judge again at the next end
   std::string_view data(buffer->data(), *n);
   if (read_offset_ < kFingerprintBytes && head_.length < kFingerprintBytes) {
     if (read_offset_ == 0) {  // the buffer starts at the file's start
@@ -133,8 +129,12 @@ StatusOr<bool> FileSource::Truncated() {
   return *now != head_;
 }
 
-void FileSource::StartOver(int64_t now_ms, RecordSink& sink, TailStats& stats) {
+void FileSource::StartOver(HeldLine held, int64_t now_ms, RecordSink& sink,
+                           TailStats& stats) {
   ++stats.truncations;
+  if (held == HeldLine::kHandOn) {
+    framer_.Flush([&](const LinePiece& piece) { Emit(piece, now_ms, sink, stats); });
+  }
   assembler_.Restart(now_ms, sink, stats);
   read_offset_ = 0;
   ResetFramer(0);

@@ -46,16 +46,22 @@ class FileSource {
   FileSource& operator=(const FileSource&) = delete;
 
   // Reads at most `max_bytes` and hands on what it completes, with event
-  // time `now_ms`. Returns the bytes read (0: nothing new). If the file's
-  // first bytes changed since they were read (truncated and written again),
-  // reading starts over from offset 0 first.
+  // time `now_ms`. Returns the bytes read (0: nothing new). The caller checks
+  // Truncated() first: reading a file rewritten since would mix two files.
   StatusOr<size_t> ReadSome(size_t max_bytes, int64_t now_ms, std::string* buffer,
                             RecordSink& sink, TailStats& stats);
   // True when the file shrank below the read offset or its first bytes
   // changed: it was truncated (perhaps by copytruncate).
   StatusOr<bool> Truncated();
-  // Starts over from offset 0, handing on what is pending first.
-  void StartOver(int64_t now_ms, RecordSink& sink, TailStats& stats);
+  // What happens to the incomplete line held back when starting over.
+  enum class HeldLine {
+    kHandOn,   // deliver it as it is (nothing else holds its bytes)
+    kDiscard,  // a rotated copy will be read from line_start_offset()
+  };
+  // Starts over from offset 0; pending records are handed on first.
+  void StartOver(HeldLine held, int64_t now_ms, RecordSink& sink, TailStats& stats);
+  // Where the line being read began: read_offset() less the bytes held back.
+  uint64_t line_start_offset() const { return framer_.emitted_offset(); }
 
   // Hands on the incomplete last line and any pending record: the file was
   // rotated away or deleted, or the agent is stopping.
@@ -87,10 +93,17 @@ class FileSource {
   void MarkRotated(uint64_t rank) {
     role_ = SourceRole::kRotated;
     rank_ = rank;
+    idle_since_ms_ = -1;  // quiet from now on, not from before the rotation
   }
   void MarkLive() { role_ = SourceRole::kLive; }
   bool unmatched() const { return unmatched_; }
   void set_unmatched(bool unmatched) { unmatched_ = unmatched; }
+  // The source whose content this file is a copy of (copytruncate), or -1.
+  int64_t copy_of() const { return copy_of_; }
+  void set_copy_of(uint32_t id) { copy_of_ = id; }
+  // A rotated file judged done: one more read, then it is closed.
+  bool finishing() const { return finishing_; }
+  void set_finishing() { finishing_ = true; }
   // Monotonic time since which reads have found nothing; -1 while reading.
   int64_t idle_since_ms() const { return idle_since_ms_; }
 
@@ -117,6 +130,8 @@ class FileSource {
   SourceRole role_ = SourceRole::kLive;
   uint64_t rank_ = 0;
   bool unmatched_ = false;
+  bool finishing_ = false;
+  int64_t copy_of_ = -1;
   int64_t idle_since_ms_ = -1;
 };
 

@@ -45,6 +45,7 @@ void Expand(Env& env, const std::vector<std::string>& parts, size_t index,
     auto names = env.ListDir(dir);
     if (!names.ok()) return;
     for (const std::string& name : *names) {
+      if (name[0] == '.') continue;  // '**' does not enter hidden directories
       std::string child = Join(dir, name);
       if (IsDirectory(env, child)) Expand(env, parts, index, child, depth + 1, out);
     }

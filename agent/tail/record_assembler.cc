@@ -8,9 +8,10 @@
 namespace edgelog {
 namespace {
 
-// Go's \s: the white space that keeps a line inside the previous record.
+// Go's (and RE2's) \s: the white space that keeps a line inside the
+// previous record. Not \v.
 bool IsSpace(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' || c == '\v';
+  return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r';
 }
 
 }  // namespace

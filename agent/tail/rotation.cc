@@ -31,10 +31,13 @@ bool MatchFrom(const std::vector<std::string>& pattern, size_t p,
   if (pattern[p] == "**") {
     for (size_t skip = q; skip <= path.size(); ++skip) {
       if (MatchFrom(pattern, p + 1, path, skip)) return true;
+      if (skip < path.size() && path[skip][0] == '.') return false;  // no hidden dirs
     }
     return false;
   }
-  return q < path.size() && MatchComponent(pattern[p], path[q]) &&
+  // As ExpandGlob: a hidden name matches only a pattern starting with '.'.
+  bool hidden_ok = path.size() <= q || path[q][0] != '.' || pattern[p][0] == '.';
+  return q < path.size() && hidden_ok && MatchComponent(pattern[p], path[q]) &&
          MatchFrom(pattern, p + 1, path, q + 1);
 }
 

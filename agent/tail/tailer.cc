@@ -54,6 +54,7 @@ bool Tailer::MustWait(const FileSource& source) const {
 }
 
 size_t Tailer::Read(size_t max_bytes, int64_t now_ms, RecordSink& sink) {
+  last_now_ms_ = now_ms;
   size_t total = 0;
   size_t idle = 0;  // files in a row that had nothing new
   while (total < max_bytes && !open_.empty() && idle < open_.size()) {
@@ -64,13 +65,24 @@ size_t Tailer::Read(size_t max_bytes, int64_t now_ms, RecordSink& sink) {
       ++idle;
       continue;
     }
-    uint64_t restarts = stats_.truncations;
+    if (source.read_offset() > 0) {
+      // Truncated (perhaps rewritten past the old offset, as copytruncate
+      // and a busy writer do): what was not read yet may be in a copy.
+      auto truncated = source.Truncated();
+      if (truncated.ok() && *truncated) {
+        bool copied = FollowRotatedCopy(source);
+        log_.Warning(source.path() + " was truncated; reading it again from the start");
+        source.StartOver(copied ? FileSource::HeldLine::kDiscard : FileSource::HeldLine::kHandOn,
+                         now_ms, sink, stats_);
+        idle = 0;
+        continue;
+      }
+    }
     size_t chunk = std::min(options_.read_chunk_bytes, max_bytes - total);
     auto got = source.ReadSome(chunk, now_ms, &buffer_, sink, stats_);
-    if (stats_.truncations != restarts) {
-      log_.Warning(source.path() + " was rewritten from its start; reading it again");
-    }
-    info_[source.id()].head = source.head();
+    SourceInfo& info = info_[source.id()];
+    info.head = source.head();
+    info.state = ReadState{source.read_offset(), source.head(), source.tail()};
     if (!got.ok()) {
       log_.Warning(got.status().message());
       ++idle;
@@ -94,29 +106,29 @@ size_t Tailer::Read(size_t max_bytes, int64_t now_ms, RecordSink& sink) {
 
 void Tailer::AtEndOfFile(size_t index, int64_t now_ms, RecordSink& sink) {
   FileSource& source = *open_[index];
-  auto truncated = source.Truncated();
-  if (truncated.ok() && *truncated) {
-    FollowRotatedCopy(source);  // the bytes not read yet, if a copy holds them
-    log_.Warning(source.path() + " was truncated; reading it again from the start");
-    source.StartOver(now_ms, sink, stats_);
-    return;
-  }
   auto info = source.Stat();
-  bool deleted = info.ok() && info->links == 0;
-  if (deleted || (source.unmatched() && source.role() == SourceRole::kRotated)) {
+  if (info.ok() && info->links == 0) {  // deleted: read to its end, let go
     Close(index, now_ms, sink);
     return;
   }
   if (source.role() != SourceRole::kRotated) return;
-  // Still matched by the pattern: finished once the application has moved
-  // on to a newer file, or nothing came for a while.
+  if (source.finishing()) {
+    // The read after the decision found nothing more: done.
+    if (source.unmatched()) {
+      Close(index, now_ms, sink);
+    } else {
+      source.FlushAll(now_ms, sink, stats_);
+      source.MarkLive();
+      ++stats_.rotations;
+    }
+    return;
+  }
+  // An application keeps writing to a renamed file until it reopens its
+  // log: the file is done once the application writes to a newer file, or
+  // nothing came for a while. Then it is read once more.
   bool quiet = source.idle_since_ms() >= 0 &&
                now_ms - source.idle_since_ms() >= options_.rotated_quiet_ms;
-  if (quiet || LiveSiblingHasData(source)) {
-    source.FlushAll(now_ms, sink, stats_);
-    source.MarkLive();
-    ++stats_.rotations;
-  }
+  if (quiet || LiveSiblingHasData(source)) source.set_finishing();
 }
 
 bool Tailer::LiveSiblingHasData(const FileSource& rotated) {
@@ -150,11 +162,33 @@ void Tailer::FlushAll(int64_t now_ms, RecordSink& sink) {
 
 std::optional<int64_t> Tailer::NextFlushMs() const {
   std::optional<int64_t> next;
-  for (const auto& source : open_) {
-    std::optional<int64_t> t = source->QuietDeadline();
+  auto consider = [&](std::optional<int64_t> t) {
     if (t && (!next || *t < *next)) next = t;
+  };
+  for (const auto& source : open_) {
+    consider(source->QuietDeadline());
+    if (source->role() == SourceRole::kRotated) {
+      // A quiet rotated file becomes done, or is read once more when done.
+      if (source->finishing()) {
+        consider(0);
+      } else if (source->idle_since_ms() >= 0) {
+        consider(source->idle_since_ms() + options_.rotated_quiet_ms);
+      }
+    }
   }
   return next;
+}
+
+std::optional<Fingerprint> Tailer::FingerprintBefore(uint32_t id, uint64_t offset) {
+  for (auto& source : open_) {
+    if (source->id() != id) continue;
+    uint64_t from = offset - std::min<uint64_t>(offset, kFingerprintBytes);
+    std::string bytes(offset - from, '\0');
+    auto n = source->file().ReadAt(from, bytes.data(), bytes.size());
+    if (!n.ok() || *n != bytes.size()) return std::nullopt;
+    return FingerprintOf(bytes);
+  }
+  return std::nullopt;
 }
 
 bool Tailer::AtEnd() const {

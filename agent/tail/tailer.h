@@ -31,6 +31,7 @@
 #include "agent/tail/file_source.h"
 #include "agent/tail/record.h"
 #include "agent/tail/record_assembler.h"
+#include "agent/tail/rotation.h"
 #include "agent/tail/tail_stats.h"
 #include "agent/text/regex.h"
 #include "platform/env.h"
@@ -57,9 +58,14 @@ struct TailerOptions {
 struct SourceInfo {
   uint32_t entry = 0;  // index of the collect_list entry
   std::string path;
+  // The name the application writes under (a rotated file's former name):
+  // what checkpoints record, so a restart knows the file was rotated.
+  std::string live_path;
   FileId file_id;
   uint64_t start_offset = 0;  // where reading began in this run
   Fingerprint head;           // of the file's first bytes, as last read
+  ReadState state;            // what has been read of it so far
+  int64_t follow_mtime_ns = 0;  // its modification time when following began
   bool open = false;          // being read (or idle but kept open)
   bool dormant = false;       // closed to respect max_open_files; reopened on change
 };
@@ -97,6 +103,10 @@ class Tailer {
   // fixed part of every pattern.
   std::vector<std::string> WatchDirs() const;
 
+  // Fingerprint of the bytes of source `id` just before `offset`, read from
+  // the open file; nothing when the file is not open.
+  std::optional<Fingerprint> FingerprintBefore(uint32_t id, uint64_t offset);
+
   size_t source_count() const { return info_.size(); }
   const SourceInfo& source(uint32_t id) const { return info_[id]; }
   const TailStats& stats() const { return stats_; }
@@ -105,18 +115,38 @@ class Tailer {
   struct Dormant {
     uint32_t id;
     uint64_t offset;
+    Fingerprint head;
+    bool seen;  // matched by the last Discover
+  };
+  // A new file that looks like a copy of an open file, waiting to learn
+  // whether the original gets truncated.
+  struct HeldCopy {
+    FileId id;
+    int64_t since_ms;
   };
 
   // discovery.cc
   void RecoverRotatedWhileStopped();
+  // Starts reading `path`; `live_path` is the name it had (or its content
+  // had) while written to: `path` unless it is an older generation.
   void Follow(uint32_t entry, const std::string& path, const FileInfo& info,
-              std::optional<uint64_t> offset, std::optional<uint64_t> rotated_rank);
+              std::optional<uint64_t> offset, std::optional<uint64_t> rotated_rank,
+              const std::string& live_path = "");
   std::optional<uint64_t> CheckpointOffset(const std::string& path, const FileInfo& info,
                                            ReadableFile& file) const;
-  std::optional<uint64_t> CopyOffset(uint32_t entry, ReadableFile& file, uint64_t size);
-  void FollowRotatedCopy(FileSource& truncated);
+  // The open file of `entry` whose content read so far `file` holds too.
+  FileSource* OriginalOf(uint32_t entry, ReadableFile& file, uint64_t size);
+  // Follows the rotated copy holding what `truncated` had not been read of,
+  // from the start of the line it was in. True if one was found.
+  bool FollowRotatedCopy(FileSource& truncated);
+  void FollowMissedGenerations(uint32_t entry, const std::string& path,
+                               const SourceInfo& predecessor);
+  bool Known(const FileId& id) const;
   bool Skipped(uint32_t entry, const std::string& path) const;
   bool MakeRoom();
+  void Wake(std::map<std::pair<uint64_t, uint64_t>, Dormant>::iterator dormant,
+            uint32_t entry, const std::string& path, const FileInfo& info,
+            std::optional<uint64_t> rotated_rank);
   int EntryOf(const std::string& path) const;
 
   // tailer.cc
@@ -134,6 +164,9 @@ class Tailer {
   std::vector<std::unique_ptr<FileSource>> open_;  // files being read
   std::vector<SourceInfo> info_;                   // every source ever, by id
   std::map<std::pair<uint64_t, uint64_t>, Dormant> dormant_;  // by device, inode
+  std::map<std::string, uint32_t> last_at_path_;  // the last live source at each path
+  std::vector<HeldCopy> held_;
+  int64_t last_now_ms_ = 0;  // the time given to the last Read
   size_t next_to_read_ = 0;                        // round-robin position
   uint64_t next_rank_ = 1;                         // order of rotated files
   bool recovered_ = false;

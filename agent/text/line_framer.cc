@@ -90,9 +90,10 @@ void LineFramer::FeedUtf16(std::string_view data, const Sink& sink) {
 }
 
 void LineFramer::CutLongPending(const Sink& sink) {
-  // Cut only with two bytes to spare, so a trailing '\r' stays behind with
-  // at least one byte before it: when its '\n' comes, the line ends as usual.
-  while (pending_.size() > max_piece_ + 1) {
+  // Cut only with a carriage return's worth of bytes to spare (plus one), so
+  // a trailing '\r' stays behind with a byte before it: when its '\n' comes,
+  // the line ends as usual.
+  while (pending_.size() > max_piece_ + 2 * unit_size() - 1) {
     size_t cut = CutPoint(pending_);
     emitted_offset_ += cut;
     sink(LinePiece{std::string_view(pending_.data(), cut), emitted_offset_, false});

@@ -7,7 +7,8 @@
 // over is at most `max_piece` bytes: a longer line comes in consecutive
 // pieces, cut on UTF-8 character boundaries where the input allows, and the
 // pieces of a line still growing are handed over before its newline arrives,
-// so the framer holds at most max_piece + 1 bytes between calls.
+// so the framer holds at most max_piece + 1 bytes between calls (+ 3 in
+// UTF-16).
 //
 // Every piece carries the file offset just past its last byte (for a line:
 // past its '\n'). Delivering all pieces up to and including one means the

@@ -145,6 +145,10 @@ def main():
     print(f"{'what':34} {'wall s':>8} {'CPU s':>8} {'MB/s (CPU)':>11} {'CPU s/GB':>9}")
     for name, wall, cpu in physical_limits(path):
         print(f"{name:34} {wall:8.2f} {cpu:8.2f} {mb / max(cpu, 1e-9):11.0f} {cpu / gb:9.2f}")
+    # Reading, framing and record assembly alone (wall time, one thread).
+    framing = os.path.join(ROOT, BUILD, "tests", "framing_bench")
+    sys.stdout.flush()
+    subprocess.run([framing, path], check=True)
     with tempfile.TemporaryDirectory(prefix="edgelog-bench-") as work:
         cert, key = make_cert(work)
         wall, cpu, rss_kb, stats = run_agent(path, work, cert, key)

@@ -21,6 +21,28 @@ TEST_F(TailerTest, ReadsFromTheCheckpointOfTheSameIdentity) {
   EXPECT_EQ(20u, sink_.Records().back().end_offset);
 }
 
+TEST_F(TailerTest, AFileRewrittenBeforeItsCheckpointIsReadFromTheStart) {
+  // Same inode, same first bytes, but what came before the checkpoint
+  // changed: the checkpoint no longer describes this content.
+  env_.WriteFile("/logs/app.log", "header\nbbbb\nafter\n");
+  Checkpoint c{IdOf("/logs/app.log"), "/logs/app.log", 12,
+               FingerprintOf("header\n"), FingerprintOf("header\naaaa\n")};
+  Start({"/logs/app.log"}, {c});
+  EXPECT_EQ(0u, tailer_->source(0).start_offset);
+  ReadAll();
+  EXPECT_EQ((Lines{"header", "bbbb", "after"}), sink_.Messages());
+}
+
+TEST_F(TailerTest, AnUnchangedFileResumesAtItsCheckpointWhenBothFingerprintsMatch) {
+  env_.WriteFile("/logs/app.log", "header\naaaa\nafter\n");
+  Checkpoint c{IdOf("/logs/app.log"), "/logs/app.log", 12,
+               FingerprintOf("header\n"), FingerprintOf("header\naaaa\n")};
+  Start({"/logs/app.log"}, {c});
+  EXPECT_EQ(12u, tailer_->source(0).start_offset);
+  ReadAll();
+  EXPECT_EQ(Lines{"after"}, sink_.Messages());
+}
+
 TEST_F(TailerTest, ACheckpointFindsItsFileUnderANewName) {
   env_.WriteFile("/logs/app.log.1", "old\nnew\n");
   FileId id = IdOf("/logs/app.log.1");
@@ -149,8 +171,15 @@ TEST_F(TailerTest, AFileNoLongerMatchedIsFinishedBeforeItIsClosed) {
   EXPECT_TRUE(tailer_->source(0).open) << "closed before it was read";
   ReadAll();
   EXPECT_EQ(Lines{"one"}, sink_.Messages());
+  // The application may still write to the renamed file until it reopens
+  // its log: the file stays open until a newer file gets data.
+  EXPECT_TRUE(tailer_->source(0).open) << "closed while the writer may still use it";
+  env_.WriteFile("/logs/app.log", "two\n");
   tailer_->Discover();
-  EXPECT_FALSE(tailer_->source(0).open) << "still open after it was read to its end";
+  ReadAll();
+  ReadAll();
+  EXPECT_FALSE(tailer_->source(0).open) << "still open after the writer moved on";
+  EXPECT_EQ((Lines{"one", "two"}), sink_.Messages());
 }
 
 TEST_F(TailerTest, ADeletedFileIsFinishedThroughItsOpenDescriptor) {

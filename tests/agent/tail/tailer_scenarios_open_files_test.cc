@@ -1,0 +1,225 @@
+// max_open_files: with more files than descriptors allowed, files read to
+// their end and idle are closed ("dormant") and reopened from their offset
+// when they change. Closing and reopening must neither lose nor repeat a
+// line, whatever happened to the file while it was closed.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+
+#include "agent/tail/tailer.h"
+#include "tests/agent/tail/tailer_scenarios_fixture.h"
+
+namespace edgelog::tailer_scenarios {
+namespace {
+
+// Shows some files under another file's inode number, as a file system
+// that reuses the inode of a deleted file does.
+class InodeReuseEnv : public EnvWrapper {
+ public:
+  explicit InodeReuseEnv(Env& target) : EnvWrapper(target) {}
+  // From now on the file with `actual` is reported with `shown`.
+  void ShowAs(const FileId& actual, const FileId& shown) { alias_[actual.inode] = shown; }
+
+  StatusOr<FileInfo> Stat(const std::string& path) override {
+    auto info = target().Stat(path);
+    if (info.ok()) info->id = Shown(info->id);
+    return info;
+  }
+  StatusOr<std::unique_ptr<ReadableFile>> OpenReadable(const std::string& path) override {
+    auto file = target().OpenReadable(path);
+    if (!file.ok()) return file.status();
+    return std::unique_ptr<ReadableFile>(std::make_unique<File>(*this, std::move(*file)));
+  }
+
+ private:
+  class File : public ReadableFile {
+   public:
+    File(InodeReuseEnv& env, std::unique_ptr<ReadableFile> file)
+        : env_(env), file_(std::move(file)) {}
+    StatusOr<size_t> ReadAt(uint64_t offset, char* buf, size_t n) override {
+      return file_->ReadAt(offset, buf, n);
+    }
+    StatusOr<FileInfo> Stat() override {
+      auto info = file_->Stat();
+      if (info.ok()) info->id = env_.Shown(info->id);
+      return info;
+    }
+
+   private:
+    InodeReuseEnv& env_;
+    std::unique_ptr<ReadableFile> file_;
+  };
+
+  FileId Shown(const FileId& id) const {
+    auto it = alias_.find(id.inode);
+    return it == alias_.end() ? id : it->second;
+  }
+
+  std::map<uint64_t, FileId> alias_;
+};
+
+class TailerScenarioOpenFiles : public TailerScenario {
+ protected:
+  static std::string Path(char name) { return std::string("/logs/") + name + ".log"; }
+  int OpenCount() const {
+    int n = 0;
+    for (uint32_t s = 0; s < tailer_->source_count(); ++s) n += tailer_->source(s).open;
+    return n;
+  }
+  bool AnyDormant() const {
+    for (uint32_t s = 0; s < tailer_->source_count(); ++s) {
+      if (tailer_->source(s).dormant) return true;
+    }
+    return false;
+  }
+  // a.log read to its end and closed for room, b.log open.
+  void MakeADormant() {
+    options_.max_open_files = 1;
+    env_.WriteFile(Path('a'), Text(Numbered("a", 1, 2)));
+    env_.WriteFile(Path('b'), Text(Numbered("b", 1, 2)));
+    Start({"/logs/*.log"});
+    Settle();
+    ASSERT_TRUE(tailer_->source(0).dormant) << "test setup: a.log is not dormant";
+    ASSERT_EQ(Numbered("a", 1, 2), MessagesOf(IdOf(Path('a'))));
+  }
+};
+
+TEST_F(TailerScenarioOpenFiles, FourFilesThroughTwoDescriptorsLoseAndRepeatNothing) {
+  options_.max_open_files = 2;
+  const std::string names = "abcd";
+  std::map<char, Lines> expected;
+  for (char c : names) {
+    expected[c] = Numbered(std::string(1, c), 1, 3);
+    env_.WriteFile(Path(c), Text(expected[c]));
+  }
+  Start({"/logs/*.log"});
+  bool saw_dormant = false;
+  for (int round = 0; round < 6; ++round) {
+    for (char c : names) {
+      if ((round + c) % 3 == 0) continue;  // not every file grows every round
+      Lines more = Numbered(std::string(1, c) + "-round" + std::to_string(round), 1, 2);
+      env_.AppendToFile(Path(c), Text(more));
+      expected[c] = Concat({expected[c], more});
+    }
+    for (int pass = 0; pass < 8; ++pass) {
+      Pass();
+      ASSERT_LE(OpenCount(), 2) << "round " << round << " pass " << pass;
+      saw_dormant |= AnyDormant();
+    }
+  }
+  Settle();
+
+  EXPECT_TRUE(saw_dormant) << "no file was ever closed for room";
+  for (char c : names) {
+    FileId id = IdOf(Path(c));
+    EXPECT_EQ(expected[c], MessagesOf(id)) << Path(c);
+    std::vector<uint64_t> ends = EndOffsetsOf(id);
+    for (size_t i = 1; i < ends.size(); ++i) {
+      EXPECT_LT(ends[i - 1], ends[i]) << Path(c) << ": read again from an earlier offset";
+    }
+    EXPECT_EQ(env_.ReadFile(Path(c)).size(), ends.back()) << Path(c);
+  }
+}
+
+TEST_F(TailerScenarioOpenFiles, ADormantFileIsReopenedFromItsOffsetWhenItGrows) {
+  MakeADormant();
+  env_.AppendToFile(Path('a'), Text(Numbered("a", 3, 2)));
+  Settle();
+
+  FileId a = IdOf(Path('a'));
+  EXPECT_EQ(Numbered("a", 1, 4), MessagesOf(a));
+  std::vector<uint32_t> sources = SourcesOf(a);
+  ASSERT_EQ(2u, sources.size()) << "closed once, reopened once";
+  EXPECT_EQ(8u, tailer_->source(sources[1]).start_offset);
+  EXPECT_EQ((std::vector<uint64_t>{4, 8, 12, 16}), EndOffsetsOf(a));
+}
+
+TEST_F(TailerScenarioOpenFiles, ADormantFileThatDoesNotGrowIsNotReopened) {
+  MakeADormant();
+  for (int i = 0; i < 10; ++i) Pass();
+
+  EXPECT_EQ(1u, SourcesOf(IdOf(Path('a'))).size());
+  EXPECT_TRUE(tailer_->source(0).dormant);
+}
+
+TEST_F(TailerScenarioOpenFiles, AnIncompleteLastLineSurvivesItsFileBeingClosedForRoom) {
+  options_.max_open_files = 1;
+  env_.WriteFile(Path('a'), "a-1\npar");
+  env_.WriteFile(Path('b'), "b-1\n");
+  Start({"/logs/*.log"});
+  Settle();
+  // A file holding an incomplete line is not closed for room: the line
+  // would be lost or cut.
+  EXPECT_FALSE(tailer_->source(0).dormant);
+  env_.AppendToFile(Path('a'), "tial\n");
+  Settle();
+
+  EXPECT_EQ((Lines{"a-1", "partial"}), MessagesOf(IdOf(Path('a'))));
+}
+
+TEST_F(TailerScenarioOpenFiles, ADormantFileTruncatedAndRewrittenPastItsOffsetIsReadFromItsStart) {
+  // copytruncate (or "> a.log") while the file was closed for room; the
+  // writer then wrote more than the agent had read.
+  MakeADormant();
+  TruncateInPlace(Path('a'), Text(Numbered("after-truncation", 1, 3)));
+  Settle();
+
+  EXPECT_EQ(Concat({Numbered("a", 1, 2), Numbered("after-truncation", 1, 3)}),
+            MessagesOf(IdOf(Path('a'))));
+}
+
+TEST_F(TailerScenarioOpenFiles, ADormantFileThatGrewAndWasRenamedAwayIsFinished) {
+  MakeADormant();
+  env_.AppendToFile(Path('a'), Text(Numbered("a", 3, 2)));
+  Rename(Path('a'), "/logs/a.log.1");
+  env_.AppendToFile(Path('a'), Text(Numbered("a-new", 1, 1)));
+  Settle();
+
+  Lines a_lines = MessagesOf(IdOf("/logs/a.log.1"));
+  EXPECT_EQ(Numbered("a", 1, 4), a_lines);
+  EXPECT_EQ(Numbered("a-new", 1, 1), MessagesOf(IdOf(Path('a'))));
+}
+
+TEST_F(TailerScenarioOpenFiles, ANewFileOnTheInodeOfADormantDeletedFileIsReadFromItsStart) {
+  // a.log is closed for room, then deleted; the next file created gets its
+  // inode. Only the content can tell them apart.
+  InodeReuseEnv env(env_);
+  options_.max_open_files = 1;
+  env_.WriteFile(Path('a'), Text(Numbered("a", 1, 2)));
+  env_.WriteFile(Path('b'), Text(Numbered("b", 1, 2)));
+  tailer_ = std::make_unique<Tailer>(env, log_, std::vector<std::string>{"/logs/*.log"},
+                                     std::vector<Checkpoint>{}, options_);
+  Settle();
+  ASSERT_TRUE(tailer_->source(0).dormant) << "test setup: a.log is not dormant";
+  FileId old_id = IdOf(Path('a'));
+  Remove(Path('a'));
+  env_.WriteFile("/logs/c.log", Text(Numbered("c-reusing-the-inode", 1, 3)));
+  env.ShowAs(IdOf("/logs/c.log"), old_id);
+  Settle();
+
+  Lines c_lines;
+  for (const Seen& s : sink_.Records()) {
+    if (tailer_->source(s.source).path == "/logs/c.log") c_lines.push_back(s.message);
+  }
+  EXPECT_EQ(Numbered("c-reusing-the-inode", 1, 3), c_lines);
+}
+
+TEST_F(TailerScenarioOpenFiles, DormantFilesResumeFromTheirCheckpointsAfterARestart) {
+  options_.max_open_files = 2;
+  const std::string names = "abcd";
+  for (char c : names) env_.WriteFile(Path(c), Text(Numbered(std::string(1, c), 1, 2)));
+  Start({"/logs/*.log"});
+  Settle();
+  ASSERT_TRUE(AnyDormant()) << "test setup: no file was closed for room";
+  StopAndStartAgain();
+  for (char c : names) env_.AppendToFile(Path(c), Text(Numbered(std::string(1, c), 3, 2)));
+  Settle();
+
+  for (char c : names) {
+    EXPECT_EQ(Numbered(std::string(1, c), 1, 4), MessagesOf(IdOf(Path(c)))) << Path(c);
+  }
+}
+
+}  // namespace
+}  // namespace edgelog::tailer_scenarios

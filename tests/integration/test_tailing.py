@@ -1,0 +1,257 @@
+"""The real agent following files through rotation storms, restarts,
+multi-line records, timestamps, filters and encodings, against moto with
+signature checking on."""
+import datetime
+import os
+import random
+import shutil
+import signal
+import subprocess
+import time
+import unittest
+
+import harness
+
+
+def seq_numbers(events):
+    return [int(e["message"].split()[0].split("=")[1]) for e in events]
+
+
+class Writer:
+    """Writes numbered lines to app.log and rotates it like logrotate does."""
+
+    def __init__(self, path):
+        self.path = path
+        self.seq = 0
+        self.message_bytes = 0  # what CloudWatch counts as stored bytes
+        self.f = open(path, "a")
+        self.generations = 0
+
+    def write(self, count):
+        for _ in range(count):
+            line = f"seq={self.seq:08d} payload {'x' * (self.seq % 50)}"
+            self.f.write(line + "\n")
+            self.message_bytes += len(line)
+            self.seq += 1
+        self.f.flush()
+
+    def _shift(self):
+        # app.log.N → app.log.N+1, oldest first, like logrotate's numbering.
+        for i in range(self.generations, 0, -1):
+            os.rename(f"{self.path}.{i}", f"{self.path}.{i + 1}")
+        self.generations += 1
+
+    def rename_create(self, late_lines=5, recreate_delay=0.0):
+        """Rename away, keep writing a little to the old descriptor (the
+        application has not reopened yet), then reopen a new file."""
+        self._shift()
+        os.rename(self.path, f"{self.path}.1")
+        self.write(late_lines)
+        self.f.close()
+        if recreate_delay:
+            time.sleep(recreate_delay)  # the new file appears late, on purpose
+        self.f = open(self.path, "a")
+
+    def copytruncate(self):
+        self._shift()
+        self.f.flush()
+        shutil.copyfile(self.path, f"{self.path}.1")
+        os.truncate(self.path, 0)
+
+    def close(self):
+        self.f.close()
+
+
+def stored_bytes(logs, group, stream):
+    try:
+        streams = logs.describe_log_streams(logGroupName=group)["logStreams"]
+    except logs.exceptions.ResourceNotFoundException:
+        return 0
+    return sum(s.get("storedBytes", 0) for s in streams if s["logStreamName"] == stream)
+
+
+class TortureTest(unittest.TestCase):
+    def test_rotation_storm_and_rotations_while_stopped_lose_and_repeat_nothing(self):
+        moto = harness.Moto().start()
+        key_id, secret = moto.create_identity()
+        logs = harness.client("logs", moto.url, key_id, secret)
+        work = harness.Workdir()
+        agent = None
+        try:
+            path = work.file("app.log")
+            config = work.write_config(moto.url, [{
+                "file_path": path, "log_group_name": "/it/torture", "log_stream_name": "app",
+                "multi_line_start_pattern": "^seq="}])
+            writer = Writer(path)
+            writer.write(1000)
+            env = harness.agent_env(key_id, secret)
+            agent = subprocess.Popen([harness.EDGELOG, "run", "--config", config], env=env,
+                                     stderr=subprocess.PIPE)
+            # The storm starts once the agent follows the file.
+            first = writer.message_bytes
+            harness.wait_until(lambda: stored_bytes(logs, "/it/torture", "app") >= first,
+                               60, "the first lines")
+            rng = random.Random(3)
+            kinds = ["rename", "copytruncate", "late"] * 3
+            for kind in kinds:
+                writer.write(rng.randint(10000, 20000))
+                if kind == "rename":
+                    writer.rename_create()
+                elif kind == "copytruncate":
+                    writer.copytruncate()
+                else:
+                    writer.rename_create(recreate_delay=1.5)
+            writer.write(5000)
+            live_bytes = writer.message_bytes
+            harness.wait_until(
+                lambda: stored_bytes(logs, "/it/torture", "app") >= live_bytes,
+                300, f"{writer.seq} lines before the stop", interval=0.5)
+            agent.send_signal(signal.SIGTERM)
+            self.assertEqual(agent.wait(60), 0, agent.stderr.read().decode(errors="replace"))
+            agent = None
+
+            # Two rotations while the agent is stopped.
+            writer.write(3000)
+            writer.rename_create(late_lines=0)
+            writer.write(4000)
+            writer.rename_create(late_lines=0)
+            writer.write(2000)
+            writer.close()
+            code, err = harness.run_once(config, env)
+            self.assertEqual(code, 0, err)
+
+            got = seq_numbers(harness.read_events(logs, "/it/torture", "app"))
+            self.assertGreaterEqual(writer.seq, 100000)
+            missing = sorted(set(range(writer.seq)) - set(got))
+            self.assertEqual(missing[:20], [], f"{len(missing)} lines lost")
+            self.assertEqual(len(got), writer.seq, "lines repeated")
+            self.assertEqual(got, sorted(got), "lines out of order")
+            print(f"\n    torture: {writer.seq} lines written, {len(got)} delivered, "
+                  f"{writer.generations} rotations", flush=True)
+        finally:
+            if agent and agent.poll() is None:
+                agent.kill()
+                agent.wait()
+            moto.stop()
+            work.remove()
+
+
+JAVA = """2026-11-21 10:00:00,123 ERROR [main] Request failed
+java.lang.IllegalStateException: boom
+\tat com.example.Service.handle(Service.java:42)
+\tat com.example.Main.main(Main.java:7)
+Caused by: java.io.IOException: disk
+\tat com.example.Disk.write(Disk.java:9)
+\t... 2 more
+2026-11-21 10:00:01,456 INFO [main] Recovered
+"""
+
+PYTHON = """[2026-11-21 10:00:00] ERROR worker crashed
+Traceback (most recent call last):
+  File "worker.py", line 10, in <module>
+    main()
+  File "worker.py", line 6, in main
+    raise ValueError("bad input")
+ValueError: bad input
+[2026-11-21 10:00:02] INFO worker restarted
+"""
+
+
+class RecordsTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.moto = harness.Moto().start()
+        cls.key_id, cls.secret = cls.moto.create_identity()
+        cls.logs = harness.client("logs", cls.moto.url, cls.key_id, cls.secret)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.moto.stop()
+
+    def setUp(self):
+        self.work = harness.Workdir()
+
+    def tearDown(self):
+        self.work.remove()
+
+    def ship(self, entries):
+        config = self.work.write_config(self.moto.url, entries)
+        code, err = harness.run_once(config, harness.agent_env(self.key_id, self.secret))
+        self.assertEqual(code, 0, err)
+        return err
+
+    def events(self, group, stream="s"):
+        return harness.read_events(self.logs, group, stream)
+
+    def test_java_and_python_stack_traces_arrive_as_one_event_each(self):
+        java, py = self.work.file("java.log"), self.work.file("py.log")
+        with open(java, "w") as f:
+            f.write(JAVA)
+        with open(py, "w") as f:
+            f.write(PYTHON)
+        self.ship([
+            {"file_path": java, "log_group_name": "/it/java", "log_stream_name": "s",
+             "timestamp_format": "%Y-%m-%d %H:%M:%S,%f", "timezone": "UTC",
+             "multi_line_start_pattern": "{timestamp_format}"},
+            {"file_path": py, "log_group_name": "/it/python", "log_stream_name": "s",
+             "multi_line_start_pattern": r"^\[\d{4}-"}])
+        java_events = self.events("/it/java")
+        self.assertEqual([e["message"] for e in java_events],
+                         [JAVA.split("\n2026-11-21 10:00:01")[0],
+                          "2026-11-21 10:00:01,456 INFO [main] Recovered"])
+        self.assertEqual([e["timestamp"] for e in java_events],
+                         [1795255200123, 1795255201456])
+        py_events = [e["message"] for e in self.events("/it/python")]
+        self.assertEqual(len(py_events), 2)
+        self.assertTrue(py_events[0].endswith("ValueError: bad input"))
+        self.assertIn("\n  File \"worker.py\", line 6, in main\n", py_events[0])
+
+    def test_timestamp_formats_of_the_cloudwatch_agent_documentation(self):
+        # (format, line, expected UTC time)
+        cases = [
+            ("%Y-%m-%d %H:%M:%S", "2026-11-20 08:15:30 a", "2026-11-20T08:15:30"),
+            ("%d/%b/%Y:%H:%M:%S %z", '10.0.0.1 - - [20/Nov/2026:09:15:30 +0100] "GET /"',
+             "2026-11-20T08:15:30"),
+            ("%b %d %H:%M:%S", "Nov 20 08:15:30 host sshd[1]: accepted", "2026-11-20T08:15:30"),
+            ("%Y-%m-%dT%H:%M:%S.%fZ", "2026-11-20T08:15:30.250Z level=info", "2026-11-20T08:15:30.250"),
+            ("%m/%d/%y %I:%M:%S %p", "11/20/26 08:15:30 AM done", "2026-11-20T08:15:30"),
+        ]
+        entries = []
+        for i, (fmt, line, _) in enumerate(cases):
+            path = self.work.file(f"ts{i}.log")
+            with open(path, "w") as f:
+                f.write(line + "\n")
+            entries.append({"file_path": path, "log_group_name": f"/it/ts{i}",
+                            "log_stream_name": "s", "timestamp_format": fmt, "timezone": "UTC"})
+        self.ship(entries)
+        for i, (fmt, line, want) in enumerate(cases):
+            events = self.events(f"/it/ts{i}")
+            self.assertEqual([e["message"] for e in events], [line], fmt)
+            when = datetime.datetime.fromisoformat(want).replace(tzinfo=datetime.timezone.utc)
+            self.assertEqual(events[0]["timestamp"], int(when.timestamp() * 1000), fmt)
+
+    def test_include_and_exclude_filters_apply_in_order(self):
+        path = self.work.file("filtered.log")
+        lines = ["ERROR db down", "INFO ok", "ERROR healthcheck failed", "WARN slow",
+                 "ERROR disk full"]
+        with open(path, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        self.ship([{"file_path": path, "log_group_name": "/it/filters", "log_stream_name": "s",
+                    "filters": [{"type": "include", "expression": "ERROR|WARN"},
+                                {"type": "exclude", "expression": "healthcheck"}]}])
+        self.assertEqual([e["message"] for e in self.events("/it/filters")],
+                         ["ERROR db down", "WARN slow", "ERROR disk full"])
+
+    def test_a_utf16_file_arrives_as_utf8(self):
+        path = self.work.file("win.log")
+        text = "Ärger über Größe 😀\r\nzweite Zeile\r\n"
+        with open(path, "wb") as f:
+            f.write(text.encode("utf-16"))  # with a byte-order mark
+        self.ship([{"file_path": path, "log_group_name": "/it/utf16", "log_stream_name": "s",
+                    "encoding": "utf-16"}])
+        self.assertEqual([e["message"] for e in self.events("/it/utf16")],
+                         ["Ärger über Größe 😀", "zweite Zeile"])
+
+
+if __name__ == "__main__":
+    unittest.main()
