@@ -47,7 +47,11 @@ void Expand(Env& env, const std::vector<std::string>& parts, size_t index,
     for (const std::string& name : *names) {
       if (name[0] == '.') continue;  // '**' does not enter hidden directories
       std::string child = Join(dir, name);
-      if (IsDirectory(env, child)) Expand(env, parts, index, child, depth + 1, out);
+      if (IsDirectory(env, child)) {
+        Expand(env, parts, index, child, depth + 1, out);
+      } else if (index + 1 == parts.size()) {
+        Expand(env, parts, index + 1, child, depth, out);  // a trailing '**': every file
+      }
     }
     return;
   }

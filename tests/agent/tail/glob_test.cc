@@ -1,4 +1,5 @@
 #include "agent/tail/glob.h"
+#include "agent/tail/rotation.h"
 
 #include <gtest/gtest.h>
 
@@ -50,6 +51,12 @@ TEST_F(GlobTest, StarMatchesAnyRunWithinOneComponentOnly) {
   EXPECT_EQ((Paths{"/logs/a1.log", "/logs/a2.log", "/logs/ab.log", "/logs/app.log",
                    "/logs/db.log"}),
             Expand("/logs/*.log"));
+}
+
+TEST_F(GlobTest, ATrailingDoubleStarMatchesEveryFileBelowButNotHiddenOnes) {
+  EXPECT_EQ((Paths{"/logs/sub/deeper/y.log", "/logs/sub/deeper/y.txt", "/logs/sub/x.log"}),
+            Expand("/logs/sub/**"));
+  EXPECT_TRUE(PathMatches("/logs/sub/**", "/logs/sub/deeper/y.txt"));
 }
 
 TEST_F(GlobTest, StarMatchesTheEmptyRun) {
