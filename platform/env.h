@@ -117,6 +117,9 @@ class Env {
   // rename(2): atomic replacement of `to`.
   virtual Status Rename(const std::string& from, const std::string& to) = 0;
   virtual Status Remove(const std::string& path) = 0;
+  // Cuts `path` to `size` bytes (truncate(2)); durable after a sync of the
+  // file (not done here).
+  virtual Status Truncate(const std::string& path, uint64_t size) = 0;
   // Creates `dir` and missing parents; OK when it exists already.
   virtual Status CreateDirs(const std::string& dir) = 0;
   // fsync(2) of a directory, so renames and creations inside it are durable.
@@ -157,6 +160,9 @@ class EnvWrapper : public Env {
     return target_.Rename(from, to);
   }
   Status Remove(const std::string& path) override { return target_.Remove(path); }
+  Status Truncate(const std::string& path, uint64_t size) override {
+    return target_.Truncate(path, size);
+  }
   Status CreateDirs(const std::string& dir) override {
     return target_.CreateDirs(dir);
   }

@@ -52,6 +52,9 @@ struct Config {
   int64_t request_timeout_s = 60;
   int64_t max_in_flight = 8;       // requests at once, at most one per stream
   int64_t max_open_files = 1024;
+  int64_t buffer_memory_bytes = 8 << 20;   // backlog kept in memory before spilling to disk
+  int64_t buffer_max_bytes = 256 << 20;    // disk buffer cap (compressed bodies)
+  std::string buffer_when_full = "block";  // or "drop_oldest"
 
   // The role to assume, if any: the logs section's wins.
   const std::string& role_arn() const {

@@ -63,6 +63,13 @@ std::string CheckAbsolutePath(const cJSON* v) {
 }
 
 std::string CheckOpenFiles(const cJSON* v) { return CheckRange(v, 8, 1000000); }
+std::string CheckMemoryBytes(const cJSON* v) { return CheckRange(v, 1 << 20, 1LL << 32); }
+std::string CheckBufferBytes(const cJSON* v) { return CheckRange(v, 1 << 20, 1LL << 40); }
+
+std::string CheckWhenFull(const cJSON* v) {
+  std::string_view s = v->valuestring;
+  return s == "block" || s == "drop_oldest" ? "" : "must be block or drop_oldest";
+}
 
 std::string CheckTimezone(const cJSON* v) {
   std::string s = v->valuestring;
@@ -198,6 +205,19 @@ const std::vector<OptionSpec> kOptions = {
     {"edgelog.max_open_files", OptionType::kInteger, OptionUse::kUsed, "1024",
      "Files open at once; idle, fully read files are closed and reopened when they grow.",
      &Config::max_open_files, CheckOpenFiles},
+    {"edgelog.buffer", OptionType::kObject, OptionUse::kUsed, "",
+     "The disk buffer (STATE_DIR/buffer) for when CloudWatch cannot keep up."},
+    {"edgelog.buffer.memory_bytes", OptionType::kInteger, OptionUse::kUsed, "8388608",
+     "Backlog held in memory; beyond it, or while CloudWatch is unreachable, batches "
+     "go to disk.",
+     &Config::buffer_memory_bytes, CheckMemoryBytes},
+    {"edgelog.buffer.max_bytes", OptionType::kInteger, OptionUse::kUsed, "268435456",
+     "Disk buffer size, at most (compressed request bodies).", &Config::buffer_max_bytes,
+     CheckBufferBytes},
+    {"edgelog.buffer.when_full", OptionType::kString, OptionUse::kUsed, "block",
+     "block: stop reading (the files keep the data); drop_oldest: drop the oldest "
+     "batches, counted and logged.",
+     &Config::buffer_when_full, CheckWhenFull},
     {"edgelog.http", OptionType::kObject, OptionUse::kUsed, "", "HTTP client settings."},
     {"edgelog.http.ca_bundle", OptionType::kString, OptionUse::kUsed, "",
      "PEM file of trusted CAs; else SSL_CERT_FILE, then AWS_CA_BUNDLE, then the system's.",

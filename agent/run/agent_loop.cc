@@ -91,6 +91,7 @@ int AgentLoop::Run() {
       break;
     }
   }
+  p.SyncBufferIfAny();  // what was appended counts as kept only once synced
   Status s = p.SaveCheckpoints();
   if (!s.ok()) {
     deps_.log.Error("cannot save checkpoints: " + s.ToString());

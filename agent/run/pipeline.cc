@@ -73,6 +73,17 @@ Pipeline::Pipeline(const AgentDeps& deps, const Config& config,
   sender_ = std::make_unique<Sender>(
       SenderDeps{deps.http, deps.credentials, deps.clock, deps.log, rejected_log_},
       std::move(context), targets_, sender_options, seed);
+  SpoolOptions spool_options;
+  spool_options.max_bytes = static_cast<uint64_t>(config.buffer_max_bytes);
+  spool_options.when_full =
+      config.buffer_when_full == "drop_oldest" ? WhenFull::kDropOldest : WhenFull::kBlock;
+  auto spool = Spool::Open(deps.env, deps.clock, deps.log, JoinPath(config.state_dir, "buffer"),
+                           spool_options);
+  if (spool.ok()) {
+    spool_ = std::move(*spool);
+  } else {
+    fatal_ = "cannot open the disk buffer: " + spool.status().ToString();
+  }
 }
 
 void Pipeline::OnRecord(const Record& r) {
@@ -173,14 +184,31 @@ void Pipeline::FlushTailer() { tailer_.FlushAll(deps_.clock.NowUnixMillis(), *th
 Status Pipeline::SealAndSend(bool everything) {
   Status sealed = everything ? batcher_->SealAll()
                              : batcher_->SealDue(deps_.clock.MonotonicMillis());
-  while (batcher_->HasSealed()) sender_->Enqueue(batcher_->PopSealed());
+  if (spool_ == nullptr) return sealed;
+  while (batcher_->HasSealed()) Route(batcher_->PopSealed());
+  FlushToSpool();
+  SyncSpoolIfDue();
+  if (spilling_) FeedSenderFromSpool();
   sender_->Pump();
   return sealed;
 }
 
 void Pipeline::Collect() {
   for (const HttpResponse& r : deps_.http.Poll()) sender_->OnResponse(r);
-  for (const Ack& a : sender_->TakeAcks()) tracker_.OnAck(a.batch_id);
+  for (const Ack& a : sender_->TakeAcks()) {
+    if (a.batch_id & kSpooledBit) {
+      Status s = spool_->Ack(a.batch_id & ~kSpooledBit);
+      if (!s.ok()) deps_.log.Error("disk buffer: " + s.ToString());
+    } else {
+      tracker_.OnAck(a.batch_id);
+    }
+  }
+  if (spool_ != nullptr) {
+    UpdateSpilling();
+    FlushToSpool();
+    SyncSpoolIfDue();
+    if (spilling_) FeedSenderFromSpool();
+  }
   WriteRejected();
   if (tracker_.TakeChanged()) {
     Status s = SaveCheckpoints();
@@ -244,16 +272,25 @@ int64_t Pipeline::WaitMs(bool more_to_read, int64_t idle_ms) const {
   int64_t http_timeout = deps_.http.NextTimeoutMs();
   if (http_timeout >= 0) wait = std::min(wait, http_timeout);
   if (!rejected_.empty()) wait = std::min<int64_t>(wait, 1000);  // retry the write
+  if (!unsynced_.empty()) until(next_sync_ms_, mono);           // group commit
+  if (!to_spool_.empty()) wait = std::min<int64_t>(wait, 1000);  // room again?
   return wait;
 }
 
 bool Pipeline::Drained() const {
+  bool buffer_empty = spool_ == nullptr ||
+                      (spool_->empty() && to_spool_.empty() && unsynced_.empty());
   return batcher_->open_bytes() == 0 && !batcher_->HasSealed() && sender_->idle() &&
-         rejected_.empty();
+         rejected_.empty() && buffer_empty;
 }
 
 size_t Pipeline::Buffered() const {
-  return batcher_->sealed_bytes() + batcher_->open_bytes() + sender_->queued_bytes();
+  return batcher_->sealed_bytes() + batcher_->open_bytes() + sender_->queued_bytes() +
+         MemoryHeld();
+}
+
+void Pipeline::SyncBufferIfAny() {
+  if (spool_ != nullptr && (!unsynced_.empty() || spool_->has_unsynced())) SyncBuffer();
 }
 
 RunSummary Pipeline::Summary() const {

@@ -7,6 +7,7 @@
 #define EDGELOG_AGENT_RUN_PIPELINE_H_
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -18,6 +19,7 @@
 #include "agent/run/agent_loop.h"
 #include "agent/send/rejected_log.h"
 #include "agent/send/sender.h"
+#include "agent/spool/spool.h"
 #include "agent/tail/checkpoint_store.h"
 #include "agent/tail/tailer.h"
 
@@ -46,6 +48,8 @@ class Pipeline : public RecordSink {
   // Takes finished requests and acknowledgements; saves checkpoints when
   // they moved. Writes rejected records first.
   void Collect();
+  // Makes what the disk buffer holds durable now (before stopping).
+  void SyncBufferIfAny();
   Status SaveCheckpoints();
 
   // Milliseconds the loop may sleep.
@@ -62,6 +66,19 @@ class Pipeline : public RecordSink {
  private:
   void TrackNewSources();
   void WriteRejected();
+
+  // buffering.cc: the disk buffer between the batcher and the sender.
+  void Route(Batch batch);
+  void FlushToSpool();
+  void SyncSpoolIfDue();
+  void SyncBuffer();
+  void FeedSenderFromSpool();
+  void UpdateSpilling();
+  size_t MemoryHeld() const;
+
+  // Batches fed to the sender from the spool carry their sequence number
+  // with this bit as id; batches of this run have ids below it.
+  static constexpr uint64_t kSpooledBit = uint64_t{1} << 63;
 
   // A record waiting to be appended to rejected.jsonl.
   struct Rejected {
@@ -86,6 +103,15 @@ class Pipeline : public RecordSink {
   AckTracker tracker_;
   size_t tracked_sources_ = 0;
   std::vector<Rejected> rejected_;
+
+  // The disk buffer. While spilling, sealed batches go to the spool (kept in
+  // memory until synced), and the sender is fed from it, oldest first.
+  std::unique_ptr<Spool> spool_;
+  bool spilling_ = false;
+  std::deque<Batch> to_spool_;          // sealed, not yet appended (full, or errors)
+  std::map<uint64_t, Batch> unsynced_;  // appended, not yet durable: by spool seq
+  int64_t next_sync_ms_ = 0;
+  bool warned_full_ = false;
   uint64_t rejected_batch_ = 0;  // AckTracker id of the rejected records waiting
   uint64_t next_rejected_batch_;
   std::string fatal_;

@@ -32,11 +32,25 @@ void Sender::Enqueue(Batch batch) {
   streams_[batch.stream].queue.push_back(std::move(batch));
 }
 
+uint32_t Sender::StreamFor(const std::string& group, const std::string& stream) {
+  for (uint32_t i = 0; i < targets_.size(); ++i) {
+    if (targets_[i].group == group && targets_[i].stream == stream) return i;
+  }
+  targets_.push_back(LogStreamTarget{group, stream, 0, ""});
+  streams_.emplace_back();
+  return static_cast<uint32_t>(targets_.size() - 1);
+}
+
 void Sender::Pump() {
   if (failed()) return;
   int64_t now = deps_.clock.MonotonicMillis();
+  size_t limit = options_.max_in_flight;
+  if (endpoint_down_) {
+    if (now < endpoint_not_before_ms_) return;
+    limit = 1;  // one request finds out whether the endpoint is back
+  }
   size_t n = streams_.size();
-  for (size_t i = 0; i < n && in_flight_ < options_.max_in_flight; ++i) {
+  for (size_t i = 0; i < n && in_flight_ < limit; ++i) {
     uint32_t s = static_cast<uint32_t>((next_stream_ + i) % n);
     StreamState& st = streams_[s];
     if (st.in_flight || st.queue.empty() || now < st.not_before_ms) continue;
@@ -105,6 +119,15 @@ void Sender::OnResponse(const HttpResponse& response) {
   Classification c = Classify(response);
   deps_.log.Debug("answer " + std::to_string(response.status) + " " +
                   VerdictName(c.verdict) + " " + Describe(c));
+  if (c.verdict == Verdict::kRetry) {
+    // Down, throttled or overloaded: the whole endpoint (throttling is per
+    // account and region) backs off, not just this stream.
+    int64_t now = deps_.clock.MonotonicMillis();
+    endpoint_down_ = true;
+    endpoint_not_before_ms_ = now + BackoffDelayMs(options_.backoff, endpoint_attempt_++, rng_);
+  } else if (endpoint_down_) {
+    EndpointAnswered();
+  }
   if (st.step == Step::kPut) {
     HandlePutAnswer(stream, c, response);
   } else {
@@ -350,16 +373,30 @@ void Sender::RetryLater(uint32_t stream, const Classification& c, const char* wh
   st.not_before_ms = std::min(st.not_before_ms, st.failing_since_ms + give_up_ms);
 }
 
+void Sender::EndpointAnswered() {
+  endpoint_down_ = false;
+  endpoint_attempt_ = 0;
+  endpoint_not_before_ms_ = 0;
+  for (StreamState& st : streams_) {
+    if (st.in_flight) continue;
+    st.not_before_ms = 0;
+    st.attempt = 0;
+  }
+  deps_.log.Info("CloudWatch Logs answers again; sending what waited");
+}
+
 std::vector<Ack> Sender::TakeAcks() { return std::exchange(acks_, {}); }
 
 std::optional<int64_t> Sender::NextWakeMs() const {
   // With every request slot taken, only an answer can let more start.
   if (in_flight_ >= options_.max_in_flight) return std::nullopt;
+  if (endpoint_down_ && in_flight_ > 0) return std::nullopt;  // the probe's answer decides
   std::optional<int64_t> wake;
   for (const StreamState& st : streams_) {
     if (st.in_flight || st.queue.empty()) continue;
     if (!wake || st.not_before_ms < *wake) wake = st.not_before_ms;
   }
+  if (wake && endpoint_down_) wake = std::max(*wake, endpoint_not_before_ms_);
   return wake;
 }
 

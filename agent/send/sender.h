@@ -94,6 +94,9 @@ class Sender {
 
   // Queues `batch` behind earlier batches of its stream.
   void Enqueue(Batch batch);
+  // The index of the stream for `group` / `stream`, added if new (for
+  // batches from the disk buffer of an earlier configuration).
+  uint32_t StreamFor(const std::string& group, const std::string& stream);
   // Starts every request that may start now.
   void Pump();
   // Handles a finished request started by this sender.
@@ -105,6 +108,9 @@ class Sender {
   std::optional<int64_t> NextWakeMs() const;
   // No batch queued and no request in flight.
   bool idle() const;
+  // The endpoint does not answer (or only with throttling and 5xx): every
+  // stream waits on one shared backoff and a single request probes it.
+  bool endpoint_down() const { return endpoint_down_; }
   // Compressed bytes of the batches held (queued or in flight).
   size_t queued_bytes() const { return queued_bytes_; }
   // A give-up time passed; failure() says why.
@@ -156,6 +162,8 @@ class Sender {
   void FinishFront(uint32_t stream, size_t delivered, size_t rejected);
   void RetryLater(uint32_t stream, const Classification& c, const char* what);
   void Progress(uint32_t stream);
+  // The endpoint answered: the shared backoff ends, waiting streams go now.
+  void EndpointAnswered();
   StatusOr<std::vector<ParsedEvent>> FrontEvents(uint32_t stream);
 
   SenderDeps deps_;
@@ -169,6 +177,9 @@ class Sender {
   size_t in_flight_ = 0;
   size_t queued_bytes_ = 0;
   uint32_t next_stream_ = 0;  // round-robin start of Pump
+  bool endpoint_down_ = false;
+  int endpoint_attempt_ = 0;
+  int64_t endpoint_not_before_ms_ = 0;
   std::string failure_;
   SenderStats stats_;
 };

@@ -128,6 +128,7 @@ void Tailer::Wake(std::map<std::pair<uint64_t, uint64_t>, Dormant>::iterator dor
                   std::optional<uint64_t> rotated_rank) {
   uint64_t offset = dormant->second.offset;
   Fingerprint head = dormant->second.head;
+  std::string live_path = info_[dormant->second.id].live_path;
   info_[dormant->second.id].dormant = false;
   dormant_.erase(dormant);
   // Still the same file? It may have been truncated, or be a new file on
@@ -136,7 +137,7 @@ void Tailer::Wake(std::map<std::pair<uint64_t, uint64_t>, Dormant>::iterator dor
   if (!file.ok()) return;
   auto now = ReadFingerprint(**file, head.length);
   if (offset > info.size || !now.ok() || *now != head) offset = 0;
-  Follow(entry, path, info, offset, rotated_rank, info_[dormant->second.id].live_path);
+  Follow(entry, path, info, offset, rotated_rank, live_path);
 }
 
 bool Tailer::Known(const FileId& id) const {

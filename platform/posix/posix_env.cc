@@ -156,6 +156,13 @@ class PosixEnv final : public Env {
     return Status::Ok();
   }
 
+  Status Truncate(const std::string& path, uint64_t size) override {
+    if (::truncate(path.c_str(), static_cast<off_t>(size)) != 0) {
+      return ErrnoStatus(errno, "truncate", path);
+    }
+    return Status::Ok();
+  }
+
   Status CreateDirs(const std::string& dir) override {
     if (dir.empty()) return Status::Ok();
     for (size_t pos = 1; pos <= dir.size(); ++pos) {

@@ -64,6 +64,11 @@ Status FaultEnv::Remove(const std::string& path) {
   return s.ok() ? target().Remove(path) : s;
 }
 
+Status FaultEnv::Truncate(const std::string& path, uint64_t size) {
+  Status s = Count("truncate " + path);
+  return s.ok() ? target().Truncate(path, size) : s;
+}
+
 Status FaultEnv::CreateDirs(const std::string& dir) {
   Status s = Count("mkdir " + dir);
   return s.ok() ? target().CreateDirs(dir) : s;

@@ -163,6 +163,16 @@ Status MemEnv::Remove(const std::string& path) {
   return Status::Ok();
 }
 
+Status MemEnv::Truncate(const std::string& path, uint64_t size) {
+  auto it = files_.find(path);
+  if (it == files_.end()) return Status::NotFound("truncate " + path + ": no such file");
+  FileData& f = *it->second;
+  if (size < f.data.size()) f.data.resize(size);
+  f.synced = std::min(f.synced, f.data.size());
+  f.mtime_ns = NextMtime();
+  return Status::Ok();
+}
+
 Status MemEnv::CreateDirs(const std::string& dir) {
   for (size_t pos = 1; pos <= dir.size(); ++pos) {
     if (pos == dir.size() || dir[pos] == '/') dirs_.insert(dir.substr(0, pos));

@@ -29,6 +29,7 @@ class MemEnv : public Env {
   StatusOr<std::vector<std::string>> ListDir(const std::string& dir) override;
   Status Rename(const std::string& from, const std::string& to) override;
   Status Remove(const std::string& path) override;
+  Status Truncate(const std::string& path, uint64_t size) override;
   Status CreateDirs(const std::string& dir) override;
   Status SyncDir(const std::string& dir) override;
   StatusOr<std::unique_ptr<FileLock>> Lock(const std::string& path) override;

@@ -1,0 +1,140 @@
+// Pipeline: the disk buffer between the batcher and the sender.
+//
+// While CloudWatch keeps up, sealed batches go straight to the sender and
+// nothing but checkpoints is written. When the backlog passes
+// edgelog.buffer.memory_bytes, or the endpoint stops answering, the pipeline
+// spills: every sealed batch is appended to the spool, and becomes safe (its
+// lines may be checkpointed) once a group commit has synced it. The sender
+// is then fed from the spool, oldest first, so order is kept; when the spool
+// is empty and the endpoint answers, batches go straight to the sender again.
+#include "agent/base/cloudwatch_limits.h"
+#include "agent/batch/gzip.h"
+#include "agent/batch/payload.h"
+#include "agent/run/pipeline.h"
+
+namespace edgelog {
+namespace {
+
+// Group commit: appended batches are synced at least this often.
+constexpr int64_t kSyncIntervalMs = 100;
+// Batches taken from the spool into the sender's memory, at most.
+constexpr size_t kFeedBytes = 2 << 20;
+
+}  // namespace
+
+size_t Pipeline::MemoryHeld() const {
+  size_t n = 0;
+  for (const Batch& b : to_spool_) n += b.body.size();
+  for (const auto& entry : unsynced_) n += entry.second.body.size();
+  return n;
+}
+
+void Pipeline::UpdateSpilling() {
+  bool behind = sender_->queued_bytes() > static_cast<size_t>(config_.buffer_memory_bytes);
+  if (!spilling_ && (behind || sender_->endpoint_down() || !spool_->empty())) {
+    spilling_ = true;
+    deps_.log.Info(std::string(behind ? "CloudWatch Logs is behind"
+                                      : "CloudWatch Logs does not answer") +
+                   "; buffering batches to disk");
+  } else if (spilling_ && spool_->empty() && to_spool_.empty() && unsynced_.empty() &&
+             !sender_->endpoint_down()) {
+    spilling_ = false;
+    deps_.log.Info("disk buffer drained; sending straight from memory again");
+  }
+}
+
+void Pipeline::Route(Batch batch) {
+  UpdateSpilling();
+  if (!spilling_) {
+    sender_->Enqueue(std::move(batch));
+    return;
+  }
+  to_spool_.push_back(std::move(batch));
+}
+
+void Pipeline::FlushToSpool() {
+  while (!to_spool_.empty()) {
+    Batch& b = to_spool_.front();
+    const LogStreamTarget& target = targets_[b.stream];
+    SpooledBatch s{0, target.group, target.stream, static_cast<uint32_t>(b.event_count),
+                   static_cast<uint32_t>(b.api_bytes), b.min_timestamp_ms, b.max_timestamp_ms,
+                   b.body};
+    auto seq = spool_->Append(s);
+    if (!seq.ok()) {
+      // Full (block), or the disk is: the batch stays in memory, reading
+      // stops once memory fills, and the files keep the data meanwhile.
+      if (!warned_full_) {
+        deps_.log.Warning("cannot buffer to disk: " + seq.status().message() +
+                          "; reading pauses until there is room");
+        warned_full_ = true;
+      }
+      return;
+    }
+    warned_full_ = false;
+    unsynced_.emplace(*seq, std::move(b));
+    to_spool_.pop_front();
+    if (next_sync_ms_ == 0) next_sync_ms_ = deps_.clock.MonotonicMillis() + kSyncIntervalMs;
+  }
+}
+
+void Pipeline::SyncSpoolIfDue() {
+  if (unsynced_.empty() && !spool_->has_unsynced()) return;
+  if (next_sync_ms_ != 0 && deps_.clock.MonotonicMillis() < next_sync_ms_) return;
+  SyncBuffer();
+}
+
+void Pipeline::SyncBuffer() {
+  next_sync_ms_ = 0;
+  auto durable = spool_->Sync();
+  if (!durable.ok()) {
+    // Not durable after all: append them again later, in their order.
+    deps_.log.Error("cannot sync the disk buffer: " + durable.status().ToString());
+    for (auto it = unsynced_.rbegin(); it != unsynced_.rend(); ++it) {
+      to_spool_.push_front(std::move(it->second));
+    }
+    unsynced_.clear();
+    return;
+  }
+  for (uint64_t seq : *durable) {
+    auto it = unsynced_.find(seq);
+    if (it == unsynced_.end()) continue;
+    tracker_.OnAck(it->second.id);  // the lines are safe on disk now
+    unsynced_.erase(it);
+  }
+}
+
+void Pipeline::FeedSenderFromSpool() {
+  int64_t now = deps_.clock.NowUnixMillis();
+  while (sender_->queued_bytes() < kFeedBytes) {
+    std::optional<SpooledBatch> s = spool_->TakeNext();
+    if (!s) return;
+    uint32_t stream = sender_->StreamFor(s->group, s->stream);
+    if (s->max_timestamp_ms < now - kMaxEventAgeMillis) {
+      // Waited past what CloudWatch accepts: keep the events, do not retry.
+      auto json = GunzipBody(s->body, 64 << 20);
+      auto events = json.ok() ? ParseEvents(*json) : StatusOr<std::vector<ParsedEvent>>(
+                                                         json.status());
+      Status kept = events.ok() ? rejected_log_.Append(
+                                      LogStreamTarget{s->group, s->stream, 0, ""}, *events,
+                                      "too old: waited in the disk buffer past 14 days", now)
+                                : events.status();
+      if (!kept.ok()) {
+        deps_.log.Error("cannot keep expired events: " + kept.ToString());
+        return;  // stays taken; retried after a restart
+      }
+      spool_->Ack(s->seq);
+      continue;
+    }
+    Batch b;
+    b.id = kSpooledBit | s->seq;
+    b.stream = stream;
+    b.body = std::move(s->body);
+    b.event_count = s->event_count;
+    b.api_bytes = s->api_bytes;
+    b.min_timestamp_ms = s->min_timestamp_ms;
+    b.max_timestamp_ms = s->max_timestamp_ms;
+    sender_->Enqueue(std::move(b));
+  }
+}
+
+}  // namespace edgelog

@@ -1,0 +1,136 @@
+// Spool: the disk buffer. Sealed request bodies (already gzipped; signed
+// only when sent) wait here while CloudWatch cannot take them.
+//
+// Batches are appended to segment files under DIR (000001.seg, ...) as
+// framed, checksummed records (spool_format.h). Appends are made durable in
+// groups by Sync(); only a synced batch may let a file checkpoint move past
+// its lines. A delivered (or dropped) batch gets an ack record; a segment
+// whose batches are all acknowledged is deleted. Bodies stay on disk: memory
+// holds only an index.
+//
+// Opening recovers: a torn tail is cut off and counted, never delivered; a
+// segment damaged in the middle is moved to DIR/corrupt/ (its good records
+// are kept); every batch without an ack waits to be sent again, oldest
+// first. The spool always opens.
+//
+// Not thread-safe; owned by the main loop.
+#ifndef EDGELOG_AGENT_SPOOL_SPOOL_H_
+#define EDGELOG_AGENT_SPOOL_SPOOL_H_
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "agent/base/logger.h"
+#include "agent/base/status.h"
+#include "agent/spool/spool_format.h"
+#include "platform/clock.h"
+#include "platform/env.h"
+
+namespace edgelog {
+
+enum class WhenFull {
+  kBlock,       // refuse new batches: reading stops, the files keep the data
+  kDropOldest,  // drop the oldest batches (counted and logged) to make room
+};
+
+struct SpoolOptions {
+  uint64_t max_bytes = 256ull << 20;  // batch records on disk, at most
+  WhenFull when_full = WhenFull::kBlock;
+  uint64_t segment_bytes = 4ull << 20;
+};
+
+struct SpoolStats {
+  uint64_t appended = 0;
+  uint64_t recovered = 0;        // batches found unacknowledged at open
+  uint64_t acked = 0;
+  uint64_t dropped_batches = 0;  // kDropOldest
+  uint64_t dropped_events = 0;
+  uint64_t dropped_bytes = 0;
+  uint64_t torn_tails = 0;       // segments whose damaged tail was cut off
+  uint64_t corrupt_segments = 0;  // moved to corrupt/
+};
+
+class Spool {
+ public:
+  static StatusOr<std::unique_ptr<Spool>> Open(Env& env, Clock& clock, Logger& log,
+                                               const std::string& dir,
+                                               const SpoolOptions& options);
+  Spool(const Spool&) = delete;
+  Spool& operator=(const Spool&) = delete;
+
+  // Appends `batch` and returns its sequence number (batch.seq is ignored).
+  // Not durable before Sync(). kNoSpace when there is no room: the buffer is
+  // full with WhenFull::kBlock, or the disk is (ENOSPC); nothing was written
+  // then that a later Append could trip over.
+  StatusOr<uint64_t> Append(const SpooledBatch& batch);
+  // Makes every append so far durable. Returns the sequence numbers made
+  // durable by this call, in order.
+  StatusOr<std::vector<uint64_t>> Sync();
+  // Appended batches not yet synced.
+  bool has_unsynced() const { return !unsynced_.empty(); }
+
+  // The oldest durable batch not taken yet, read back from disk; nothing
+  // when there is none. A batch that cannot be read back (its segment
+  // damaged since) is dropped and counted.
+  std::optional<SpooledBatch> TakeNext();
+  // `seq` is done: delivered, or kept as rejected. Appends an ack record
+  // (made durable with the next Sync) and deletes fully acknowledged segments.
+  Status Ack(uint64_t seq);
+
+  // No batch waits (taken ones count as waiting until acknowledged).
+  bool empty() const { return pending_.empty(); }
+  // Durable batches not taken yet.
+  size_t ready_count() const;
+  // Bytes of the records of batches not acknowledged.
+  uint64_t bytes() const { return bytes_; }
+  const SpoolStats& stats() const { return stats_; }
+
+ private:
+  struct Entry {
+    uint64_t segment;
+    uint64_t offset;  // of the record in its segment
+    uint64_t length;  // of the record, header included
+    uint32_t events;
+    bool durable = false;
+    bool taken = false;
+  };
+  struct Segment {
+    size_t live = 0;  // batches not acknowledged
+  };
+
+  Spool(Env& env, Clock& clock, Logger& log, std::string dir, const SpoolOptions& options);
+  Status Recover();
+  Status RecoverSegment(uint64_t number, std::map<uint64_t, SpooledBatch>* salvaged,
+                        std::vector<uint64_t>* acked);
+  Status StartSegment();
+  Status AppendRecord(RecordType type, std::string_view payload, uint64_t* offset);
+  void DropOldest(uint64_t needed);
+  void Forget(uint64_t seq, const Entry& entry);
+  std::string SegmentPath(uint64_t number) const;
+
+  Env& env_;
+  Clock& clock_;
+  Logger& log_;
+  std::string dir_;
+  SpoolOptions options_;
+  std::map<uint64_t, Entry> pending_;  // seq → where, oldest first
+  std::map<uint64_t, Segment> segments_;
+  std::unique_ptr<WritableFile> current_;
+  uint64_t current_number_ = 0;
+  uint64_t current_size_ = 0;
+  uint64_t next_seq_ = 1;
+  uint64_t bytes_ = 0;
+  std::vector<uint64_t> unsynced_;
+  bool failed_write_ = false;  // the current segment may hold a torn record
+  int64_t last_drop_log_ms_ = -1;
+  SpoolStats stats_;
+};
+
+}  // namespace edgelog
+
+#endif  // EDGELOG_AGENT_SPOOL_SPOOL_H_
