@@ -44,29 +44,44 @@ StatusOr<std::unique_ptr<Spool>> Spool::Open(Env& env, Clock& clock, Logger& log
   return spool;
 }
 
-Status Spool::RecoverSegment(uint64_t number, std::map<uint64_t, SpooledBatch>* salvaged,
-                             std::vector<uint64_t>* acked) {
+Status Spool::RecoverSegment(uint64_t number, Salvage* salvage) {
   std::string path = SegmentPath(number);
   auto bytes = ReadWholeFile(env_, path, kMaxRecordBytes * 4ull);
-  if (!bytes.ok()) return bytes.status();
+  if (!bytes.ok()) {
+    log_.Error("disk buffer segment " + path + " cannot be read: " + bytes.status().ToString());
+    MoveAside(number);
+    return bytes.status();
+  }
   SegmentContents contents = ReadSegment(*bytes);
   bool corrupt = contents.state == SegmentState::kCorrupt;
   for (const SegmentRecord& r : contents.records) {
     if (r.type == RecordType::kAck) {
       uint64_t seq = 0;
       AckReason reason;
-      if (DecodeAck(r.payload, &seq, &reason).ok()) acked->push_back(seq);
+      if (DecodeAck(r.payload, &seq, &reason).ok()) {
+        salvage->acked.push_back(seq);
+        if (corrupt) salvage->acks.push_back(AckRecord{seq, reason});
+      }
       continue;
     }
     auto batch = DecodeBatch(r.payload);
     if (!batch.ok()) continue;  // checksummed yet malformed: cannot be sent
     next_seq_ = std::max(next_seq_, batch->seq + 1);
     if (corrupt) {
-      (*salvaged)[batch->seq] = std::move(*batch);  // rewritten into a new segment
+      salvage->batches[batch->seq] = std::move(*batch);  // rewritten into a new segment
       continue;
     }
     uint64_t length = kRecordHeaderBytes + r.payload.size();
     pending_[batch->seq] = Entry{number, r.offset, length, batch->event_count, true, false};
+  }
+  if (corrupt) {
+    ++stats_.corrupt_segments;
+    log_.Error(path + " is damaged at offset " + std::to_string(contents.valid_bytes) + " (" +
+               std::to_string(contents.damaged_records) + " damaged record(s)); its " +
+               std::to_string(contents.records.size()) +
+               " good records are kept and it goes to corrupt/");
+    salvage->aside.push_back(number);
+    return Status::Ok();
   }
   if (contents.state == SegmentState::kTornTail) {
     ++stats_.torn_tails;
@@ -74,19 +89,22 @@ Status Spool::RecoverSegment(uint64_t number, std::map<uint64_t, SpooledBatch>* 
                  " damaged bytes at its end (a write cut short by a crash)");
     EDGELOG_RETURN_IF_ERROR(env_.Truncate(path, contents.valid_bytes));
   }
-  if (corrupt) {
-    ++stats_.corrupt_segments;
-    std::string corrupt_dir = JoinPath(dir_, "corrupt");
-    EDGELOG_RETURN_IF_ERROR(env_.CreateDirs(corrupt_dir));
-    std::string aside = JoinPath(corrupt_dir, path.substr(path.rfind('/') + 1));
-    log_.Error(path + " is damaged at offset " + std::to_string(contents.valid_bytes) +
-               "; moved to " + aside + " (its " + std::to_string(contents.records.size()) +
-               " good records are kept)");
-    EDGELOG_RETURN_IF_ERROR(env_.Rename(path, aside));
-    return Status::Ok();
-  }
   segments_[number] = Segment{};
   return Status::Ok();
+}
+
+void Spool::MoveAside(uint64_t number) {
+  std::string corrupt_dir = JoinPath(dir_, "corrupt");
+  std::string path = SegmentPath(number);
+  std::string aside = JoinPath(corrupt_dir, path.substr(path.rfind('/') + 1));
+  Status s = env_.CreateDirs(corrupt_dir);
+  if (s.ok()) s = env_.Rename(path, aside);
+  if (s.ok()) s = env_.SyncDir(corrupt_dir);
+  if (s.ok()) {
+    log_.Error("damaged segment " + path + " moved to " + aside);
+  } else {
+    log_.Error("cannot move " + path + " to " + aside + ": " + s.ToString());
+  }
 }
 
 Status Spool::Recover() {
@@ -97,62 +115,86 @@ Status Spool::Recover() {
     if (uint64_t n = SegmentNumber(name)) numbers.push_back(n);
   }
   std::sort(numbers.begin(), numbers.end());
-  std::map<uint64_t, SpooledBatch> salvaged;
-  std::vector<uint64_t> acked;
+  Salvage salvage;
   for (uint64_t n : numbers) {
-    Status s = RecoverSegment(n, &salvaged, &acked);
-    if (!s.ok()) {
-      log_.Error("disk buffer segment " + SegmentPath(n) + " unreadable: " + s.ToString());
-    }
+    RecoverSegment(n, &salvage);  // what cannot be read is set aside below
     current_number_ = std::max(current_number_, n);
   }
-  for (uint64_t seq : acked) {
+  for (uint64_t seq : salvage.acked) {
     pending_.erase(seq);
-    salvaged.erase(seq);
+    salvage.batches.erase(seq);
   }
   for (auto& [seq, entry] : pending_) {
     ++segments_[entry.segment].live;
     bytes_ += entry.length;
   }
-  // Segments with nothing left to send go, oldest first (see Forget).
-  while (!segments_.empty() && segments_.begin()->second.live == 0) {
-    env_.Remove(SegmentPath(segments_.begin()->first));
-    segments_.erase(segments_.begin());
+  RemoveDoneSegments();
+  // The good records of damaged segments are written again (batches under
+  // their old numbers, so they keep their place; acks, so that what they
+  // acknowledge stays done) before the damaged files go to corrupt/.
+  bool rewritten = true;
+  if (!salvage.batches.empty() || !salvage.acks.empty()) {
+    for (auto& [seq, batch] : salvage.batches) {
+      uint64_t offset = 0;
+      std::string payload = EncodeBatch(batch);
+      if (!AppendRecord(RecordType::kBatch, payload, &offset).ok()) break;
+      Entry entry{current_number_, offset, kRecordHeaderBytes + payload.size(),
+                  batch.event_count, false, false};
+      pending_[seq] = entry;
+      ++segments_[current_number_].live;
+      bytes_ += entry.length;
+      unsynced_.push_back(seq);
+    }
+    acks_to_write_ = salvage.acks;
+    auto synced = Sync();
+    rewritten = synced.ok() && synced->size() == salvage.batches.size();
+    if (!rewritten) {
+      // The damaged segments stay where they are, to be read again at the
+      // next start; the spool opens all the same.
+      log_.Error("cannot rewrite the good records of damaged segments: " +
+                 (synced.ok() ? std::string("not all written") : synced.status().ToString()));
+      for (auto& [seq, batch] : salvage.batches) {
+        auto it = pending_.find(seq);
+        if (it != pending_.end()) Forget(seq, it->second);
+      }
+      acks_to_write_.clear();
+    }
   }
-  EDGELOG_RETURN_IF_ERROR(StartSegment());
-  for (auto& [seq, batch] : salvaged) {
-    // Re-written under their old numbers, so they keep their place.
-    uint64_t offset = 0;
-    std::string payload = EncodeBatch(batch);
-    EDGELOG_RETURN_IF_ERROR(AppendRecord(RecordType::kBatch, payload, &offset));
-    Entry entry{current_number_, offset, kRecordHeaderBytes + payload.size(),
-                batch.event_count, true, false};
-    pending_[seq] = entry;
-    ++segments_[current_number_].live;
-    bytes_ += entry.length;
+  if (rewritten) {
+    for (uint64_t n : salvage.aside) MoveAside(n);
   }
-  if (!salvaged.empty()) EDGELOG_RETURN_IF_ERROR(current_->Sync());
   stats_.recovered = pending_.size();
   if (!pending_.empty()) {
     log_.Info("disk buffer: " + std::to_string(pending_.size()) + " batches (" +
               std::to_string(bytes_) + " bytes) to send from an earlier run");
   }
-  return env_.SyncDir(dir_);
+  if (!env_.SyncDir(dir_).ok()) dir_dirty_ = true;  // tried again by the next Sync
+  return Status::Ok();
 }
 
 Status Spool::StartSegment() {
-  if (current_) current_->Close();
+  if (current_ && current_size_ > current_synced_) {
+    left_.push_back(Unsynced{current_number_, std::move(current_), current_synced_});
+  } else if (current_) {
+    current_->Close();
+  }
+  current_.reset();
   ++current_number_;
   auto file = env_.OpenWritable(SegmentPath(current_number_), WriteMode::kTruncate);
   if (!file.ok()) return file.status();
   current_ = std::move(*file);
   current_size_ = 0;
+  current_synced_ = 0;
   failed_write_ = false;
+  dir_dirty_ = true;  // the new name must survive a crash too: synced by Sync
   segments_[current_number_] = Segment{};
-  return env_.SyncDir(dir_);  // the new name must survive a crash too
+  return Status::Ok();
 }
 
 Status Spool::AppendRecord(RecordType type, std::string_view payload, uint64_t* offset) {
+  if (!current_ || failed_write_ || current_size_ >= options_.segment_bytes) {
+    EDGELOG_RETURN_IF_ERROR(StartSegment());
+  }
   std::string record;
   edgelog::AppendRecord(type, payload, &record);
   Status s = current_->Append(record);
@@ -172,20 +214,13 @@ StatusOr<uint64_t> Spool::Append(const SpooledBatch& batch) {
   copy.seq = next_seq_;
   std::string payload = EncodeBatch(copy);
   uint64_t length = kRecordHeaderBytes + payload.size();
-  if (bytes_ + length > options_.max_bytes) {
-    if (options_.when_full == WhenFull::kBlock) {
-      return Status::NoSpace("disk buffer full (" + std::to_string(bytes_) + " of " +
-                             std::to_string(options_.max_bytes) + " bytes)");
-    }
+  if (bytes_ + length > options_.max_bytes && options_.when_full == WhenFull::kDropOldest) {
     DropOldest(bytes_ + length - options_.max_bytes);
   }
-  if (failed_write_ || current_size_ >= options_.segment_bytes) {
-    if (!unsynced_.empty()) {
-      auto synced = Sync();  // a segment is left only once durable
-      if (!synced.ok()) return synced.status();
-      unsynced_ = std::move(*synced);  // still to be reported by the next Sync
-    }
-    EDGELOG_RETURN_IF_ERROR(StartSegment());
+  if (bytes_ + length > options_.max_bytes) {
+    // kBlock, or every batch left is being sent: the cap holds all the same.
+    return Status::NoSpace("disk buffer full (" + std::to_string(bytes_) + " of " +
+                           std::to_string(options_.max_bytes) + " bytes)");
   }
   uint64_t offset = 0;
   EDGELOG_RETURN_IF_ERROR(AppendRecord(RecordType::kBatch, payload, &offset));
@@ -197,26 +232,66 @@ StatusOr<uint64_t> Spool::Append(const SpooledBatch& batch) {
   return next_seq_++;
 }
 
+void Spool::WriteAck(uint64_t seq, AckReason reason) {
+  uint64_t offset = 0;
+  if (acks_to_write_.empty() &&
+      AppendRecord(RecordType::kAck, EncodeAck(seq, reason), &offset).ok()) {
+    unsynced_acks_.push_back(AckRecord{seq, reason});
+  } else {
+    acks_to_write_.push_back(AckRecord{seq, reason});  // in order, by the next Sync
+  }
+}
+
+Status Spool::SyncAll() {
+  while (!acks_to_write_.empty()) {
+    const AckRecord& a = acks_to_write_.front();
+    uint64_t offset = 0;
+    EDGELOG_RETURN_IF_ERROR(AppendRecord(RecordType::kAck, EncodeAck(a.seq, a.reason), &offset));
+    unsynced_acks_.push_back(a);
+    acks_to_write_.erase(acks_to_write_.begin());
+  }
+  for (Unsynced& u : left_) EDGELOG_RETURN_IF_ERROR(u.file->Sync());
+  if (current_ && current_size_ > current_synced_) EDGELOG_RETURN_IF_ERROR(current_->Sync());
+  if (dir_dirty_) EDGELOG_RETURN_IF_ERROR(env_.SyncDir(dir_));
+  return Status::Ok();
+}
+
+void Spool::FailSync() {
+  // Whether the bytes reached the disk is unknown: the batches are not
+  // durable. They are forgotten (the caller still has them) and the records
+  // written since the last sync cut off, so a restart does not send them
+  // twice. The acks among those records are written again.
+  for (uint64_t seq : unsynced_) {
+    auto it = pending_.find(seq);
+    if (it != pending_.end()) Forget(seq, it->second);
+  }
+  unsynced_.clear();
+  acks_to_write_.insert(acks_to_write_.begin(), unsynced_acks_.begin(), unsynced_acks_.end());
+  unsynced_acks_.clear();
+  for (Unsynced& u : left_) {
+    env_.Truncate(SegmentPath(u.number), u.synced_size);
+    u.file->Close();
+  }
+  left_.clear();
+  if (current_) {
+    env_.Truncate(SegmentPath(current_number_), current_synced_);
+    current_size_ = current_synced_;
+  }
+  failed_write_ = true;  // the next record goes to a new segment
+}
+
 StatusOr<std::vector<uint64_t>> Spool::Sync() {
-  std::vector<uint64_t> done;
-  Status s = current_->Sync();
+  Status s = SyncAll();
   if (!s.ok()) {
-    // Whether the bytes reached the disk is unknown: the batches are not
-    // durable. They are forgotten (the caller still has them) and their
-    // records cut off, so a restart does not send them twice.
-    for (uint64_t seq : unsynced_) {
-      auto it = pending_.find(seq);
-      if (it == pending_.end()) continue;
-      if (it->second.segment == current_number_) {
-        current_size_ = std::min(current_size_, it->second.offset);
-      }
-      Forget(seq, it->second);
-    }
-    env_.Truncate(SegmentPath(current_number_), current_size_);
-    failed_write_ = true;
-    unsynced_.clear();
+    FailSync();
     return s;
   }
+  for (Unsynced& u : left_) u.file->Close();
+  left_.clear();
+  current_synced_ = current_size_;
+  dir_dirty_ = false;
+  unsynced_acks_.clear();
+  std::vector<uint64_t> done;
   for (uint64_t seq : unsynced_) {
     auto it = pending_.find(seq);
     if (it == pending_.end()) continue;
@@ -227,6 +302,18 @@ StatusOr<std::vector<uint64_t>> Spool::Sync() {
   return done;
 }
 
+void Spool::RemoveDoneSegments() {
+  // Segments go oldest first only: a segment's ack records may be all that
+  // says a batch in an older segment is done. One that cannot be removed
+  // stops the removals (and is tried again later), for the same reason.
+  while (!segments_.empty() && segments_.begin()->second.live == 0 &&
+         (segments_.begin()->first != current_number_ || !current_)) {
+    Status s = env_.Remove(SegmentPath(segments_.begin()->first));
+    if (!s.ok() && s.code() != Code::kNotFound) return;
+    segments_.erase(segments_.begin());
+  }
+}
+
 void Spool::Forget(uint64_t seq, const Entry& entry) {
   bytes_ -= entry.length;
   pending_.erase(seq);
@@ -234,24 +321,20 @@ void Spool::Forget(uint64_t seq, const Entry& entry) {
   if (seg != segments_.end() && seg->second.live > 0) --seg->second.live;
   // Segments go oldest first only: a segment's ack records may be all that
   // says a batch in an older segment is done.
-  while (!segments_.empty() && segments_.begin()->second.live == 0 &&
-         segments_.begin()->first != current_number_) {
-    env_.Remove(SegmentPath(segments_.begin()->first));
-    segments_.erase(segments_.begin());
-  }
+  RemoveDoneSegments();
 }
 
 void Spool::DropOldest(uint64_t needed) {
   uint64_t freed = 0;
-  while (freed < needed && !pending_.empty()) {
-    auto it = pending_.begin();
-    if (it->second.taken) break;  // being sent: it will be acknowledged soon
+  for (auto it = pending_.begin(); freed < needed && it != pending_.end();) {
+    if (it->second.taken) {  // being sent: it will be acknowledged soon
+      ++it;
+      continue;
+    }
     uint64_t seq = it->first;
     Entry entry = it->second;
-    uint64_t offset = 0;
-    if (!AppendRecord(RecordType::kAck, EncodeAck(seq, AckReason::kDropped), &offset).ok()) {
-      break;
-    }
+    ++it;
+    WriteAck(seq, AckReason::kDropped);
     freed += entry.length;
     ++stats_.dropped_batches;
     stats_.dropped_events += entry.events;
@@ -301,19 +384,13 @@ std::optional<SpooledBatch> Spool::TakeNext() {
   return std::nullopt;
 }
 
-Status Spool::Ack(uint64_t seq) {
+void Spool::Ack(uint64_t seq) {
   auto it = pending_.find(seq);
-  if (it == pending_.end()) return Status::Ok();
+  if (it == pending_.end()) return;
   Entry entry = it->second;
-  if (failed_write_ || current_size_ >= options_.segment_bytes) {
-    EDGELOG_RETURN_IF_ERROR(StartSegment());
-  }
-  uint64_t offset = 0;
-  EDGELOG_RETURN_IF_ERROR(AppendRecord(RecordType::kAck, EncodeAck(seq, AckReason::kDone),
-                                       &offset));
+  WriteAck(seq, AckReason::kDone);
   ++stats_.acked;
   Forget(seq, entry);
-  return Status::Ok();
 }
 
 size_t Spool::ready_count() const {

@@ -66,21 +66,28 @@ class Spool {
   // Appends `batch` and returns its sequence number (batch.seq is ignored).
   // Not durable before Sync(). kNoSpace when there is no room: the buffer is
   // full with WhenFull::kBlock, or the disk is (ENOSPC); nothing was written
-  // then that a later Append could trip over.
+  // then that a later Append could trip over. A failed Append leaves the
+  // earlier ones as they were.
   StatusOr<uint64_t> Append(const SpooledBatch& batch);
-  // Makes every append so far durable. Returns the sequence numbers made
-  // durable by this call, in order.
+  // Makes every append and ack so far durable (every segment written since
+  // the last Sync, and the directory). Returns the sequence numbers made
+  // durable by this call, in order. On failure none of them is durable:
+  // they are forgotten (the caller appends them again) and their records cut
+  // off; acks are kept and written again by the next Sync.
   StatusOr<std::vector<uint64_t>> Sync();
-  // Appended batches not yet synced.
-  bool has_unsynced() const { return !unsynced_.empty(); }
+  // Appends or acks not yet synced.
+  bool has_unsynced() const {
+    return !unsynced_.empty() || !unsynced_acks_.empty() || !acks_to_write_.empty();
+  }
 
   // The oldest durable batch not taken yet, read back from disk; nothing
   // when there is none. A batch that cannot be read back (its segment
   // damaged since) is dropped and counted.
   std::optional<SpooledBatch> TakeNext();
   // `seq` is done: delivered, or kept as rejected. Appends an ack record
-  // (made durable with the next Sync) and deletes fully acknowledged segments.
-  Status Ack(uint64_t seq);
+  // (made durable with the next Sync; a record that cannot be written now is
+  // written by the next Sync) and deletes fully acknowledged segments.
+  void Ack(uint64_t seq);
 
   // No batch waits (taken ones count as waiting until acknowledged).
   bool empty() const { return pending_.empty(); }
@@ -102,15 +109,37 @@ class Spool {
   struct Segment {
     size_t live = 0;  // batches not acknowledged
   };
+  // A segment left with writes not synced yet.
+  struct Unsynced {
+    uint64_t number;
+    std::unique_ptr<WritableFile> file;
+    uint64_t synced_size;
+  };
+  struct AckRecord {
+    uint64_t seq;
+    AckReason reason;
+  };
 
   Spool(Env& env, Clock& clock, Logger& log, std::string dir, const SpoolOptions& options);
+  // What recovery found to carry over from segments it sets aside.
+  struct Salvage {
+    std::map<uint64_t, SpooledBatch> batches;  // good batches of damaged segments
+    std::vector<AckRecord> acks;               // good acks of damaged segments
+    std::vector<uint64_t> acked;               // every acknowledged seq
+    std::vector<uint64_t> aside;               // segments to move to corrupt/
+  };
   Status Recover();
-  Status RecoverSegment(uint64_t number, std::map<uint64_t, SpooledBatch>* salvaged,
-                        std::vector<uint64_t>* acked);
+  Status RecoverSegment(uint64_t number, Salvage* salvage);
+  void MoveAside(uint64_t number);
   Status StartSegment();
+  // Starts a new segment first when the current one is full or damaged.
   Status AppendRecord(RecordType type, std::string_view payload, uint64_t* offset);
+  void WriteAck(uint64_t seq, AckReason reason);
+  Status SyncAll();
+  void FailSync();
   void DropOldest(uint64_t needed);
   void Forget(uint64_t seq, const Entry& entry);
+  void RemoveDoneSegments();
   std::string SegmentPath(uint64_t number) const;
 
   Env& env_;
@@ -123,9 +152,14 @@ class Spool {
   std::unique_ptr<WritableFile> current_;
   uint64_t current_number_ = 0;
   uint64_t current_size_ = 0;
+  uint64_t current_synced_ = 0;       // bytes of the current segment known durable
+  std::vector<Unsynced> left_;        // earlier segments still to sync
+  bool dir_dirty_ = false;            // a segment was created since the last sync
   uint64_t next_seq_ = 1;
   uint64_t bytes_ = 0;
-  std::vector<uint64_t> unsynced_;
+  std::vector<uint64_t> unsynced_;         // batches appended since the last sync
+  std::vector<AckRecord> unsynced_acks_;   // ack records written since then
+  std::vector<AckRecord> acks_to_write_;   // ack records to write (again)
   bool failed_write_ = false;  // the current segment may hold a torn record
   int64_t last_drop_log_ms_ = -1;
   SpoolStats stats_;

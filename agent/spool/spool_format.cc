@@ -78,32 +78,56 @@ std::string EncodeAck(uint64_t seq, AckReason reason) {
   return out;
 }
 
+namespace {
+
+// The size of the good record at the start of `rest`, or 0 when there is none.
+uint64_t CheckRecord(std::string_view rest) {
+  if (rest.size() < kRecordHeaderBytes) return 0;
+  auto type = static_cast<RecordType>(rest[4]);
+  if (type != RecordType::kBatch && type != RecordType::kAck) return 0;
+  uint64_t length = GetFixed(rest, 4);
+  if (length > kMaxRecordBytes || rest.size() < kRecordHeaderBytes + length) return 0;
+  uint32_t stored = UnmaskCrc(static_cast<uint32_t>(GetFixed(rest.substr(5), 4)));
+  uint32_t actual = Crc32c(rest.substr(kRecordHeaderBytes, length), Crc32c(rest.substr(4, 1)));
+  return stored == actual ? kRecordHeaderBytes + length : 0;
+}
+
+// Where the next good record after damage at `from` starts; bytes.size()
+// when none does. The type byte and the length filter out nearly every
+// offset before a checksum is computed.
+uint64_t Resync(std::string_view bytes, uint64_t from) {
+  for (uint64_t pos = from + 1; pos + kRecordHeaderBytes <= bytes.size(); ++pos) {
+    if (CheckRecord(bytes.substr(pos)) > 0) return pos;
+  }
+  return bytes.size();
+}
+
+}  // namespace
+
 SegmentContents ReadSegment(std::string_view bytes) {
   SegmentContents out;
   uint64_t pos = 0;
   while (pos < bytes.size()) {
-    std::string_view rest = bytes.substr(pos);
-    bool whole = rest.size() >= kRecordHeaderBytes;
-    uint64_t length = whole ? GetFixed(rest, 4) : 0;
-    whole = whole && length <= kMaxRecordBytes && rest.size() >= kRecordHeaderBytes + length;
-    if (!whole) {
-      out.state = SegmentState::kTornTail;  // cut short: nothing can follow it
+    uint64_t size = CheckRecord(bytes.substr(pos));
+    if (size > 0) {
+      std::string_view rest = bytes.substr(pos);
+      out.records.push_back({static_cast<RecordType>(rest[4]),
+                             rest.substr(kRecordHeaderBytes, size - kRecordHeaderBytes), pos});
+      pos += size;
+      if (out.state == SegmentState::kClean) out.valid_bytes = pos;
+      continue;
+    }
+    uint64_t next = Resync(bytes, pos);
+    if (next == bytes.size()) {
+      // Nothing good follows: a write cut short (or zeros where the size
+      // reached the disk and the data did not).
+      if (out.state == SegmentState::kClean) out.state = SegmentState::kTornTail;
       break;
     }
-    auto type = static_cast<RecordType>(rest[4]);
-    uint32_t stored = UnmaskCrc(static_cast<uint32_t>(GetFixed(rest.substr(5), 4)));
-    std::string_view payload = rest.substr(kRecordHeaderBytes, length);
-    uint32_t actual = Crc32c(payload, Crc32c(rest.substr(4, 1)));
-    bool known = type == RecordType::kBatch || type == RecordType::kAck;
-    if (stored != actual || !known) {
-      bool last = pos + kRecordHeaderBytes + length == bytes.size();
-      out.state = last ? SegmentState::kTornTail : SegmentState::kCorrupt;
-      break;
-    }
-    out.records.push_back({type, payload, pos});
-    pos += kRecordHeaderBytes + length;
+    out.state = SegmentState::kCorrupt;  // damage with good records after it
+    ++out.damaged_records;
+    pos = next;
   }
-  out.valid_bytes = pos;
   return out;
 }
 

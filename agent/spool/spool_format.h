@@ -13,9 +13,10 @@
 //   kAck:   seq (u64) | reason (u8: 1 delivered or kept as rejected,
 //           2 dropped because the buffer was full)
 //
-// Reading stops at the first record that does not check out. If nothing
-// follows it in the file, it is a torn tail (a write cut short by a crash):
-// cut off, never delivered. Otherwise the segment is corrupt.
+// A record that does not check out with no good record anywhere after it
+// is a torn tail (a write cut short by a crash): cut off, never delivered.
+// Otherwise the segment is corrupt: reading resumes at the next offset where
+// a whole record checks out, so the good records after the damage count.
 #ifndef EDGELOG_AGENT_SPOOL_SPOOL_FORMAT_H_
 #define EDGELOG_AGENT_SPOOL_SPOOL_FORMAT_H_
 
@@ -65,9 +66,10 @@ enum class SegmentState {
 };
 
 struct SegmentContents {
-  std::vector<SegmentRecord> records;  // the good records before any damage
+  std::vector<SegmentRecord> records;  // every good record, in order
   SegmentState state = SegmentState::kClean;
-  uint64_t valid_bytes = 0;     // length of the good prefix
+  uint64_t valid_bytes = 0;     // length of the good prefix (before any damage)
+  size_t damaged_records = 0;   // records skipped (kCorrupt)
 };
 
 // Splits a segment's bytes into records (views into `bytes`).

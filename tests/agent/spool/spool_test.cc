@@ -1,0 +1,206 @@
+#include "agent/spool/spool.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "tests/agent/spool/spool_test_fixture.h"
+
+namespace edgelog {
+namespace {
+
+using spool_test::kDir;
+using spool_test::MakeBatch;
+using spool_test::RecordBytes;
+using spool_test::SameContents;
+using spool_test::SpoolTest;
+using IdList = std::vector<int>;
+using Seqs = std::vector<uint64_t>;
+
+TEST_F(SpoolTest, AnEmptySpoolOpensEmptyAndHasNothingToTake) {
+  auto spool = Open();
+  ASSERT_TRUE(spool);
+  EXPECT_TRUE(spool->empty());
+  EXPECT_EQ(0u, spool->ready_count());
+  EXPECT_EQ(0u, spool->bytes());
+  EXPECT_FALSE(spool->TakeNext().has_value());
+}
+
+TEST_F(SpoolTest, SyncedBatchesAreTakenOldestFirstWithTheirContents) {
+  auto spool = Open();
+  ASSERT_TRUE(spool);
+  Seqs seqs = AppendAndSync(*spool, {1, 2, 3});
+  EXPECT_EQ((Seqs{1, 2, 3}), seqs);
+  EXPECT_EQ(3u, spool->ready_count());
+  std::vector<SpooledBatch> taken = TakeAll(*spool);
+  ASSERT_EQ(3u, taken.size());
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(seqs[i], taken[i].seq);
+    EXPECT_TRUE(SameContents(MakeBatch(i + 1), taken[i])) << "batch " << i + 1;
+  }
+}
+
+TEST_F(SpoolTest, ABatchIsNotTakeableBeforeSync) {
+  auto spool = Open();
+  ASSERT_TRUE(spool);
+  ASSERT_TRUE(spool->Append(MakeBatch(1)).ok());
+  EXPECT_TRUE(spool->has_unsynced());
+  EXPECT_FALSE(spool->empty());
+  EXPECT_EQ(0u, spool->ready_count());
+  EXPECT_FALSE(spool->TakeNext().has_value());
+  ASSERT_TRUE(spool->Sync().ok());
+  EXPECT_FALSE(spool->has_unsynced());
+  EXPECT_EQ(1u, spool->ready_count());
+  EXPECT_TRUE(spool->TakeNext().has_value());
+}
+
+TEST_F(SpoolTest, SyncReturnsExactlyTheSeqsItMadeDurable) {
+  auto spool = Open();
+  ASSERT_TRUE(spool);
+  auto none = spool->Sync();
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(Seqs{}, *none);
+  auto a = spool->Append(MakeBatch(1));
+  auto b = spool->Append(MakeBatch(2));
+  ASSERT_TRUE(a.ok() && b.ok());
+  auto first = spool->Sync();
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ((Seqs{*a, *b}), *first);
+  auto c = spool->Append(MakeBatch(3));
+  ASSERT_TRUE(c.ok());
+  auto second = spool->Sync();
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ((Seqs{*c}), *second);
+  auto again = spool->Sync();
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(Seqs{}, *again);
+}
+
+TEST_F(SpoolTest, ATakenBatchIsNotTakenAgainAndStaysUntilAcked) {
+  auto spool = Open();
+  ASSERT_TRUE(spool);
+  Seqs seqs = AppendAndSync(*spool, {1, 2});
+  auto first = spool->TakeNext();
+  ASSERT_TRUE(first.has_value());
+  EXPECT_EQ(seqs[0], first->seq);
+  EXPECT_EQ(1u, spool->ready_count());
+  auto second = spool->TakeNext();
+  ASSERT_TRUE(second.has_value());
+  EXPECT_EQ(seqs[1], second->seq);
+  EXPECT_FALSE(spool->TakeNext().has_value());
+  EXPECT_FALSE(spool->empty()) << "taken batches wait for their ack";
+  spool->Ack(seqs[0]);
+  spool->Ack(seqs[1]);
+  EXPECT_TRUE(spool->empty());
+  EXPECT_EQ(0u, spool->bytes());
+  EXPECT_EQ(2u, spool->stats().acked);
+}
+
+TEST_F(SpoolTest, BytesCountTheRecordsOfUnacknowledgedBatches) {
+  auto spool = Open();
+  ASSERT_TRUE(spool);
+  Seqs seqs = AppendAndSync(*spool, {1, 2});
+  EXPECT_EQ(RecordBytes(MakeBatch(1)) + RecordBytes(MakeBatch(2)), spool->bytes());
+  spool->TakeNext();
+  spool->Ack(seqs[0]);
+  EXPECT_EQ(RecordBytes(MakeBatch(2)), spool->bytes());
+}
+
+TEST_F(SpoolTest, AckingAnUnknownSeqDoesNothing) {
+  auto spool = Open();
+  ASSERT_TRUE(spool);
+  AppendAndSync(*spool, {1});
+  spool->Ack(999);
+  EXPECT_EQ(1u, spool->ready_count());
+  EXPECT_EQ(0u, spool->stats().acked);
+}
+
+TEST_F(SpoolTest, SegmentsRotateOnceTheyReachSegmentBytes) {
+  options_.segment_bytes = 3 * RecordBytes(MakeBatch(1));  // three batches each
+  auto spool = Open();
+  ASSERT_TRUE(spool);
+  AppendAndSync(*spool, {1, 2, 3, 4, 5, 6, 7});
+  EXPECT_EQ((std::vector<std::string>{"000001.seg", "000002.seg", "000003.seg"}), Segments());
+  EXPECT_EQ((IdList{1, 2, 3, 4, 5, 6, 7}), Ids(TakeAll(*spool)));
+}
+
+TEST_F(SpoolTest, AFullyAckedSegmentIsDeletedButOnlyOnceOlderOnesAre) {
+  options_.segment_bytes = 2 * RecordBytes(MakeBatch(1));  // two batches each
+  auto spool = Open();
+  ASSERT_TRUE(spool);
+  Seqs seqs = AppendAndSync(*spool, {1, 2, 3, 4, 5});
+  ASSERT_EQ((std::vector<std::string>{"000001.seg", "000002.seg", "000003.seg"}), Segments());
+  TakeAll(*spool);
+  // Segment 2 is done first, but segment 1 still waits: 2 stays (its acks
+  // may be all that says batches of older segments are done).
+  spool->Ack(seqs[2]);
+  spool->Ack(seqs[3]);
+  EXPECT_EQ((std::vector<std::string>{"000001.seg", "000002.seg", "000003.seg"}), Segments());
+  spool->Ack(seqs[0]);
+  EXPECT_EQ((std::vector<std::string>{"000001.seg", "000002.seg", "000003.seg"}), Segments());
+  spool->Ack(seqs[1]);
+  EXPECT_EQ((std::vector<std::string>{"000003.seg"}), Segments())
+      << "segments 1 and 2 go together, oldest first";
+}
+
+TEST_F(SpoolTest, TheSegmentBeingWrittenIsKeptEvenWhenAllItsBatchesAreAcked) {
+  auto spool = Open();
+  ASSERT_TRUE(spool);
+  Seqs seqs = AppendAndSync(*spool, {1});
+  TakeAll(*spool);
+  spool->Ack(seqs[0]);
+  ASSERT_TRUE(spool->Sync().ok());
+  EXPECT_EQ((std::vector<std::string>{"000001.seg"}), Segments());
+  // And it still takes batches.
+  AppendAndSync(*spool, {2});
+  EXPECT_EQ((IdList{2}), Ids(TakeAll(*spool)));
+}
+
+TEST_F(SpoolTest, StatsCountAppendsAndAcks) {
+  auto spool = Open();
+  ASSERT_TRUE(spool);
+  Seqs seqs = AppendAndSync(*spool, {1, 2, 3});
+  TakeAll(*spool);
+  spool->Ack(seqs[1]);
+  EXPECT_EQ(3u, spool->stats().appended);
+  EXPECT_EQ(1u, spool->stats().acked);
+  EXPECT_EQ(0u, spool->stats().recovered);
+  EXPECT_EQ(0u, spool->stats().dropped_batches);
+}
+
+TEST_F(SpoolTest, TheSeqOfTheArgumentIsIgnored) {
+  auto spool = Open();
+  ASSERT_TRUE(spool);
+  SpooledBatch b = MakeBatch(1);
+  b.seq = 12345;
+  auto seq = spool->Append(b);
+  ASSERT_TRUE(seq.ok());
+  EXPECT_EQ(1u, *seq);
+  ASSERT_TRUE(spool->Sync().ok());
+  auto taken = spool->TakeNext();
+  ASSERT_TRUE(taken.has_value());
+  EXPECT_EQ(1u, taken->seq);
+}
+
+// A batch whose segment is damaged after it was written cannot be read back:
+// it is dropped and counted, and the next one is handed out instead.
+TEST_F(SpoolTest, ABatchThatCannotBeReadBackIsDroppedCountedAndSkipped) {
+  auto spool = Open();
+  ASSERT_TRUE(spool);
+  AppendAndSync(*spool, {1, 2});
+  std::string path = SegmentPath("000001.seg");
+  std::string bytes = env_.ReadFile(path);
+  bytes[20] = static_cast<char>(bytes[20] ^ 0x40);  // inside the first record
+  env_.WriteFile(path, bytes);
+  auto taken = spool->TakeNext();
+  ASSERT_TRUE(taken.has_value());
+  EXPECT_TRUE(SameContents(MakeBatch(2), *taken));
+  EXPECT_EQ(1u, spool->stats().dropped_batches);
+  EXPECT_EQ(MakeBatch(1).event_count, spool->stats().dropped_events);
+  EXPECT_GE(log_.Count(LogLevel::kError, "cannot be read back"), 1);
+}
+
+}  // namespace
+}  // namespace edgelog
