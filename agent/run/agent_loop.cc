@@ -91,6 +91,7 @@ int AgentLoop::Run() {
       break;
     }
   }
+  p.SpillForStop();     // undelivered batches are kept, not read again
   p.SyncBufferIfAny();  // what was appended counts as kept only once synced
   Status s = p.SaveCheckpoints();
   if (!s.ok()) {

@@ -36,6 +36,9 @@ void Pipeline::UpdateSpilling() {
     deps_.log.Info(std::string(behind ? "CloudWatch Logs is behind"
                                       : "CloudWatch Logs does not answer") +
                    "; buffering batches to disk");
+    // Batches waiting in memory go first, so that what follows them in
+    // their files can be checkpointed once buffered.
+    for (Batch& b : sender_->TakeWaiting(kSpooledBit)) to_spool_.push_back(std::move(b));
   } else if (spilling_ && spool_->empty() && to_spool_.empty() && unsynced_.empty() &&
              !sender_->endpoint_down()) {
     spilling_ = false;
@@ -83,9 +86,23 @@ void Pipeline::SyncSpoolIfDue() {
   SyncBuffer();
 }
 
+void Pipeline::SpillForStop() {
+  if (spool_ == nullptr || Drained()) return;
+  // Stopping with batches CloudWatch has not taken: keep them in the disk
+  // buffer, so their lines are not read (and sent) again at the next start.
+  // A request still unanswered is given up too: were its batch left to the
+  // files, every batch behind it would be read and sent again.
+  spilling_ = true;
+  std::vector<Batch> waiting = sender_->TakeWaiting(kSpooledBit, /*abandon_requests=*/true);
+  to_spool_.insert(to_spool_.begin(), std::make_move_iterator(waiting.begin()),
+                   std::make_move_iterator(waiting.end()));
+  FlushToSpool();
+  SyncBuffer();
+}
+
 void Pipeline::SyncBuffer() {
   next_sync_ms_ = 0;
-  auto durable = spool_->Sync();
+  auto durable = spool_->Sync();  // what it lists is what was not dropped
   if (!durable.ok()) {
     // Not durable after all: append them again later, in their order.
     deps_.log.Error("cannot sync the disk buffer: " + durable.status().ToString());
@@ -95,12 +112,11 @@ void Pipeline::SyncBuffer() {
     unsynced_.clear();
     return;
   }
-  for (uint64_t seq : *durable) {
-    auto it = unsynced_.find(seq);
-    if (it == unsynced_.end()) continue;
-    tracker_.OnAck(it->second.id);  // the lines are safe on disk now
-    unsynced_.erase(it);
-  }
+  // Every batch appended before this sync is settled: durable (its lines
+  // are safe on disk now) or, with drop_oldest, dropped (counted by the
+  // spool). Either way its lines are done.
+  for (auto& [seq, batch] : unsynced_) tracker_.OnAck(batch.id);
+  unsynced_.clear();
 }
 
 void Pipeline::FeedSenderFromSpool() {

@@ -197,8 +197,7 @@ void Pipeline::Collect() {
   for (const HttpResponse& r : deps_.http.Poll()) sender_->OnResponse(r);
   for (const Ack& a : sender_->TakeAcks()) {
     if (a.batch_id & kSpooledBit) {
-      Status s = spool_->Ack(a.batch_id & ~kSpooledBit);
-      if (!s.ok()) deps_.log.Error("disk buffer: " + s.ToString());
+      spool_->Ack(a.batch_id & ~kSpooledBit);
     } else {
       tracker_.OnAck(a.batch_id);
     }

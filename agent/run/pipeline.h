@@ -50,6 +50,8 @@ class Pipeline : public RecordSink {
   void Collect();
   // Makes what the disk buffer holds durable now (before stopping).
   void SyncBufferIfAny();
+  // Before stopping: batches not delivered go to the disk buffer.
+  void SpillForStop();
   Status SaveCheckpoints();
 
   // Milliseconds the loop may sleep.

@@ -41,6 +41,28 @@ uint32_t Sender::StreamFor(const std::string& group, const std::string& stream) 
   return static_cast<uint32_t>(targets_.size() - 1);
 }
 
+std::vector<Batch> Sender::TakeWaiting(uint64_t below_id, bool abandon_requests) {
+  std::vector<Batch> out;
+  for (StreamState& st : streams_) {
+    // The front batch is CloudWatch's already if a request for it is out, or
+    // it was accepted and only its refused events wait to be written.
+    bool accepted = st.step == Step::kWriteRejected || st.pending.batch_id != 0;
+    bool front_busy = accepted || (st.in_flight && !abandon_requests);
+    std::deque<Batch> keep;
+    for (size_t i = 0; i < st.queue.size(); ++i) {
+      Batch& b = st.queue[i];
+      if ((i == 0 && front_busy) || b.id >= below_id) {
+        keep.push_back(std::move(b));
+        continue;
+      }
+      queued_bytes_ -= b.body.size();
+      out.push_back(std::move(b));
+    }
+    st.queue = std::move(keep);
+  }
+  return out;
+}
+
 void Sender::Pump() {
   if (failed()) return;
   int64_t now = deps_.clock.MonotonicMillis();
@@ -121,10 +143,14 @@ void Sender::OnResponse(const HttpResponse& response) {
                   VerdictName(c.verdict) + " " + Describe(c));
   if (c.verdict == Verdict::kRetry) {
     // Down, throttled or overloaded: the whole endpoint (throttling is per
-    // account and region) backs off, not just this stream.
+    // account and region) backs off, not just this stream. Failures of
+    // requests sent before the backoff began do not lengthen it.
     int64_t now = deps_.clock.MonotonicMillis();
+    if (!endpoint_down_ || now >= endpoint_not_before_ms_) {
+      endpoint_not_before_ms_ =
+          now + BackoffDelayMs(options_.backoff, endpoint_attempt_++, rng_);
+    }
     endpoint_down_ = true;
-    endpoint_not_before_ms_ = now + BackoffDelayMs(options_.backoff, endpoint_attempt_++, rng_);
   } else if (endpoint_down_) {
     EndpointAnswered();
   }

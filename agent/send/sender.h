@@ -94,6 +94,11 @@ class Sender {
 
   // Queues `batch` behind earlier batches of its stream.
   void Enqueue(Batch batch);
+  // Removes and returns the queued batches with ids below `below_id` that no
+  // request is working on (none CloudWatch has seen), oldest first per
+  // stream: to put them in the disk buffer. With `abandon_requests` (when
+  // stopping) batches whose request is still unanswered are taken too.
+  std::vector<Batch> TakeWaiting(uint64_t below_id, bool abandon_requests = false);
   // The index of the stream for `group` / `stream`, added if new (for
   // batches from the disk buffer of an earlier configuration).
   uint32_t StreamFor(const std::string& group, const std::string& stream);

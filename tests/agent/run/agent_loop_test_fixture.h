@@ -160,6 +160,28 @@ class AgentLoopTest : public ::testing::Test {
     return -1;
   }
 
+  // Bytes of batches waiting in the disk buffer (segment files).
+  uint64_t BufferedBytes() {
+    std::string dir = std::string(kStateDir) + "/buffer";
+    auto names = env_.ListDir(dir);
+    uint64_t n = 0;
+    if (!names.ok()) return 0;
+    for (const std::string& name : *names) {
+      auto info = env_.Stat(dir + "/" + name);
+      if (info.ok() && name.size() > 4 && name.compare(name.size() - 4, 4, ".seg") == 0) {
+        n += info->size;
+      }
+    }
+    return n;
+  }
+  // Lines are kept for the next run: either the checkpoint did not move
+  // past them, or they wait in the disk buffer.
+  void ExpectKeptForTheNextRun() {
+    int64_t saved = SavedOffset(kLog);
+    EXPECT_TRUE(saved == 0 || saved == -1 || BufferedBytes() > 0)
+        << "checkpoint moved to " << saved << " with nothing in the disk buffer";
+  }
+
   MemEnv env_;
   FakeClock clock_;
   CaptureLogger log_;
