@@ -21,7 +21,7 @@ int main(int argc, char** argv) {
   }
   std::unique_ptr<Env> env = NewPosixEnv();
   std::unique_ptr<Clock> clock = NewSystemClock();
-  Host host{*env, *clock, stdout};
+  Host host{*env, *clock, stdout, ExecutableDir(argv[0])};
   switch (cl->command) {
     case Command::kHelp:
       std::fputs(UsageText().c_str(), stdout);

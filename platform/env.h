@@ -185,6 +185,10 @@ class EnvWrapper : public Env {
 // The real thing. The caller owns the result.
 std::unique_ptr<Env> NewPosixEnv();
 
+// The directory of the running executable (/proc/self/exe), else of
+// `argv0` when it names a path; "" when neither tells.
+std::string ExecutableDir(const std::string& argv0);
+
 }  // namespace edgelog
 
 #endif  // EDGELOG_PLATFORM_ENV_H_

@@ -1,5 +1,7 @@
 #include "agent/aws/endpoint.h"
 
+#include "agent/base/file_util.h"
+
 namespace edgelog {
 namespace {
 
@@ -64,11 +66,21 @@ StatusOr<Endpoint> ResolveLogsEndpoint(const std::string& override_url,
   return endpoint;
 }
 
-std::string ResolveCaBundle(const std::string& configured, Env& env) {
-  if (!configured.empty()) return configured;
-  std::string value = NonEmptyVar(env, "SSL_CERT_FILE");
-  if (value.empty()) value = NonEmptyVar(env, "AWS_CA_BUNDLE");
-  return value;
+CaBundle ResolveCaBundle(const std::string& configured, Env& env,
+                         const std::string& executable_dir) {
+  if (!configured.empty()) return {configured, "edgelog.http.ca_bundle"};
+  for (const char* var : {"SSL_CERT_FILE", "AWS_CA_BUNDLE"}) {
+    std::string value = NonEmptyVar(env, var);
+    if (!value.empty()) return {value, var};
+  }
+  for (const char* path : kSystemCaBundles) {
+    if (env.Stat(path).ok()) return {path, "system"};
+  }
+  if (!executable_dir.empty()) {
+    std::string beside = JoinPath(executable_dir, kBundledCaName);
+    if (env.Stat(beside).ok()) return {beside, "beside the binary"};
+  }
+  return {"", "none found"};
 }
 
 }  // namespace edgelog

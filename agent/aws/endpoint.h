@@ -29,9 +29,27 @@ StatusOr<std::string> ResolveRegion(const std::string& configured, Env& env);
 StatusOr<Endpoint> ResolveLogsEndpoint(const std::string& override_url,
                                        const std::string& region, Env& env);
 
-// CA bundle: `configured` (edgelog.http.ca_bundle), else SSL_CERT_FILE, else
-// AWS_CA_BUNDLE; "" lets the TLS library use its default.
-std::string ResolveCaBundle(const std::string& configured, Env& env);
+// The PEM file of trusted CAs, and where that choice came from.
+struct CaBundle {
+  std::string path;    // "" when none was found
+  std::string source;  // "edgelog.http.ca_bundle", "SSL_CERT_FILE", "system", ...
+};
+
+// The usual system places, in the order they are tried.
+inline constexpr const char* kSystemCaBundles[] = {
+    "/etc/ssl/certs/ca-certificates.crt",  // Debian, Ubuntu, Alpine
+    "/etc/pki/tls/certs/ca-bundle.crt",    // Amazon Linux, RHEL, Fedora
+    "/etc/ssl/cert.pem",                   // macOS-style layouts, some minimal images
+};
+// The name of a bundle shipped beside the binary (FROM scratch images, tarballs).
+inline constexpr char kBundledCaName[] = "ca-bundle.pem";
+
+// `configured` (edgelog.http.ca_bundle), else SSL_CERT_FILE, else
+// AWS_CA_BUNDLE (each taken as given: a missing file is then an error the
+// TLS layer reports), else the first system bundle that exists, else
+// ca-bundle.pem in `executable_dir` when that exists.
+CaBundle ResolveCaBundle(const std::string& configured, Env& env,
+                         const std::string& executable_dir);
 
 }  // namespace edgelog
 

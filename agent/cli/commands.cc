@@ -33,7 +33,7 @@ struct Setup {
   std::vector<TailEntry> entries;
   std::string region;
   Endpoint endpoint;
-  std::string ca_bundle;
+  CaBundle ca_bundle;
 };
 
 // Returns an exit code on failure (after printing why), or 0 with `setup`.
@@ -65,7 +65,7 @@ int Prepare(const CommandLine& cl, Host& host, Logger& log, Setup* setup) {
   setup->entries = std::move(*entries);
   setup->region = *region;
   setup->endpoint = *endpoint;
-  setup->ca_bundle = ResolveCaBundle(setup->config.ca_bundle, host.env);
+  setup->ca_bundle = ResolveCaBundle(setup->config.ca_bundle, host.env, host.executable_dir);
   return kExitOk;
 }
 
@@ -86,7 +86,8 @@ int CheckConfigCommand(const CommandLine& cl, Host& host) {
   out += "  \"region\": " + Quote(setup.region) + ",\n";
   out += "  \"endpoint\": " + Quote(setup.endpoint.url) + ",\n";
   out += "  \"endpoint_source\": " + Quote(setup.endpoint.source) + ",\n";
-  out += "  \"ca_bundle\": " + Quote(setup.ca_bundle) + ",\n";
+  out += "  \"ca_bundle\": " + Quote(setup.ca_bundle.path) + ",\n";
+  out += "  \"ca_bundle_source\": " + Quote(setup.ca_bundle.source) + ",\n";
   out += "  \"state_dir\": " + Quote(c.state_dir) + ",\n";
   out += "  \"force_flush_interval\": " + std::to_string(c.force_flush_interval_s) + ",\n";
   out += "  \"files\": [";
@@ -140,7 +141,7 @@ int RunCommand(const CommandLine& cl, Host& host) {
     return kExitRuntimeFailure;
   }
   CurlHttpOptions http_options;
-  http_options.ca_file = setup.ca_bundle;
+  http_options.ca_file = setup.ca_bundle.path;
   http_options.connect_timeout_ms = config.connect_timeout_s * 1000;
   http_options.request_timeout_ms = config.request_timeout_s * 1000;
   http_options.max_connections = static_cast<int>(config.max_in_flight);
@@ -154,6 +155,18 @@ int RunCommand(const CommandLine& cl, Host& host) {
   log->Info("shipping to " + setup.endpoint.url + " (" + setup.region + ") as " +
             MaskAccessKeyId(credentials->Get()->access_key_id) + " from " +
             credentials->Source() + "; state in " + config.state_dir);
+  if (setup.endpoint.url.rfind("https://", 0) == 0) {
+    if (setup.ca_bundle.path.empty()) {
+      std::string tried;
+      for (const char* p : kSystemCaBundles) tried += std::string(tried.empty() ? "" : ", ") + p;
+      log->Warning("no CA bundle found (tried edgelog.http.ca_bundle, SSL_CERT_FILE, "
+                   "AWS_CA_BUNDLE, " + tried + ", " + kBundledCaName +
+                   " beside the binary); TLS connections will fail to verify");
+    } else {
+      log->Info("trusting the CAs in " + setup.ca_bundle.path + " (" + setup.ca_bundle.source +
+                ")");
+    }
+  }
   // inotify tells at once when files change; without it, files are polled.
   std::unique_ptr<DirWatcher> watcher;
   if (auto w = NewInotifyWatcher(*poller); w.ok()) {

@@ -16,6 +16,7 @@ struct Host {
   Env& env;
   Clock& clock;
   std::FILE* out;  // standard output
+  std::string executable_dir;  // where a bundled CA file may sit
 };
 
 int RunCommand(const CommandLine& cl, Host& host);

@@ -27,9 +27,10 @@ TransportError ToTransportError(CURLcode code) {
     case CURLE_PARTIAL_FILE:
     case CURLE_WEIRD_SERVER_REPLY:
       return TransportError::kConnection;
-    case CURLE_SSL_CONNECT_ERROR:
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CACERT_BADFILE:
+      return TransportError::kCertificate;
+    case CURLE_SSL_CONNECT_ERROR:
     case CURLE_SSL_CERTPROBLEM:
     case CURLE_SSL_CIPHER:
       return TransportError::kTls;

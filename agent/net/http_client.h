@@ -31,7 +31,8 @@ enum class TransportError {
   kConnect,     // refused, unreachable, DNS failure
   kTimeout,     // connect or transfer took too long
   kConnection,  // reset or closed mid-request, or a malformed answer
-  kTls,         // handshake or certificate verification failed
+  kTls,         // the TLS handshake failed
+  kCertificate,  // the server's certificate did not verify against the trusted CAs
   kOther,
 };
 

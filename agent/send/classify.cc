@@ -42,6 +42,7 @@ const char* TransportName(TransportError e) {
     case TransportError::kTimeout: return "timed out";
     case TransportError::kConnection: return "connection lost";
     case TransportError::kTls: return "TLS failed";
+    case TransportError::kCertificate: return "TLS certificate not trusted";
     case TransportError::kOther: return "transfer failed";
   }
   return "transfer failed";
@@ -52,7 +53,10 @@ const char* TransportName(TransportError e) {
 Classification Classify(const HttpResponse& response) {
   Classification c;
   if (response.transport_error != TransportError::kNone) {
-    c.verdict = Verdict::kRetry;
+    // An untrusted certificate does not heal by waiting: say so, like
+    // refused credentials, rather than call the endpoint down.
+    c.verdict = response.transport_error == TransportError::kCertificate ? Verdict::kUntrusted
+                                                                          : Verdict::kRetry;
     c.code = TransportName(response.transport_error);
     c.detail = response.error_message;
     return c;
@@ -94,6 +98,7 @@ const char* VerdictName(Verdict verdict) {
     case Verdict::kMissing: return "missing";
     case Verdict::kExists: return "exists";
     case Verdict::kAuth: return "auth";
+    case Verdict::kUntrusted: return "untrusted";
     case Verdict::kInvalid: return "invalid";
     case Verdict::kFinal: return "final";
   }

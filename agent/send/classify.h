@@ -14,6 +14,7 @@ enum class Verdict {
   kMissing,  // ResourceNotFoundException: create the group or stream
   kExists,   // ResourceAlreadyExistsException: as good as created
   kAuth,     // signature or credentials refused: explain, back off, retry
+  kUntrusted,  // the endpoint's TLS certificate did not verify: the same
   kInvalid,  // InvalidParameterException: split the request, or reject
   kFinal,    // any other refusal: keep the events in the rejected file
 };

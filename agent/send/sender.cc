@@ -188,6 +188,7 @@ void Sender::HandlePutAnswer(uint32_t stream, const Classification& c,
     case Verdict::kExists:
     case Verdict::kRetry:
     case Verdict::kAuth:
+    case Verdict::kUntrusted:
       RetryLater(stream, c, "PutLogEvents");
       return;
   }
@@ -376,13 +377,17 @@ void Sender::RetryLater(uint32_t stream, const Classification& c, const char* wh
   ++stats_.retries;
   st.not_before_ms = now + delay;
 
-  bool auth = c.verdict == Verdict::kAuth;
+  bool auth = c.verdict == Verdict::kAuth || c.verdict == Verdict::kUntrusted;
   std::string problem = std::string(what) + " for " + target.group + " / " +
                         target.stream + " failed: " + Describe(c);
-  if (auth) {
+  if (c.verdict == Verdict::kAuth) {
     problem = "CloudWatch Logs refused the signature or credentials (" + Describe(c) +
               "; credentials from " + deps_.credentials.Source() +
               "): check the access key, the secret and the system clock";
+  } else if (c.verdict == Verdict::kUntrusted) {
+    problem = "the endpoint's TLS certificate is not trusted (" + Describe(c) +
+              "): check the CA bundle named at start (edgelog.http.ca_bundle, SSL_CERT_FILE, "
+              "AWS_CA_BUNDLE) and that the endpoint's name matches its certificate";
   }
   if (problem != st.last_problem) {
     deps_.log.Error(problem + "; retrying with backoff");

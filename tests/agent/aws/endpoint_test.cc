@@ -148,12 +148,30 @@ TEST(ResolveLogsEndpointTest, ABadUrlIsInvalidAndNamesWhereItCameFrom) {
 
 TEST(ResolveCaBundleTest, ConfiguredThenSslCertFileThenAwsCaBundle) {
   MemEnv env;
-  EXPECT_EQ("", ResolveCaBundle("", env));
   env.SetVar("AWS_CA_BUNDLE", "/aws.pem");
-  EXPECT_EQ("/aws.pem", ResolveCaBundle("", env));
+  EXPECT_EQ("/aws.pem", ResolveCaBundle("", env, "").path);
+  EXPECT_EQ("AWS_CA_BUNDLE", ResolveCaBundle("", env, "").source);
   env.SetVar("SSL_CERT_FILE", "/ssl.pem");
-  EXPECT_EQ("/ssl.pem", ResolveCaBundle("", env));
-  EXPECT_EQ("/conf.pem", ResolveCaBundle("/conf.pem", env));
+  EXPECT_EQ("/ssl.pem", ResolveCaBundle("", env, "").path);
+  EXPECT_EQ("/conf.pem", ResolveCaBundle("/conf.pem", env, "").path);
+  EXPECT_EQ("edgelog.http.ca_bundle", ResolveCaBundle("/conf.pem", env, "").source);
+}
+
+TEST(ResolveCaBundleTest, ThenTheFirstSystemBundleThatExistsThenTheOneBesideTheBinary) {
+  MemEnv env;
+  EXPECT_EQ("", ResolveCaBundle("", env, "/opt/edgelog").path) << "nothing anywhere";
+  env.WriteFile("/opt/edgelog/ca-bundle.pem", "pem");
+  EXPECT_EQ("/opt/edgelog/ca-bundle.pem", ResolveCaBundle("", env, "/opt/edgelog").path);
+  EXPECT_EQ("beside the binary", ResolveCaBundle("", env, "/opt/edgelog").source);
+  env.WriteFile("/etc/ssl/cert.pem", "pem");
+  EXPECT_EQ("/etc/ssl/cert.pem", ResolveCaBundle("", env, "/opt/edgelog").path);
+  env.WriteFile("/etc/pki/tls/certs/ca-bundle.crt", "pem");
+  EXPECT_EQ("/etc/pki/tls/certs/ca-bundle.crt", ResolveCaBundle("", env, "/opt/edgelog").path);
+  env.WriteFile("/etc/ssl/certs/ca-certificates.crt", "pem");
+  EXPECT_EQ("/etc/ssl/certs/ca-certificates.crt", ResolveCaBundle("", env, "/opt/edgelog").path);
+  EXPECT_EQ("system", ResolveCaBundle("", env, "/opt/edgelog").source);
+  env.SetVar("AWS_CA_BUNDLE", "/aws.pem");
+  EXPECT_EQ("/aws.pem", ResolveCaBundle("", env, "/opt/edgelog").path) << "variables first";
 }
 
 }  // namespace

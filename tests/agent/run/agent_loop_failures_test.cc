@@ -90,6 +90,19 @@ TEST_F(AgentLoopTest, RefusedCredentialsEndAOnceRunWithUndelivered) {
   ExpectKeptForTheNextRun();
 }
 
+TEST_F(AgentLoopTest, AnUntrustedCertificateEndsAOnceRunSayingWhy) {
+  env_.WriteFile(kLog, "alpha\n");
+  options_.once_auth_give_up_ms = 3000;
+  http_.set_responder([](const SeenRequest&) -> std::optional<HttpResponse> {
+    return FakeHttp::Transport(TransportError::kCertificate);
+  });
+  EXPECT_EQ(kExitUndelivered, RunOnce());
+  EXPECT_GE(log_.Count(LogLevel::kError, "TLS certificate is not trusted"), 1);
+  EXPECT_EQ(0, log_.Count(LogLevel::kInfo, "buffering batches to disk"))
+      << "not an outage: the endpoint answered";
+  ExpectKeptForTheNextRun();
+}
+
 TEST_F(AgentLoopTest, RejectedEventsAreCountedKeptAndCovered) {
   env_.WriteFile(kLog, "ancient\nfresh\n");
   http_.set_responder([](const SeenRequest&) -> std::optional<HttpResponse> {

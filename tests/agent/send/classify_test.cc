@@ -48,6 +48,13 @@ TEST(ClassifyTest, EveryTransportFailureIsRetriedAndNamed) {
   }
 }
 
+TEST(ClassifyTest, AnUntrustedCertificateIsNotAnOutage) {
+  Classification c = Classify(Transport(TransportError::kCertificate));
+  EXPECT_EQ(Verdict::kUntrusted, c.verdict);
+  EXPECT_EQ("TLS certificate not trusted", c.code);
+  EXPECT_EQ("Connection reset by peer", c.detail);
+}
+
 TEST(ClassifyTest, ResourceNotFoundMeansCreateTheGroupOrStream) {
   Classification c = Classify(AwsJson(400, "ResourceNotFoundException", "no stream"));
   EXPECT_EQ(Verdict::kMissing, c.verdict);
