@@ -7,10 +7,34 @@
 #   make sigv4-suite SUITE=DIR   run the SigV4 vector test over DIR
 #   make test SANITIZE=1         the same tests built with ASan + UBSan
 #   make bench        the benchmark table
+#   make TARGET=aarch64           cross-build for ARM64 (settings in cross/)
+#   make test TARGET=aarch64      its unit tests, under qemu
+#   make static [TARGET=aarch64]  one fully static, stripped binary
+#   make static-test  the static binaries in an empty root, over TLS
+#   make certs        certs/ca-bundle.pem from the system's CA certificates
+#   make install      binary, systemd unit, example config (PREFIX, DESTDIR)
+#   make image        OCI images (amd64, arm64) of the static binaries
 
 CXX ?= g++
 ifeq ($(origin CXX),default)
 CXX := g++
+endif
+AR := ar
+STRIP := strip
+RUN :=
+TARGET ?=
+ifneq ($(TARGET),)
+include cross/$(TARGET).mk
+endif
+
+# STATIC=1 (make static): one self-contained binary, libcurl and cJSON built
+# from Debian's sources by cross/static-deps.sh.
+STATIC ?=
+STATIC_DEPS := build/third_party/$(if $(TARGET),$(TARGET),native)
+ifeq ($(STATIC),1)
+BUILD ?= build/$(if $(TARGET),$(TARGET)-static,static)
+else ifneq ($(TARGET),)
+BUILD ?= build/$(TARGET)
 endif
 
 SANITIZE ?=
@@ -27,10 +51,19 @@ endif
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.1.0)
 
 CPPFLAGS += -I. -MMD -MP
-CXXFLAGS += -std=c++17 $(OPT) -Wall -Wextra -Werror -Wno-missing-field-initializers -pthread $(SAN_FLAGS)
+CXXFLAGS += -std=c++17 $(OPT) -Wall -Wextra -Werror -Wno-missing-field-initializers -pthread \
+            $(SAN_FLAGS) $(EXTRA_CXXFLAGS)
 LDFLAGS += -pthread $(SAN_FLAGS)
 LIBS := -lcurl -lre2 -lmbedtls -lmbedx509 -lmbedcrypto -lcjson -lz
 TEST_LIBS := -lgtest
+ifeq ($(STATIC),1)
+CPPFLAGS += -I$(STATIC_DEPS)/include
+LDFLAGS += -static -Wl,--gc-sections -L$(STATIC_DEPS)/lib
+OPT := -Os
+CXXFLAGS += -ffunction-sections -fdata-sections
+LIBS := $(STATIC_DEPS)/lib/libcurl.a -lre2 -lmbedtls -lmbedx509 -lmbedcrypto \
+        $(STATIC_DEPS)/lib/libcjson.a -lz
+endif
 
 LIB_SRCS := $(shell find agent platform -name '*.cc' ! -name main.cc | sort)
 MAIN_SRC := agent/main.cc
@@ -45,7 +78,7 @@ UNIT_BIN := $(BUILD)/tests/unit_tests
 SIGV4_BIN := $(BUILD)/tests/sigv4_suite
 FRAMING_BENCH_BIN := $(BUILD)/tests/framing_bench
 
-.PHONY: all test unit-test integration-test sigv4-suite demo deps bench clean FORCE
+.PHONY: all test unit-test integration-test sigv4-suite demo deps bench clean FORCE static certs static-test
 .DEFAULT_GOAL := all
 
 all: $(BIN)
@@ -69,7 +102,7 @@ $(BUILD)/gen/version.o: $(VERSION_CC)
 
 $(LIB): $(call obj,$(LIB_SRCS)) $(BUILD)/gen/version.o
 	@mkdir -p $(dir $@)
-	rm -f $@ && ar rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 
 $(BIN): $(call obj,$(MAIN_SRC)) $(LIB)
 	$(CXX) $(LDFLAGS) $^ $(LIBS) -o $@
@@ -91,11 +124,14 @@ DEB_PACKAGES := g++ make libcurl4-openssl-dev libmbedtls-dev libcjson-dev \
                 zlib1g-dev libre2-dev libgtest-dev python3 python3-venv ca-certificates openssl
 deps:
 	@sh platform/debian/install_deps.sh $(DEB_PACKAGES)
+ifneq ($(TARGET),)
+	@FOREIGN_ARCH=$(TARGET_FOREIGN_ARCH) sh platform/debian/install_deps.sh $(TARGET_DEB_PACKAGES)
+endif
 
 # Every suite; the last line is "N passed, M failed" over all of them.
 test: deps
 	@$(MAKE) --no-print-directory $(BIN) $(UNIT_BIN) $(SIGV4_BIN)
-	@BUILD=$(BUILD) bash tests/run_all.sh
+	@BUILD=$(BUILD) RUN="$(RUN)" CROSS=$(if $(TARGET),1,) bash tests/run_all.sh
 
 unit-test: $(UNIT_BIN)
 	$(UNIT_BIN)
@@ -111,11 +147,48 @@ demo: deps
 	@$(MAKE) --no-print-directory $(BIN)
 	@BUILD=$(BUILD) bash tests/demo/demo.sh
 
+# The static binary, stripped: build/static/edgelog, or with TARGET=aarch64
+# build/aarch64-static/edgelog.
+STATIC_DEB_PACKAGES := dpkg-dev quilt autoconf automake libtool make
+static:
+	@$(MAKE) --no-print-directory deps TARGET=$(TARGET)
+	@sh platform/debian/install_deps.sh $(STATIC_DEB_PACKAGES)
+	@sh platform/debian/enable_deb_src.sh
+	@bash cross/static-deps.sh $(STATIC_DEPS) $(TARGET_TRIPLE)
+	@$(MAKE) --no-print-directory STATIC=1 TARGET=$(TARGET) static-binary
+
+static-binary: $(BIN)
+	$(STRIP) -o $(BIN).stripped $(BIN) && mv $(BIN).stripped $(BIN)
+	@echo "$(BIN): $$(stat -c %s $(BIN)) bytes, $$(file -b $(BIN) | cut -d, -f1-2)"
+
+# The CA bundle shipped in images and beside static binaries: the system's
+# ca-certificates, generated here, never committed.
+SYSTEM_CA_BUNDLE := /etc/ssl/certs/ca-certificates.crt
+certs: certs/ca-bundle.pem
+certs/ca-bundle.pem:
+	@sh platform/debian/install_deps.sh ca-certificates
+	@test -s $(SYSTEM_CA_BUNDLE) || { echo "$(SYSTEM_CA_BUNDLE) is missing or empty" >&2; exit 1; }
+	cp $(SYSTEM_CA_BUNDLE) $@.tmp && mv $@.tmp $@
+	@echo "$@: $$(grep -c 'BEGIN CERTIFICATE' $@) certificates"
+
+# The static binaries in an empty root (bubblewrap), over TLS to moto behind
+# a TLS terminator; skipped for a binary not built yet.
+static-test: deps
+	@sh platform/debian/install_deps.sh bubblewrap qemu-user-static openssl file
+	@$(MAKE) --no-print-directory $(BIN)
+	@python=$$(BUILD=$(BUILD) tests/integration/python.sh) && \
+	  BUILD=$(BUILD) $$python tests/integration/run_tests.py test_static.py
+
 bench: deps
 	@$(MAKE) --no-print-directory $(BIN) $(FRAMING_BENCH_BIN)
 	@BUILD=$(BUILD) python3 tests/bench/bench.py
 
 clean:
 	rm -rf build
+
+# Host integration: make install (systemd unit, example config) and make
+# image (OCI images of the static binaries).
+-include platform/systemd/install.mk
+-include platform/container/image.mk
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -3,6 +3,9 @@
 # Uses sudo when not root. Quiet when everything is there already.
 set -eu
 
+# FOREIGN_ARCH=arm64: the packages include ones of that architecture.
+foreign=${FOREIGN_ARCH:-}
+
 missing=""
 for pkg in "$@"; do
   status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
@@ -24,6 +27,9 @@ else
 fi
 
 echo "edgelog: installing Debian packages:$missing"
+if [ -n "$foreign" ] && ! dpkg --print-foreign-architectures | grep -qx "$foreign"; then
+  $sudo dpkg --add-architecture "$foreign"
+fi
 $sudo apt-get update -qq
 # shellcheck disable=SC2086
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
