@@ -1,5 +1,6 @@
-// Credentials providers. This version reads the environment; the full
-// chain of the AWS SDKs plugs in behind the same interface.
+// CredentialsProvider: what the sender signs with. The AWS SDKs' default
+// chain (agent/aws/creds/) is behind it, cached and refreshed by
+// agent/aws/creds/refresher.h.
 #ifndef EDGELOG_AGENT_AWS_CREDENTIALS_H_
 #define EDGELOG_AGENT_AWS_CREDENTIALS_H_
 
@@ -15,10 +16,14 @@ namespace edgelog {
 class CredentialsProvider {
  public:
   virtual ~CredentialsProvider() = default;
-  // Current credentials, or kNotFound / kPermissionDenied saying why none.
+  // Current credentials, or kNotFound / kPermissionDenied saying why none;
+  // kUnavailable while new ones are being fetched after Invalidate().
+  // Never blocks.
   virtual StatusOr<Credentials> Get() = 0;
   // Where the credentials come from, for messages ("environment").
   virtual std::string Source() const = 0;
+  // CloudWatch said the credentials expired: fetch new ones now.
+  virtual void Invalidate() {}
 };
 
 // AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and optional AWS_SESSION_TOKEN,

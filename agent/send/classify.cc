@@ -71,6 +71,13 @@ Classification Classify(const HttpResponse& response) {
              error.code == "DataAlreadyAcceptedException") {
     c.verdict = error.code == "DataAlreadyAcceptedException" ? Verdict::kOk
                                                              : Verdict::kExists;
+  } else if (error.code == "ExpiredTokenException" || error.code == "ExpiredToken") {
+    c.verdict = Verdict::kExpired;
+  } else if (error.code == "RequestExpired" || error.code == "SignatureExpired" ||
+             error.code == "RequestTimeTooSkewed" ||
+             (error.code == "InvalidSignatureException" &&
+              error.message.find("Signature expired") != std::string::npos)) {
+    c.verdict = Verdict::kSkewed;
   } else if (OneOf(error.code, kAuthCodes) ||
              (error.code.empty() && (response.status == 401 || response.status == 403))) {
     c.verdict = Verdict::kAuth;
@@ -99,6 +106,8 @@ const char* VerdictName(Verdict verdict) {
     case Verdict::kExists: return "exists";
     case Verdict::kAuth: return "auth";
     case Verdict::kUntrusted: return "untrusted";
+    case Verdict::kExpired: return "expired";
+    case Verdict::kSkewed: return "skewed";
     case Verdict::kInvalid: return "invalid";
     case Verdict::kFinal: return "final";
   }

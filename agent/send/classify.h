@@ -15,6 +15,8 @@ enum class Verdict {
   kExists,   // ResourceAlreadyExistsException: as good as created
   kAuth,     // signature or credentials refused: explain, back off, retry
   kUntrusted,  // the endpoint's TLS certificate did not verify: the same
+  kExpired,  // the session token expired: refresh the credentials, send again
+  kSkewed,   // the signature's time is too far off: correct the clock, send again
   kInvalid,  // InvalidParameterException: split the request, or reject
   kFinal,    // any other refusal: keep the events in the rejected file
 };

@@ -9,6 +9,10 @@ namespace {
 
 // Bodies are at most ~1 MiB of JSON escapes; refuse to inflate absurd ones.
 constexpr size_t kMaxInflatedBody = 16 << 20;
+// While credentials are being refreshed, a stream looks again this often.
+constexpr int64_t kCredentialsWaitMs = 100;
+// Expired token or clock skew: sent again at once this many times at most.
+constexpr int kMaxResends = 2;
 
 std::string Describe(const Classification& c) {
   return c.detail.empty() ? c.code : c.code + ": " + c.detail;
@@ -89,6 +93,11 @@ void Sender::StartStep(uint32_t stream) {
     return;
   }
   auto credentials = deps_.credentials.Get();
+  if (!credentials.ok() && credentials.status().code() == Code::kUnavailable) {
+    // Being refreshed: try again shortly, nothing to report.
+    st.not_before_ms = deps_.clock.MonotonicMillis() + kCredentialsWaitMs;
+    return;
+  }
   if (!credentials.ok()) {
     Classification c{Verdict::kAuth, "no credentials", credentials.status().message()};
     RetryLater(stream, c, "signing");
@@ -119,7 +128,7 @@ void Sender::StartStep(uint32_t stream) {
       return;
   }
   if (st.step != Step::kPut) body = st.control_body;
-  int64_t unix_seconds = deps_.clock.NowUnixMillis() / 1000;
+  int64_t unix_seconds = skew_.AwsNowMs(deps_.clock.NowUnixMillis()) / 1000;
   HttpRequest request =
       BuildLogsRequest(context_, op, body, encoding, *credentials, unix_seconds);
   request.tag = stream;
@@ -138,6 +147,11 @@ void Sender::OnResponse(const HttpResponse& response) {
   if (!st.in_flight) return;
   st.in_flight = false;
   --in_flight_;
+  if (!response.date.empty() && skew_.Observe(response.date, deps_.clock.NowUnixMillis())) {
+    deps_.log.Warning(skew_.Describe() + " (from the Date of its answers); signing with AWS's "
+                      "time. Set the clock right (NTP, chrony): other AWS tools on this host "
+                      "will fail");
+  }
   Classification c = Classify(response);
   deps_.log.Debug("answer " + std::to_string(response.status) + " " +
                   VerdictName(c.verdict) + " " + Describe(c));
@@ -185,6 +199,11 @@ void Sender::HandlePutAnswer(uint32_t stream, const Classification& c,
       }
       return;
     }
+    case Verdict::kExpired:
+    case Verdict::kSkewed:
+      if (SendAgainAtOnce(stream, c)) return;
+      RetryLater(stream, c, "PutLogEvents");
+      return;
     case Verdict::kExists:
     case Verdict::kRetry:
     case Verdict::kAuth:
@@ -220,9 +239,24 @@ void Sender::HandleControlAnswer(uint32_t stream, const Classification& c) {
       deps_.log.Error("could not set retention of " + target.group + ": " + Describe(c));
     }
     st.step = Step::kCreateStream;
+  } else if ((c.verdict == Verdict::kExpired || c.verdict == Verdict::kSkewed) &&
+             SendAgainAtOnce(stream, c)) {
+    return;
   } else {
     RetryLater(stream, c, "creating the log group or stream");
   }
+}
+
+bool Sender::SendAgainAtOnce(uint32_t stream, const Classification& c) {
+  StreamState& st = streams_[stream];
+  if (st.resends >= kMaxResends) return false;  // it did not help: explain and back off
+  ++st.resends;
+  if (c.verdict == Verdict::kExpired) {
+    deps_.log.Info("CloudWatch Logs says the session token expired; fetching new credentials");
+    deps_.credentials.Invalidate();
+  }
+  st.not_before_ms = deps_.clock.MonotonicMillis();
+  return true;
 }
 
 void Sender::OnPutAccepted(uint32_t stream, const HttpResponse& response) {
@@ -362,6 +396,7 @@ void Sender::Progress(uint32_t stream) {
                    targets_[stream].stream + " again");
   }
   st.attempt = 0;
+  st.resends = 0;
   st.not_before_ms = 0;
   st.failing_since_ms = -1;
   st.last_problem.clear();

@@ -16,7 +16,9 @@
 //        └────────────────► CreateLogStream ◄────────────────────┘
 //
 // Throttling, 5xx and transport failures back off (exponential, full
-// jitter) and retry the same step. Refused credentials are explained once
+// jitter) and retry the same step. An expired session token refreshes the
+// credentials and a signature refused for its time corrects the clock (from
+// the answers' Date headers); both are sent again at once, twice at most. Refused credentials are explained once
 // per kind of refusal and retried the same way; with a give-up time set
 // (--once) the sender fails instead after that long. InvalidParameter
 // splits the batch in two until single events remain; those, and events of
@@ -41,6 +43,7 @@
 #include "agent/net/http_client.h"
 #include "agent/send/backoff.h"
 #include "agent/send/classify.h"
+#include "agent/send/clock_skew.h"
 #include "agent/send/logs_api.h"
 #include "agent/send/rejected_log.h"
 #include "platform/clock.h"
@@ -140,6 +143,7 @@ class Sender {
     Step step = Step::kPut;
     bool in_flight = false;
     int attempt = 0;               // failures of the current step so far
+    int resends = 0;               // sent again at once (expired token, clock skew)
     int64_t not_before_ms = 0;     // monotonic; retry waits until then
     int64_t failing_since_ms = -1;  // first failure without progress since
     std::string control_body;      // body of an in-flight control request
@@ -166,6 +170,9 @@ class Sender {
               const std::string& reason);
   void FinishFront(uint32_t stream, size_t delivered, size_t rejected);
   void RetryLater(uint32_t stream, const Classification& c, const char* what);
+  // Expired token (credentials refreshed) or clock skew (corrected from the
+  // answer): the same step again now. False once that was tried enough.
+  bool SendAgainAtOnce(uint32_t stream, const Classification& c);
   void Progress(uint32_t stream);
   // The endpoint answered: the shared backoff ends, waiting streams go now.
   void EndpointAnswered();
@@ -187,6 +194,7 @@ class Sender {
   int64_t endpoint_not_before_ms_ = 0;
   std::string failure_;
   SenderStats stats_;
+  ClockSkew skew_;
 };
 
 }  // namespace edgelog

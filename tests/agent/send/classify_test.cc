@@ -101,18 +101,29 @@ TEST(ClassifyTest, ThrottlingNamedOnlyInTheErrorTypeHeaderIsRetried) {
 TEST(ClassifyTest, RefusedSignaturesAndCredentialsAreAuth) {
   for (const char* code :
        {"UnrecognizedClientException", "InvalidSignatureException", "SignatureDoesNotMatch",
-        "IncompleteSignatureException", "AccessDeniedException", "ExpiredTokenException",
-        "InvalidClientTokenId", "MissingAuthenticationTokenException"}) {
+        "IncompleteSignatureException", "AccessDeniedException", "InvalidClientTokenId",
+        "MissingAuthenticationTokenException"}) {
     EXPECT_EQ(Verdict::kAuth, Classify(AwsJson(400, code)).verdict) << code;
   }
 }
 
-TEST(ClassifyTest, ClockSkewIsAuthSoItIsExplained) {
+TEST(ClassifyTest, ASignatureTooOldOrTooNewIsClockSkew) {
   Classification c = Classify(AwsJson(
       400, "InvalidSignatureException",
       "Signature expired: 20260115T100000Z is now earlier than 20260115T102500Z"));
-  EXPECT_EQ(Verdict::kAuth, c.verdict);
+  EXPECT_EQ(Verdict::kSkewed, c.verdict);
   EXPECT_NE(std::string::npos, c.detail.find("Signature expired"));
+  for (const char* code : {"RequestExpired", "SignatureExpired", "RequestTimeTooSkewed"}) {
+    EXPECT_EQ(Verdict::kSkewed, Classify(AwsJson(400, code)).verdict) << code;
+  }
+  EXPECT_EQ(Verdict::kAuth,
+            Classify(AwsJson(400, "InvalidSignatureException", "does not match")).verdict);
+}
+
+TEST(ClassifyTest, AnExpiredSessionTokenMeansRefresh) {
+  for (const char* code : {"ExpiredTokenException", "ExpiredToken"}) {
+    EXPECT_EQ(Verdict::kExpired, Classify(AwsJson(400, code)).verdict) << code;
+  }
 }
 
 TEST(ClassifyTest, MotoXmlSignatureMismatchIsAuth) {
