@@ -1,5 +1,7 @@
 #include "agent/aws/sigv4.h"
 
+#include "agent/text/ascii.h"
+
 #include <algorithm>
 #include <ctime>
 #include <map>
@@ -13,14 +15,6 @@ namespace {
 
 constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256";
 constexpr std::string_view kTerminator = "aws4_request";
-
-std::string ToLower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 // Trims the value and collapses every run of whitespace (including folded
 // continuation lines) into one space.
@@ -44,7 +38,7 @@ std::map<std::string, std::vector<std::string>> SignedHeaderMap(
     const std::vector<HttpHeader>& headers) {
   std::map<std::string, std::vector<std::string>> by_name;
   for (const HttpHeader& h : headers) {
-    std::string name = ToLower(h.name);
+    std::string name = AsciiLower(h.name);
     if (IsUnsignedHeader(name)) continue;
     by_name[name].push_back(CanonicalHeaderValue(h.value));
   }
@@ -128,7 +122,7 @@ std::string CredentialScope(const SigningScope& scope) {
 
 bool HasHeader(const std::vector<HttpHeader>& headers, std::string_view lower) {
   return std::any_of(headers.begin(), headers.end(), [&](const HttpHeader& h) {
-    return ToLower(h.name) == lower;
+    return AsciiLower(h.name) == lower;
   });
 }
 

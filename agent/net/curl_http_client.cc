@@ -1,5 +1,7 @@
 #include "agent/net/curl_http_client.h"
 
+#include "agent/net/curl_request.h"
+
 #include <curl/curl.h>
 
 #include <algorithm>
@@ -7,54 +9,6 @@
 #include <unordered_map>
 
 namespace edgelog {
-namespace {
-
-// Responses from AWS are small; anything bigger is cut (and then fails to
-// parse, which classifies as an error).
-constexpr size_t kMaxResponseBytes = 1 << 20;
-
-TransportError ToTransportError(CURLcode code) {
-  switch (code) {
-    case CURLE_COULDNT_CONNECT:
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_RESOLVE_PROXY:
-      return TransportError::kConnect;
-    case CURLE_OPERATION_TIMEDOUT:
-      return TransportError::kTimeout;
-    case CURLE_SEND_ERROR:
-    case CURLE_RECV_ERROR:
-    case CURLE_GOT_NOTHING:
-    case CURLE_PARTIAL_FILE:
-    case CURLE_WEIRD_SERVER_REPLY:
-      return TransportError::kConnection;
-    case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CACERT_BADFILE:
-      return TransportError::kCertificate;
-    case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_SSL_CERTPROBLEM:
-    case CURLE_SSL_CIPHER:
-      return TransportError::kTls;
-    default:
-      return TransportError::kOther;
-  }
-}
-
-bool HeaderIs(std::string_view line, std::string_view name) {
-  if (line.size() <= name.size() || line[name.size()] != ':') return false;
-  return strncasecmp(line.data(), name.data(), name.size()) == 0;
-}
-
-std::string HeaderValue(std::string_view line, size_t name_length) {
-  std::string_view v = line.substr(name_length + 1);
-  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
-  while (!v.empty() && (v.back() == '\r' || v.back() == '\n' || v.back() == ' ')) {
-    v.remove_suffix(1);
-  }
-  return std::string(v);
-}
-
-}  // namespace
-
 struct CurlHttpClient::Impl {
   struct Transfer {
     CURL* easy = nullptr;
@@ -95,68 +49,21 @@ struct CurlHttpClient::Impl {
     return 0;
   }
 
-  static size_t OnBody(char* data, size_t size, size_t n, void* userp) {
-    auto* t = static_cast<Transfer*>(userp);
-    size_t bytes = size * n;
-    size_t room = kMaxResponseBytes - std::min(kMaxResponseBytes, t->response.body.size());
-    t->response.body.append(data, std::min(bytes, room));
-    return bytes;
-  }
-
-  static size_t OnHeader(char* data, size_t size, size_t n, void* userp) {
-    auto* t = static_cast<Transfer*>(userp);
-    std::string_view line(data, size * n);
-    if (line.rfind("HTTP/", 0) == 0) {  // a new response (after 100, proxies)
-      t->response.date.clear();
-      t->response.amzn_error_type.clear();
-    } else if (HeaderIs(line, "date")) {
-      t->response.date = HeaderValue(line, 4);
-    } else if (HeaderIs(line, "x-amzn-errortype")) {
-      t->response.amzn_error_type = HeaderValue(line, 16);
-    }
-    return size * n;
-  }
-
   void Configure(Transfer* t, const HttpRequest& request) {
-    CURL* e = t->easy;
-    curl_easy_setopt(e, CURLOPT_URL, request.url.c_str());
-    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(e, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
-    if (request.method == "GET") {
-      curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
-    } else {
-      curl_easy_setopt(e, CURLOPT_POSTFIELDS, request.body.data());
-      curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
-                       static_cast<curl_off_t>(request.body.size()));
-      if (request.method != "POST") {
-        curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, request.method.c_str());
-      }
-    }
-    for (const HttpHeader& h : request.headers) {
-      std::string line = h.name + ": " + h.value;
-      t->headers = curl_slist_append(t->headers, line.c_str());
-    }
-    t->headers = curl_slist_append(t->headers, "Expect:");  // no 100-continue round trip
-    curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
-    curl_easy_setopt(e, CURLOPT_USERAGENT, options.user_agent.c_str());
-    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
-    curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
-    curl_easy_setopt(e, CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
-    if (!options.ca_file.empty()) {
-      curl_easy_setopt(e, CURLOPT_CAINFO, options.ca_file.c_str());
-    }
-    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connect_timeout_ms));
-    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(options.request_timeout_ms));
-    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &Impl::OnBody);
-    curl_easy_setopt(e, CURLOPT_WRITEDATA, t);
-    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &Impl::OnHeader);
-    curl_easy_setopt(e, CURLOPT_HEADERDATA, t);
-    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->error);
-    curl_easy_setopt(e, CURLOPT_PRIVATE, t);
-    curl_easy_setopt(e, CURLOPT_VERBOSE, options.verbose ? 1L : 0L);
+    CurlRequest r;
+    r.method = request.method;
+    r.url = request.url;
+    r.headers = &request.headers;
+    r.body = request.body;
+    r.user_agent = options.user_agent;
+    r.ca_file = options.ca_file;
+    r.connect_timeout_ms = options.connect_timeout_ms;
+    r.timeout_ms = options.request_timeout_ms;
+    t->headers = ConfigureCurlRequest(t->easy, r, &t->response, t->error);
+    curl_easy_setopt(t->easy, CURLOPT_TCP_NODELAY, 1L);
+    curl_easy_setopt(t->easy, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(t->easy, CURLOPT_PRIVATE, t);
+    curl_easy_setopt(t->easy, CURLOPT_VERBOSE, options.verbose ? 1L : 0L);
   }
 
   void Finish(CURL* easy, CURLcode code) {
@@ -166,14 +73,7 @@ struct CurlHttpClient::Impl {
     transfers.erase(it);
     curl_multi_remove_handle(multi, easy);
     HttpResponse& r = t->response;
-    if (code == CURLE_OK) {
-      long status = 0;
-      curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
-      r.status = static_cast<int>(status);
-    } else {
-      r.transport_error = ToTransportError(code);
-      r.error_message = t->error[0] != '\0' ? t->error : curl_easy_strerror(code);
-    }
+    FinishCurlResponse(easy, code, t->error, &r);
     curl_slist_free_all(t->headers);
     curl_easy_reset(easy);
     idle_handles.push_back(easy);

@@ -1,0 +1,20 @@
+#include "agent/text/ascii.h"
+
+namespace edgelog {
+
+std::string AsciiLower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+std::string TrimAsciiSpace(std::string_view s) {
+  constexpr std::string_view kSpace = " \t\r\n";
+  size_t first = s.find_first_not_of(kSpace);
+  if (first == std::string_view::npos) return "";
+  return std::string(s.substr(first, s.find_last_not_of(kSpace) - first + 1));
+}
+
+}  // namespace edgelog
