@@ -5,6 +5,7 @@
 
 #include "agent/cli/command_line.h"
 #include "agent/cli/commands.h"
+#include "agent/cli/doctor.h"
 #include "agent/config/options.h"
 #include "agent/run/agent_loop.h"
 #include "platform/clock.h"
@@ -33,6 +34,8 @@ int main(int argc, char** argv) {
       return VersionCommand(host);
     case Command::kCheckConfig:
       return CheckConfigCommand(*cl, host);
+    case Command::kDoctor:
+      return DoctorCommand(*cl, host);
     case Command::kRun:
       return RunCommand(*cl, host);
   }

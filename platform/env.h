@@ -189,6 +189,10 @@ std::unique_ptr<Env> NewPosixEnv();
 // `argv0` when it names a path; "" when neither tells.
 std::string ExecutableDir(const std::string& argv0);
 
+// The first IPv4 address of an interface that is up and not loopback, as
+// text; "" when there is none.
+std::string PrimaryIpv4Address();
+
 }  // namespace edgelog
 
 #endif  // EDGELOG_PLATFORM_ENV_H_

@@ -30,6 +30,7 @@ StatusOr<CommandLine> ParseCommandLine(const std::vector<std::string>& args) {
     const std::string& name = args[0];
     if (name == "run") cl.command = Command::kRun;
     else if (name == "check-config") cl.command = Command::kCheckConfig;
+    else if (name == "doctor") cl.command = Command::kDoctor;
     else if (name == "version") cl.command = Command::kVersion;
     else if (name == "help") cl.command = Command::kHelp;
     else return Status::InvalidArgument("unknown command \"" + name + "\"");
@@ -44,6 +45,8 @@ StatusOr<CommandLine> ParseCommandLine(const std::vector<std::string>& args) {
       cl.command = Command::kVersion;
     } else if (arg == "--once") {
       cl.once = true;
+    } else if (arg == "--write-test") {
+      cl.write_test = true;
     } else if (cl.command == Command::kHelp && arg == "config") {
       cl.command = Command::kHelpConfig;
     } else if (!TakeValue(args, &i, "--config", &cl.config_path, &error) &&
@@ -52,12 +55,16 @@ StatusOr<CommandLine> ParseCommandLine(const std::vector<std::string>& args) {
     }
     if (!error.ok()) return error;
   }
-  bool needs_config = cl.command == Command::kRun || cl.command == Command::kCheckConfig;
+  bool needs_config = cl.command == Command::kRun || cl.command == Command::kCheckConfig ||
+                      cl.command == Command::kDoctor;
   if (needs_config && cl.config_path.empty()) {
     return Status::InvalidArgument("--config FILE is required");
   }
   if (cl.once && cl.command != Command::kRun) {
     return Status::InvalidArgument("--once only applies to run");
+  }
+  if (cl.write_test && cl.command != Command::kDoctor) {
+    return Status::InvalidArgument("--write-test only applies to doctor");
   }
   return cl;
 }
@@ -72,13 +79,20 @@ usage:
       saves checkpoints and exits: 0 when all was acknowledged, 3 if not.
   edgelog check-config --config FILE
       Check the configuration and print the effective settings.
+  edgelog doctor --config FILE [--write-test]
+      Check step by step what shipping needs: credentials (and where they
+      come from), who AWS says they are, region, endpoint, clock. With
+      --write-test, also send one event to each configured stream. Exit 0
+      only if shipping would work.
   edgelog version
   edgelog help [config]
       This text, or the reference of every configuration option.
 
 The configuration is the Amazon CloudWatch agent's JSON (its "agent" and
 "logs" sections) plus an optional "edgelog" section. Credentials come from
-AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN.
+the AWS SDKs' default chain: the environment, web identity, the shared
+config and credentials files, the ECS container endpoint, the EC2 instance
+role; agent.credentials.role_arn is assumed on top.
 
 exit codes: 0 ok, 1 runtime failure, 2 bad usage or configuration,
             3 --once ended with data not delivered.

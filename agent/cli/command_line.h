@@ -2,6 +2,7 @@
 //
 //   edgelog run --config FILE [--state-dir DIR] [--once]   (the default)
 //   edgelog check-config --config FILE
+//   edgelog doctor --config FILE [--write-test]
 //   edgelog version
 //   edgelog help [config]
 #ifndef EDGELOG_AGENT_CLI_COMMAND_LINE_H_
@@ -14,13 +15,14 @@
 
 namespace edgelog {
 
-enum class Command { kRun, kCheckConfig, kVersion, kHelp, kHelpConfig };
+enum class Command { kRun, kCheckConfig, kDoctor, kVersion, kHelp, kHelpConfig };
 
 struct CommandLine {
   Command command = Command::kRun;
   std::string config_path;
   std::string state_dir;  // overrides edgelog.state_dir when set
   bool once = false;
+  bool write_test = false;  // doctor: one event to each configured stream
 };
 
 // kInvalidArgument with a one-line reason on bad usage.

@@ -5,6 +5,9 @@
 #include <zlib.h>
 
 #include "agent/aws/credentials.h"
+#include "agent/aws/creds/refresher.h"
+#include "agent/cli/aws_setup.h"
+#include "agent/cli/setup.h"
 #include "agent/aws/endpoint.h"
 #include "agent/base/file_util.h"
 #include "agent/base/version.h"
@@ -19,56 +22,6 @@
 namespace edgelog {
 namespace {
 
-HostFacts LocalHostFacts(Env& env) {
-  HostFacts facts;
-  facts.local_hostname = env.HostName();
-  facts.hostname = facts.local_hostname;
-  facts.instance_id = facts.local_hostname;  // off EC2: the host's own name
-  return facts;
-}
-
-// Everything run and check-config need before anything starts.
-struct Setup {
-  Config config;
-  std::vector<TailEntry> entries;
-  std::string region;
-  Endpoint endpoint;
-  CaBundle ca_bundle;
-};
-
-// Returns an exit code on failure (after printing why), or 0 with `setup`.
-int Prepare(const CommandLine& cl, Host& host, Logger& log, Setup* setup) {
-  auto config = LoadConfig(host.env, cl.config_path, LocalHostFacts(host.env));
-  if (!config.ok()) {
-    std::fprintf(stderr, "%s\n", config.status().message().c_str());
-    return kExitUsage;
-  }
-  auto entries = BuildTailEntries(*config, LocalUtcOffsetSeconds);
-  if (!entries.ok()) {
-    std::fprintf(stderr, "%s\n", entries.status().message().c_str());
-    return kExitUsage;
-  }
-  for (const std::string& w : config->warnings) log.Warning(w);
-  if (!cl.state_dir.empty()) config->state_dir = cl.state_dir;
-  auto region = ResolveRegion(config->region, host.env);
-  if (!region.ok()) {
-    std::fprintf(stderr, "%s: agent.region: %s\n", cl.config_path.c_str(),
-                 region.status().message().c_str());
-    return kExitUsage;
-  }
-  auto endpoint = ResolveLogsEndpoint(config->endpoint_override, *region, host.env);
-  if (!endpoint.ok()) {
-    std::fprintf(stderr, "%s\n", endpoint.status().message().c_str());
-    return kExitUsage;
-  }
-  setup->config = std::move(*config);
-  setup->entries = std::move(*entries);
-  setup->region = *region;
-  setup->endpoint = *endpoint;
-  setup->ca_bundle = ResolveCaBundle(setup->config.ca_bundle, host.env, host.executable_dir);
-  return kExitOk;
-}
-
 std::string Quote(const std::string& s) {
   std::string out;
   AppendJsonString(s, &out);
@@ -79,11 +32,13 @@ std::string Quote(const std::string& s) {
 
 int CheckConfigCommand(const CommandLine& cl, Host& host) {
   auto log = NewStderrLogger(false);
+  AwsServices aws(host.env, host.clock, UserAgent());
   Setup setup;
-  if (int rc = Prepare(cl, host, *log, &setup); rc != kExitOk) return rc;
+  if (int rc = Prepare(cl, host, *log, aws, &setup); rc != kExitOk) return rc;
   const Config& c = setup.config;
   std::string out = "{\n";
-  out += "  \"region\": " + Quote(setup.region) + ",\n";
+  out += "  \"region\": " + Quote(setup.region.name) + ",\n";
+  out += "  \"region_source\": " + Quote(setup.region.source) + ",\n";
   out += "  \"endpoint\": " + Quote(setup.endpoint.url) + ",\n";
   out += "  \"endpoint_source\": " + Quote(setup.endpoint.source) + ",\n";
   out += "  \"ca_bundle\": " + Quote(setup.ca_bundle.path) + ",\n";
@@ -106,8 +61,9 @@ int CheckConfigCommand(const CommandLine& cl, Host& host) {
 
 int RunCommand(const CommandLine& cl, Host& host) {
   auto bootstrap_log = NewStderrLogger(false);
+  AwsServices aws(host.env, host.clock, UserAgent());
   Setup setup;
-  if (int rc = Prepare(cl, host, *bootstrap_log, &setup); rc != kExitOk) return rc;
+  if (int rc = Prepare(cl, host, *bootstrap_log, aws, &setup); rc != kExitOk) return rc;
   const Config& config = setup.config;
   auto log = NewStderrLogger(config.debug);
 
@@ -123,13 +79,20 @@ int RunCommand(const CommandLine& cl, Host& host) {
                    : lock.status().message());
     return kExitRuntimeFailure;
   }
-  auto credentials = NewEnvironmentCredentials(host.env);
-  if (auto c = credentials->Get(); !c.ok()) {
-    log->Error(c.status().message());
+  // Credentials: fetched once now (a failure ends the run, saying why),
+  // then kept fresh by a refresh thread of their own.
+  auto credentials = std::make_unique<CachedCredentials>(
+      aws.NewCredentialSource(config), host.clock, *log,
+      static_cast<uint64_t>(host.clock.NowUnixMillis()));
+  if (Status c = credentials->Refresh(); !c.ok()) {
+    log->Error(c.message());
     return kExitRuntimeFailure;
   }
 
+  // Before any thread starts: threads inherit the mask, and a stop signal
+  // must reach the signalfd, not kill the process.
   if (Status b = BlockStopSignals(); !b.ok()) log->Warning(b.message());
+  credentials->StartThread();
   std::unique_ptr<Poller> poller = NewEpollPoller();
   if (!poller) {
     log->Error("cannot create the event loop (epoll)");
@@ -145,14 +108,15 @@ int RunCommand(const CommandLine& cl, Host& host) {
   http_options.connect_timeout_ms = config.connect_timeout_s * 1000;
   http_options.request_timeout_ms = config.request_timeout_s * 1000;
   http_options.max_connections = static_cast<int>(config.max_in_flight);
-  http_options.user_agent = std::string("edgelog/") + kVersion;
+  http_options.user_agent = UserAgent();
   auto http = CurlHttpClient::Create(*poller, host.clock, http_options);
   if (!http.ok()) {
     log->Error(http.status().message());
     return kExitRuntimeFailure;
   }
 
-  log->Info("shipping to " + setup.endpoint.url + " (" + setup.region + ") as " +
+  log->Info("shipping to " + setup.endpoint.url + " (" + setup.region.name + ", from " +
+            setup.region.source + ") as " +
             MaskAccessKeyId(credentials->Get()->access_key_id) + " from " +
             credentials->Source() + "; state in " + config.state_dir);
   if (setup.endpoint.url.rfind("https://", 0) == 0) {
@@ -174,7 +138,7 @@ int RunCommand(const CommandLine& cl, Host& host) {
   } else {
     log->Warning("inotify unavailable (" + w.status().message() + "); polling files every second");
   }
-  LogsRequestContext context{setup.endpoint, setup.region, http_options.user_agent};
+  LogsRequestContext context{setup.endpoint, setup.region.name, http_options.user_agent};
   RunOptions options;
   options.once = cl.once;
   AgentDeps deps{host.env, host.clock, *log, *poller, **http, *credentials, stop->get(),

@@ -17,6 +17,7 @@ const char* OperationName(LogsOperation op) {
     case LogsOperation::kCreateLogStream: return "CreateLogStream";
     case LogsOperation::kCreateLogGroup: return "CreateLogGroup";
     case LogsOperation::kPutRetentionPolicy: return "PutRetentionPolicy";
+    case LogsOperation::kDescribeLogStreams: return "DescribeLogStreams";
   }
   return "?";
 }
@@ -45,6 +46,15 @@ std::string PutRetentionPolicyBody(const LogStreamTarget& target) {
   std::string out = "{\"logGroupName\":";
   AppendJsonString(target.group, &out);
   out += ",\"retentionInDays\":" + std::to_string(target.retention_in_days) + "}";
+  return out;
+}
+
+std::string DescribeLogStreamsBody(const LogStreamTarget& target) {
+  std::string out = "{\"logGroupName\":";
+  AppendJsonString(target.group, &out);
+  out += ",\"logStreamNamePrefix\":";
+  AppendJsonString(target.stream, &out);
+  out += ",\"limit\":1}";
   return out;
 }
 

@@ -19,6 +19,7 @@ enum class LogsOperation {
   kCreateLogStream,
   kCreateLogGroup,
   kPutRetentionPolicy,
+  kDescribeLogStreams,  // edgelog doctor: is the endpoint there, is the signature good
 };
 
 // "PutLogEvents", ...
@@ -30,6 +31,8 @@ enum class BodyEncoding { kIdentity, kGzip };
 std::string CreateLogStreamBody(const LogStreamTarget& target);
 std::string CreateLogGroupBody(const LogStreamTarget& target);
 std::string PutRetentionPolicyBody(const LogStreamTarget& target);
+// The target's stream, at most one.
+std::string DescribeLogStreamsBody(const LogStreamTarget& target);
 
 // What every request shares.
 struct LogsRequestContext {

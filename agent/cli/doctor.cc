@@ -1,0 +1,261 @@
+#include "agent/cli/doctor.h"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "agent/aws/aws_error.h"
+#include "agent/aws/credentials.h"
+#include "agent/aws/creds/refresher.h"
+#include "agent/cli/aws_setup.h"
+#include "agent/cli/setup.h"
+#include "agent/run/agent_loop.h"
+#include "agent/send/classify.h"
+#include "agent/send/clock_skew.h"
+#include "agent/send/logs_api.h"
+#include "agent/text/json_escape.h"
+
+namespace edgelog {
+namespace {
+
+// Prints one line per step: "  ok    what   detail", and under a failure
+// "        fix: ...".
+class Report {
+ public:
+  explicit Report(std::FILE* out) : out_(out) {}
+  void Ok(const std::string& step, const std::string& detail) { Line("ok", step, detail); }
+  void Warn(const std::string& step, const std::string& detail, const std::string& fix) {
+    Line("warn", step, detail);
+    if (!fix.empty()) std::fprintf(out_, "        %-12s %s\n", "", ("note: " + fix).c_str());
+  }
+  void Fail(const std::string& step, const std::string& detail, const std::string& fix) {
+    Line("FAIL", step, detail);
+    if (!fix.empty()) std::fprintf(out_, "        %-12s %s\n", "", ("fix: " + fix).c_str());
+    ++failures_;
+  }
+  int failures() const { return failures_; }
+
+ private:
+  void Line(const char* verdict, const std::string& step, const std::string& detail) {
+    std::fprintf(out_, "  %-5s %-12s %s\n", verdict, step.c_str(), detail.c_str());
+  }
+  std::FILE* out_;
+  int failures_ = 0;
+};
+
+bool Has(const std::string& text, const char* what) {
+  return text.find(what) != std::string::npos;
+}
+
+// The likely cause of a refusal by AWS, from its error code, in one sentence.
+std::string FixForRefusal(const std::string& text) {
+  if (Has(text, "InvalidClientTokenId") || Has(text, "UnrecognizedClient")) {
+    return "AWS does not know this access key id: it was deleted or deactivated, or belongs "
+           "to another partition; create a new access key for the user or role";
+  }
+  if (Has(text, "SignatureDoesNotMatch") || Has(text, "IncompleteSignature") ||
+      (Has(text, "InvalidSignatureException") && !Has(text, "Signature expired"))) {
+    return "the secret access key does not match the access key id: copy the secret again "
+           "(whole, without spaces) or create a new key";
+  }
+  if (Has(text, "ExpiredToken")) {
+    return "the session token expired: fetch new temporary credentials (or let edgelog use "
+           "a source it can refresh, such as a profile or the instance role)";
+  }
+  if (Has(text, "Signature expired") || Has(text, "SignatureExpired") ||
+      Has(text, "RequestExpired") || Has(text, "RequestTimeTooSkewed")) {
+    return "the system clock is off by more than 5 minutes: synchronise it (chrony, NTP)";
+  }
+  if (Has(text, "AccessDenied") || Has(text, "NotAuthorized")) {
+    return "the credentials are valid but not allowed to do this: grant the role or user "
+           "logs:CreateLogGroup, logs:CreateLogStream, logs:PutLogEvents (and "
+           "logs:PutRetentionPolicy, logs:DescribeLogStreams), or sts:AssumeRole on the role";
+  }
+  return "";
+}
+
+std::string FixForCredentials(const Status& s) {
+  if (s.code() == Code::kNotFound) {
+    return "give edgelog credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, a profile "
+           "in ~/.aws/credentials, or an IAM role attached to the instance or task";
+  }
+  return FixForRefusal(s.message());
+}
+
+// One CloudWatch Logs call, synchronously, signed with AWS's time by `skew`.
+HttpResponse CallLogs(BlockingHttp& http, const LogsRequestContext& context, LogsOperation op,
+                      const std::string& body, const Credentials& credentials,
+                      const ClockSkew& skew, Clock& clock) {
+  HttpRequest r = BuildLogsRequest(context, op, body, BodyEncoding::kIdentity, credentials,
+                                   skew.AwsNowMs(clock.NowUnixMillis()) / 1000);
+  BlockingRequest b;
+  b.method = r.method;
+  b.url = r.url;
+  b.headers = r.headers;
+  b.body = std::string(r.body);
+  b.connect_timeout_ms = 5000;
+  b.timeout_ms = 15000;
+  return http.Do(b);
+}
+
+std::string Describe(const HttpResponse& r) {
+  Classification c = Classify(r);
+  if (r.transport_error != TransportError::kNone) return c.code + ": " + c.detail;
+  std::string out = "HTTP " + std::to_string(r.status);
+  if (!c.code.empty()) out += " " + c.code;
+  if (!c.detail.empty()) out += ": " + c.detail;
+  return out;
+}
+
+std::string PutOneEventBody(const LogStreamTarget& t, int64_t now_ms, const std::string& host) {
+  std::string out = "{\"logGroupName\":";
+  AppendJsonString(t.group, &out);
+  out += ",\"logStreamName\":";
+  AppendJsonString(t.stream, &out);
+  out += ",\"logEvents\":[{\"timestamp\":" + std::to_string(now_ms) + ",\"message\":";
+  AppendJsonString("edgelog doctor: write test from " + host, &out);
+  out += "}]}";
+  return out;
+}
+
+}  // namespace
+
+int DoctorCommand(const CommandLine& cl, Host& host) {
+  std::FILE* out = host.out;
+  std::fprintf(out, "edgelog doctor: %s\n", cl.config_path.c_str());
+  auto quiet = NewStderrLogger(false);
+  AwsServices aws(host.env, host.clock, UserAgent());
+  Setup setup;
+  if (int rc = Prepare(cl, host, *quiet, aws, &setup); rc != kExitOk) return rc;
+  Report report(out);
+  std::vector<LogStreamTarget> targets;
+  for (const FileEntry& e : setup.config.files) {
+    LogStreamTarget t{e.log_group_name, e.log_stream_name,
+                      static_cast<int>(e.retention_in_days), e.log_group_class};
+    if (std::find(targets.begin(), targets.end(), t) == targets.end()) targets.push_back(t);
+  }
+  report.Ok("config", std::to_string(setup.config.files.size()) + " file entries, " +
+                          std::to_string(targets.size()) + " log streams");
+  report.Ok("region", setup.region.name + " (from " + setup.region.source + ")");
+  std::string trust;
+  if (setup.endpoint.url.rfind("https://", 0) == 0) {
+    trust = setup.ca_bundle.path.empty()
+                ? "; no CA bundle found"
+                : "; CAs from " + setup.ca_bundle.path + " (" + setup.ca_bundle.source + ")";
+  }
+  report.Ok("endpoint", setup.endpoint.url + " (from " + setup.endpoint.source + ")" + trust);
+
+  // Credentials, as a run would get them.
+  CachedCredentials credentials(aws.NewCredentialSource(setup.config), host.clock, *quiet, 1);
+  if (Status s = credentials.Refresh(); !s.ok()) {
+    report.Fail("credentials", s.message(), FixForCredentials(s));
+    std::fprintf(out, "result: shipping would not work (%d problem)\n", report.failures());
+    return kExitRuntimeFailure;
+  }
+  Credentials c = *credentials.Get();
+  std::string kind = c.session_token.empty() ? "long-term" : "temporary";
+  report.Ok("credentials",
+            MaskAccessKeyId(c.access_key_id) + " from " + credentials.Source() + " (" + kind + ")");
+
+  // The endpoint, the signature and the clock: a harmless signed call. Its
+  // Date header tells the clock offset; a refusal for time is tried again
+  // with AWS's time, as the agent does.
+  LogsRequestContext context{setup.endpoint, setup.region.name, UserAgent()};
+  ClockSkew skew;
+  const LogStreamTarget probe = targets.empty() ? LogStreamTarget{"edgelog-doctor", "x"}
+                                                : targets.front();
+  HttpResponse answer = CallLogs(aws.http(), context, LogsOperation::kDescribeLogStreams,
+                                 DescribeLogStreamsBody(probe), c, skew, host.clock);
+  skew.Observe(answer.date, host.clock.NowUnixMillis());
+  if (Classify(answer).verdict == Verdict::kSkewed) {
+    answer = CallLogs(aws.http(), context, LogsOperation::kDescribeLogStreams,
+                      DescribeLogStreamsBody(probe), c, skew, host.clock);
+  }
+  if (answer.date.empty()) {
+    report.Warn("clock", "not checked (no answer with a Date)", "");
+  } else if (skew.offset_ms() == 0) {
+    report.Ok("clock", skew.Describe() + " (within 30 s)");
+  } else {
+    report.Warn("clock", skew.Describe(),
+                "edgelog signs with AWS's time, but set the clock right (chrony, NTP): other "
+                "AWS tools on this host will fail");
+  }
+  Verdict v = Classify(answer).verdict;
+  // Refused for want of permission: the signature was good, but these
+  // credentials may not be allowed to write either. Only a write test can
+  // clear that.
+  bool denied = v == Verdict::kAuth && Has(Describe(answer), "AccessDenied");
+  bool reachable = v == Verdict::kOk || v == Verdict::kMissing || denied;
+  if (denied) {
+    std::string detail = "CloudWatch Logs accepted the signature but refused DescribeLogStreams: " +
+                         Describe(answer);
+    if (cl.write_test) {
+      report.Warn("reach", detail, "the write test below decides");
+    } else {
+      report.Fail("reach", detail,
+                  "these credentials may not be allowed to write either: grant logs:* on the "
+                  "log groups (CloudWatchAgentServerPolicy has what edgelog needs), or run "
+                  "edgelog doctor --write-test to try a write");
+    }
+  } else if (reachable) {
+    std::string how = v == Verdict::kOk ? "ok"
+                      : "log group " + probe.group + " does not exist yet (edgelog creates it)";
+    report.Ok("reach", "CloudWatch Logs accepted the signature; DescribeLogStreams: " + how);
+  } else if (answer.transport_error != TransportError::kNone) {
+    std::string fix = answer.transport_error == TransportError::kCertificate
+                          ? "the endpoint's certificate is not trusted: check the CA bundle "
+                            "(edgelog.http.ca_bundle, SSL_CERT_FILE, AWS_CA_BUNDLE)"
+                          : "check the network path to " + setup.endpoint.url +
+                                ": firewall, VPC endpoint, or HTTPS_PROXY / NO_PROXY";
+    report.Fail("reach", Describe(answer), fix);
+  } else {
+    report.Fail("reach", Describe(answer), FixForRefusal(Describe(answer)));
+  }
+
+  // Who AWS says the credentials are (STS may be unreachable where
+  // CloudWatch is not: then only a warning).
+  auto identity = aws.sts().GetCallerIdentity(c);
+  if (identity.ok()) {
+    report.Ok("identity", identity->arn + " (account " + identity->account + ")");
+  } else if (identity.status().code() == Code::kUnavailable) {
+    report.Warn("identity", identity.status().message(),
+                "STS is not reachable from here; shipping does not need it unless a role is "
+                "assumed");
+  } else {
+    report.Fail("identity", identity.status().message(),
+                FixForRefusal(identity.status().message()));
+  }
+
+  if (cl.write_test && reachable) {
+    for (const LogStreamTarget& t : targets) {
+      std::string name = t.group + " / " + t.stream;
+      std::string body = PutOneEventBody(t, skew.AwsNowMs(host.clock.NowUnixMillis()),
+                                         host.env.HostName());
+      HttpResponse put =
+          CallLogs(aws.http(), context, LogsOperation::kPutLogEvents, body, c, skew, host.clock);
+      if (Classify(put).verdict == Verdict::kMissing) {
+        // Create what the agent would create, then try again.
+        CallLogs(aws.http(), context, LogsOperation::kCreateLogGroup, CreateLogGroupBody(t), c,
+                 skew, host.clock);
+        CallLogs(aws.http(), context, LogsOperation::kCreateLogStream, CreateLogStreamBody(t),
+                 c, skew, host.clock);
+        put = CallLogs(aws.http(), context, LogsOperation::kPutLogEvents, body, c, skew,
+                       host.clock);
+      }
+      if (Classify(put).verdict == Verdict::kOk) {
+        report.Ok("write test", name + ": 1 event accepted");
+      } else {
+        report.Fail("write test", name + ": " + Describe(put), FixForRefusal(Describe(put)));
+      }
+    }
+  }
+  if (report.failures() == 0) {
+    std::fprintf(out, "result: shipping would work\n");
+    return kExitOk;
+  }
+  std::fprintf(out, "result: shipping would not work (%d problem%s)\n", report.failures(),
+               report.failures() == 1 ? "" : "s");
+  return kExitRuntimeFailure;
+}
+
+}  // namespace edgelog

@@ -1,0 +1,48 @@
+#include "agent/cli/setup.h"
+
+#include <cstdio>
+
+#include "agent/base/version.h"
+#include "agent/config/loader.h"
+#include "agent/run/agent_loop.h"
+
+namespace edgelog {
+
+int Prepare(const CommandLine& cl, Host& host, Logger& log, AwsServices& aws, Setup* setup) {
+  bool ask_imds = ConfigUsesInstancePlaceholders(host.env, cl.config_path);
+  HostFacts facts = GatherHostFacts(host.env, aws.imds(), ask_imds);
+  auto config = LoadConfig(host.env, cl.config_path, facts);
+  if (!config.ok()) {
+    std::fprintf(stderr, "%s\n", config.status().message().c_str());
+    return kExitUsage;
+  }
+  auto entries = BuildTailEntries(*config, LocalUtcOffsetSeconds);
+  if (!entries.ok()) {
+    std::fprintf(stderr, "%s\n", entries.status().message().c_str());
+    return kExitUsage;
+  }
+  for (const std::string& w : config->warnings) log.Warning(w);
+  if (!cl.state_dir.empty()) config->state_dir = cl.state_dir;
+  auto region = ResolveRegionChain(config->region, host.env, aws.imds());
+  if (!region.ok()) {
+    std::fprintf(stderr, "%s: agent.region: %s\n", cl.config_path.c_str(),
+                 region.status().message().c_str());
+    return kExitUsage;
+  }
+  auto endpoint = ResolveLogsEndpoint(config->endpoint_override, region->name, host.env);
+  if (!endpoint.ok()) {
+    std::fprintf(stderr, "%s\n", endpoint.status().message().c_str());
+    return kExitUsage;
+  }
+  setup->config = std::move(*config);
+  setup->entries = std::move(*entries);
+  setup->region = *region;
+  setup->endpoint = *endpoint;
+  setup->ca_bundle = ResolveCaBundle(setup->config.ca_bundle, host.env, host.executable_dir);
+  aws.Connect(setup->region.name, setup->ca_bundle.path);
+  return kExitOk;
+}
+
+std::string UserAgent() { return std::string("edgelog/") + kVersion; }
+
+}  // namespace edgelog
