@@ -26,10 +26,6 @@ class CredentialsProvider {
   virtual void Invalidate() {}
 };
 
-// AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and optional AWS_SESSION_TOKEN,
-// read when Get() is called.
-std::unique_ptr<CredentialsProvider> NewEnvironmentCredentials(Env& env);
-
 // "AKIA…WXYZ": an access key id shortened for messages.
 std::string MaskAccessKeyId(const std::string& access_key_id);
 

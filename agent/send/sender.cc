@@ -415,7 +415,12 @@ void Sender::RetryLater(uint32_t stream, const Classification& c, const char* wh
   bool auth = c.verdict == Verdict::kAuth || c.verdict == Verdict::kUntrusted;
   std::string problem = std::string(what) + " for " + target.group + " / " +
                         target.stream + " failed: " + Describe(c);
-  if (c.verdict == Verdict::kAuth) {
+  if (c.verdict == Verdict::kAuth && c.code.rfind("AccessDenied", 0) == 0) {
+    problem = "CloudWatch Logs accepted the signature but refused the request (" + Describe(c) +
+              "; credentials from " + deps_.credentials.Source() +
+              "): grant them logs:CreateLogGroup, logs:CreateLogStream and logs:PutLogEvents "
+              "on " + target.group;
+  } else if (c.verdict == Verdict::kAuth) {
     problem = "CloudWatch Logs refused the signature or credentials (" + Describe(c) +
               "; credentials from " + deps_.credentials.Source() +
               "): check the access key, the secret and the system clock";

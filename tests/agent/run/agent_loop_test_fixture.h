@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "agent/aws/credentials.h"
+#include "tests/support/env_credentials.h"
 #include "agent/aws/endpoint.h"
 #include "agent/batch/gzip.h"
 #include "agent/batch/payload.h"
@@ -187,7 +188,8 @@ class AgentLoopTest : public ::testing::Test {
   CaptureLogger log_;
   FakePoller poller_{clock_};
   FakeHttp http_;
-  std::unique_ptr<CredentialsProvider> credentials_ = NewEnvironmentCredentials(env_);
+  std::unique_ptr<CredentialsProvider> credentials_ =
+      std::make_unique<testing::EnvCredentials>(env_);
   Config config_;
   LogsRequestContext context_;
   RunOptions options_;

@@ -192,6 +192,19 @@ TEST_F(SenderTest, RefusedCredentialsFailAfterTheAuthGiveUpTimeAndNotBefore) {
   EXPECT_EQ(requests, http_.requests().size()) << "a failed sender sends nothing more";
 }
 
+TEST_F(SenderTest, AccessDeniedNamesTheMissingPermissionNotTheSecret) {
+  Init({kTarget});
+  http_.set_responder([&](const SeenRequest&) -> std::optional<HttpResponse> {
+    return FakeHttp::AwsError(400, "AccessDeniedException",
+                              "User is not authorized to perform: logs:PutLogEvents");
+  });
+  Enqueue(0, {"a"});
+  Turn();
+  EXPECT_EQ(1, log_.Count(LogLevel::kError, "grant them logs:CreateLogGroup"));
+  EXPECT_EQ(0, log_.Count(LogLevel::kError, "check the access key"));
+  EXPECT_TRUE(acks_.empty());
+}
+
 TEST_F(SenderTest, WithoutAGiveUpTimeRefusedCredentialsAreRetriedUntilAccepted) {
   Init({kTarget});
   bool refuse = true;

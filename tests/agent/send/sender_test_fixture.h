@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "agent/aws/credentials.h"
+#include "tests/support/env_credentials.h"
 #include "agent/aws/endpoint.h"
 #include "agent/batch/gzip.h"
 #include "agent/batch/payload.h"
@@ -128,7 +129,8 @@ class SenderTest : public ::testing::Test {
   MemEnv mem_;
   FaultEnv fault_env_{mem_};  // disarmed unless a test arms it
   RejectedLog rejected_{fault_env_, kRejectedPath};
-  std::unique_ptr<CredentialsProvider> credentials_ = NewEnvironmentCredentials(mem_);
+  std::unique_ptr<CredentialsProvider> credentials_ =
+      std::make_unique<testing::EnvCredentials>(mem_);
   FakeHttp http_;
   FakeClock clock_;
   CaptureLogger log_;
