@@ -3,6 +3,8 @@
 #ifndef EDGELOG_TESTS_SUPPORT_FAKE_BLOCKING_HTTP_H_
 #define EDGELOG_TESTS_SUPPORT_FAKE_BLOCKING_HTTP_H_
 
+#include <strings.h>
+
 #include <functional>
 #include <string>
 #include <utility>
@@ -30,6 +32,19 @@ class FakeBlockingHttp : public BlockingHttp {
     r.status = status;
     r.body = std::move(body);
     return r;
+  }
+  // The value of header `name` (any case) of `r`; "" when it has none.
+  static std::string Header(const BlockingRequest& r, const std::string& name) {
+    for (const HttpHeader& h : r.headers) {
+      if (strcasecmp(h.name.c_str(), name.c_str()) == 0) return h.value;
+    }
+    return "";
+  }
+  static bool HasHeader(const BlockingRequest& r, const std::string& name) {
+    for (const HttpHeader& h : r.headers) {
+      if (strcasecmp(h.name.c_str(), name.c_str()) == 0) return true;
+    }
+    return false;
   }
   static HttpResponse Failure(TransportError error, std::string message = "injected") {
     HttpResponse r;

@@ -19,20 +19,6 @@ constexpr char kSecret[] = "ecsSecretKeyDoNotPrint0123456789abcdefghi";
 constexpr char kSessionToken[] = "ecsSessionTokenDoNotPrint//IQoJb3JpZ2lu";
 constexpr char kAuthToken[] = "ecsAuthorizationTokenDoNotPrint-5f2a";
 
-std::string Header(const BlockingRequest& r, const std::string& name) {
-  for (const HttpHeader& h : r.headers) {
-    if (strcasecmp(h.name.c_str(), name.c_str()) == 0) return h.value;
-  }
-  return "";
-}
-
-bool HasHeader(const BlockingRequest& r, const std::string& name) {
-  for (const HttpHeader& h : r.headers) {
-    if (strcasecmp(h.name.c_str(), name.c_str()) == 0) return true;
-  }
-  return false;
-}
-
 bool Contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
 }
@@ -79,7 +65,7 @@ TEST_F(EcsSourceTest, TheRelativeUriGoesToTheEcsAgentDirectly) {
   EXPECT_EQ("GET", r.method);
   EXPECT_EQ("http://169.254.170.2/v2/credentials/6a3c", r.url);
   EXPECT_TRUE(r.direct);
-  EXPECT_FALSE(HasHeader(r, "Authorization"));
+  EXPECT_FALSE(FakeBlockingHttp::HasHeader(r, "Authorization"));
   EXPECT_EQ("ASIAECS", c->credentials.access_key_id);
   EXPECT_EQ(kSecret, c->credentials.secret_access_key);
   EXPECT_EQ(kSessionToken, c->credentials.session_token);
@@ -100,7 +86,7 @@ TEST_F(EcsSourceTest, TheFullUriCarriesTheTokenVariable) {
   ASSERT_TRUE(Fetch().ok());
   const BlockingRequest& r = http_.requests()[0];
   EXPECT_EQ("http://127.0.0.1:9000/creds", r.url);
-  EXPECT_EQ(kAuthToken, Header(r, "Authorization"));
+  EXPECT_EQ(kAuthToken, FakeBlockingHttp::Header(r, "Authorization"));
   EXPECT_TRUE(r.direct);
 }
 
@@ -114,8 +100,8 @@ TEST_F(EcsSourceTest, TheTokenFileIsReadOnEveryFetchAndWinsOverTheVariable) {
   env_.WriteFile("/var/run/secrets/pod-identity/token", "token-two");
   ASSERT_TRUE(source->Fetch().ok());
   ASSERT_EQ(2u, http_.requests().size());
-  EXPECT_EQ("token-one", Header(http_.requests()[0], "Authorization"));
-  EXPECT_EQ("token-two", Header(http_.requests()[1], "Authorization"));
+  EXPECT_EQ("token-one", FakeBlockingHttp::Header(http_.requests()[0], "Authorization"));
+  EXPECT_EQ("token-two", FakeBlockingHttp::Header(http_.requests()[1], "Authorization"));
 }
 
 TEST_F(EcsSourceTest, AMissingOrEmptyTokenFileIsAnErrorNamingIt) {

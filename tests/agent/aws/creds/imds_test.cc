@@ -22,13 +22,6 @@ constexpr char kEndpoint[] = "http://169.254.169.254";
 constexpr char kSecret[] = "imdsSecretKeyDoNotPrint0123456789abcdefgh";
 constexpr char kSessionToken[] = "imdsSessionTokenDoNotPrint//IQoJb3JpZ2lu";
 
-std::string Header(const BlockingRequest& r, const std::string& name) {
-  for (const HttpHeader& h : r.headers) {
-    if (strcasecmp(h.name.c_str(), name.c_str()) == 0) return h.value;
-  }
-  return "";
-}
-
 bool Contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
 }
@@ -65,7 +58,7 @@ class FakeImds {
       if (put_status != 200) return FakeBlockingHttp::Answer(put_status, "");
       return FakeBlockingHttp::Answer(200, "token-" + std::to_string(++tokens_issued));
     }
-    std::string token = Header(r, "X-aws-ec2-metadata-token");
+    std::string token = FakeBlockingHttp::Header(r, "X-aws-ec2-metadata-token");
     if (token.empty() || token == revoked ||
         token != "token-" + std::to_string(tokens_issued)) {
       return FakeBlockingHttp::Answer(401, "");
@@ -107,11 +100,11 @@ TEST_F(ImdsTest, ATokenIsFetchedFirstAndCarriedByTheGet) {
   const BlockingRequest& put = http_.requests()[0];
   EXPECT_EQ("PUT", put.method);
   EXPECT_EQ("http://169.254.169.254/latest/api/token", put.url);
-  EXPECT_EQ("21600", Header(put, "X-aws-ec2-metadata-token-ttl-seconds"));
+  EXPECT_EQ("21600", FakeBlockingHttp::Header(put, "X-aws-ec2-metadata-token-ttl-seconds"));
   const BlockingRequest& get = http_.requests()[1];
   EXPECT_EQ("GET", get.method);
   EXPECT_EQ("http://169.254.169.254/latest/meta-data/instance-id", get.url);
-  EXPECT_EQ("token-1", Header(get, "X-aws-ec2-metadata-token"));
+  EXPECT_EQ("token-1", FakeBlockingHttp::Header(get, "X-aws-ec2-metadata-token"));
   for (const BlockingRequest& r : http_.requests()) {
     EXPECT_TRUE(r.direct);
     EXPECT_EQ(1000, r.connect_timeout_ms);
@@ -137,7 +130,7 @@ TEST_F(ImdsTest, TheTokenIsReplacedBeforeItsSixHoursEnd) {
   ASSERT_TRUE(client.Get("meta-data/instance-id").ok());
   EXPECT_EQ(2, imds_.tokens_issued);
   EXPECT_EQ("PUT", http_.requests()[2].method);
-  EXPECT_EQ("token-2", Header(http_.requests()[3], "X-aws-ec2-metadata-token"));
+  EXPECT_EQ("token-2", FakeBlockingHttp::Header(http_.requests()[3], "X-aws-ec2-metadata-token"));
 }
 
 TEST_F(ImdsTest, AGetRefusedWith401FetchesANewTokenAndTriesOnceMore) {
@@ -148,9 +141,9 @@ TEST_F(ImdsTest, AGetRefusedWith401FetchesANewTokenAndTriesOnceMore) {
   auto id = client.Get("meta-data/instance-id");
   ASSERT_TRUE(id.ok()) << id.status().ToString();
   ASSERT_EQ(5u, http_.requests().size());
-  EXPECT_EQ("token-1", Header(http_.requests()[2], "X-aws-ec2-metadata-token"));
+  EXPECT_EQ("token-1", FakeBlockingHttp::Header(http_.requests()[2], "X-aws-ec2-metadata-token"));
   EXPECT_EQ("PUT", http_.requests()[3].method);
-  EXPECT_EQ("token-2", Header(http_.requests()[4], "X-aws-ec2-metadata-token"));
+  EXPECT_EQ("token-2", FakeBlockingHttp::Header(http_.requests()[4], "X-aws-ec2-metadata-token"));
 }
 
 TEST_F(ImdsTest, A401AgainIsPermissionDenied) {

@@ -25,20 +25,6 @@ constexpr char kNewToken[] = "newSessionTokenDoNotPrint//IQoJb3JpZ2lu";
 // Not a real JWT: it holds characters a form body has to encode.
 constexpr char kWebToken[] = "eyJhbGciOiJSUzI1NiJ9.webIdentityDoNotPrint+/=.c2lnbmF0dXJl";
 
-std::string Header(const BlockingRequest& r, const std::string& name) {
-  for (const HttpHeader& h : r.headers) {
-    if (strcasecmp(h.name.c_str(), name.c_str()) == 0) return h.value;
-  }
-  return "";
-}
-
-bool HasHeader(const BlockingRequest& r, const std::string& name) {
-  for (const HttpHeader& h : r.headers) {
-    if (strcasecmp(h.name.c_str(), name.c_str()) == 0) return true;
-  }
-  return false;
-}
-
 bool Contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
 }
@@ -93,7 +79,7 @@ TEST_F(StsClientTest, WithoutARegionTheGlobalEndpointIsUsed) {
     return FakeBlockingHttp::Answer(200, CredentialsAnswer("AssumeRole", "2026-01-15T11:30:00Z"));
   });
   ASSERT_TRUE(sts.AssumeRole(Caller(false), kRole, "s", "").ok());
-  EXPECT_TRUE(Contains(Header(http_.requests()[0], "Authorization"), "/us-east-1/sts/"));
+  EXPECT_TRUE(Contains(FakeBlockingHttp::Header(http_.requests()[0], "Authorization"), "/us-east-1/sts/"));
 }
 
 TEST_F(StsClientTest, TheStsEndpointVariableComesBeforeTheGeneralOne) {
@@ -134,19 +120,19 @@ TEST_F(StsClientTest, AssumeRoleIsASignedFormPost) {
   const BlockingRequest& r = http_.requests()[0];
   EXPECT_EQ("POST", r.method);
   EXPECT_EQ("https://sts.eu-west-1.amazonaws.com/", r.url);
-  EXPECT_EQ("sts.eu-west-1.amazonaws.com", Header(r, "Host"));
-  EXPECT_EQ("application/x-www-form-urlencoded; charset=utf-8", Header(r, "Content-Type"));
+  EXPECT_EQ("sts.eu-west-1.amazonaws.com", FakeBlockingHttp::Header(r, "Host"));
+  EXPECT_EQ("application/x-www-form-urlencoded; charset=utf-8", FakeBlockingHttp::Header(r, "Content-Type"));
   EXPECT_EQ(
       "Action=AssumeRole&Version=2011-06-15"
       "&RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fshipper"
       "&RoleSessionName=edgelog-host&DurationSeconds=3600&ExternalId=ext-1",
       r.body);
-  EXPECT_EQ("20260115T103000Z", Header(r, "X-Amz-Date"));
-  std::string authorization = Header(r, "Authorization");
+  EXPECT_EQ("20260115T103000Z", FakeBlockingHttp::Header(r, "X-Amz-Date"));
+  std::string authorization = FakeBlockingHttp::Header(r, "Authorization");
   EXPECT_EQ(0u, authorization.find("AWS4-HMAC-SHA256 Credential=AKIDCALLER/20260115/eu-west-1/"
                                    "sts/aws4_request, SignedHeaders="))
       << authorization;
-  EXPECT_FALSE(HasHeader(r, "X-Amz-Security-Token"));
+  EXPECT_FALSE(FakeBlockingHttp::HasHeader(r, "X-Amz-Security-Token"));
   EXPECT_EQ(3000, r.connect_timeout_ms);
   EXPECT_EQ(10000, r.timeout_ms);
   EXPECT_FALSE(r.direct);
@@ -159,8 +145,8 @@ TEST_F(StsClientTest, AssumeRoleCarriesTheCallersSessionTokenSigned) {
   });
   ASSERT_TRUE(sts.AssumeRole(Caller(true), kRole, "s", "").ok());
   const BlockingRequest& r = http_.requests()[0];
-  EXPECT_EQ(kCallerToken, Header(r, "X-Amz-Security-Token"));
-  EXPECT_TRUE(Contains(Header(r, "Authorization"), "x-amz-security-token"));
+  EXPECT_EQ(kCallerToken, FakeBlockingHttp::Header(r, "X-Amz-Security-Token"));
+  EXPECT_TRUE(Contains(FakeBlockingHttp::Header(r, "Authorization"), "x-amz-security-token"));
   EXPECT_FALSE(Contains(r.body, "ExternalId"));
 }
 
@@ -310,9 +296,9 @@ TEST_F(StsClientTest, WebIdentityIsNotSigned) {
   ASSERT_TRUE(assumed.ok()) << assumed.status().ToString();
   const BlockingRequest& r = http_.requests()[0];
   EXPECT_EQ("POST", r.method);
-  EXPECT_FALSE(HasHeader(r, "Authorization"));
-  EXPECT_FALSE(HasHeader(r, "X-Amz-Security-Token"));
-  EXPECT_EQ("application/x-www-form-urlencoded; charset=utf-8", Header(r, "Content-Type"));
+  EXPECT_FALSE(FakeBlockingHttp::HasHeader(r, "Authorization"));
+  EXPECT_FALSE(FakeBlockingHttp::HasHeader(r, "X-Amz-Security-Token"));
+  EXPECT_EQ("application/x-www-form-urlencoded; charset=utf-8", FakeBlockingHttp::Header(r, "Content-Type"));
   EXPECT_EQ(
       "Action=AssumeRoleWithWebIdentity&Version=2011-06-15"
       "&RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fshipper"
@@ -359,8 +345,8 @@ TEST_F(StsClientTest, GetCallerIdentityIsSignedAndReadsTheIdentity) {
   EXPECT_EQ("AIDAEXAMPLE", id->user_id);
   const BlockingRequest& r = http_.requests()[0];
   EXPECT_EQ("Action=GetCallerIdentity&Version=2011-06-15", r.body);
-  EXPECT_TRUE(Contains(Header(r, "Authorization"), "/us-east-2/sts/aws4_request"));
-  EXPECT_EQ(kCallerToken, Header(r, "X-Amz-Security-Token"));
+  EXPECT_TRUE(Contains(FakeBlockingHttp::Header(r, "Authorization"), "/us-east-2/sts/aws4_request"));
+  EXPECT_EQ(kCallerToken, FakeBlockingHttp::Header(r, "X-Amz-Security-Token"));
 }
 
 TEST_F(StsClientTest, GetCallerIdentityDeniedNamesTheAction) {

@@ -21,13 +21,6 @@ constexpr char kTokenFile[] = "/var/run/secrets/eks.amazonaws.com/serviceaccount
 constexpr char kJwt[] = "eyJhbGciOiJSUzI1NiJ9.webIdentityDoNotPrint.c2lnbmF0dXJl";
 constexpr char kSecret[] = "webSecretKeyDoNotPrint0123456789abcdefghi";
 
-bool HasHeader(const BlockingRequest& r, const std::string& name) {
-  for (const HttpHeader& h : r.headers) {
-    if (strcasecmp(h.name.c_str(), name.c_str()) == 0) return true;
-  }
-  return false;
-}
-
 bool Contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
 }
@@ -97,7 +90,7 @@ TEST_F(WebIdentityTest, AssumesTheRoleUnsignedWithTheTokenAndTheHostSessionName)
   EXPECT_EQ("web identity for arn:aws:iam::123456789012:role/irsa", c->source);
   ASSERT_EQ(1u, http_.requests().size());
   const BlockingRequest& r = http_.requests()[0];
-  EXPECT_FALSE(HasHeader(r, "Authorization"));
+  EXPECT_FALSE(FakeBlockingHttp::HasHeader(r, "Authorization"));
   EXPECT_TRUE(Contains(r.body, "Action=AssumeRoleWithWebIdentity&"));
   EXPECT_TRUE(Contains(r.body, "&RoleSessionName=edgelog-node-7&"));
   EXPECT_TRUE(Contains(r.body, std::string("&WebIdentityToken=") + kJwt)) << r.body;
