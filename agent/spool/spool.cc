@@ -314,7 +314,7 @@ void Spool::RemoveDoneSegments() {
   }
 }
 
-void Spool::Forget(uint64_t seq, const Entry& entry) {
+void Spool::Forget(uint64_t seq, Entry entry) {
   bytes_ -= entry.length;
   pending_.erase(seq);
   auto seg = segments_.find(entry.segment);

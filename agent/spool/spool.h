@@ -138,7 +138,8 @@ class Spool {
   Status SyncAll();
   void FailSync();
   void DropOldest(uint64_t needed);
-  void Forget(uint64_t seq, const Entry& entry);
+  // By value: callers pass pending_'s own entry, which this erases.
+  void Forget(uint64_t seq, Entry entry);
   void RemoveDoneSegments();
   std::string SegmentPath(uint64_t number) const;
 
