@@ -337,14 +337,27 @@ void Tailer::RecoverRotatedWhileStopped() {
     auto found = std::find_if(siblings.begin(), siblings.end(),
                               [&](const Sibling& s) { return s.info.id == c.id; });
     if (found == siblings.end()) continue;
+    // Only the newest generation checkpointed for this path leads: the ones
+    // after it were written while edgelog was stopped. Older checkpointed
+    // generations were finished before the stop.
+    bool newer_checkpointed = std::any_of(found + 1, siblings.end(), [&](const Sibling& s) {
+      return std::any_of(checkpoints_.begin(), checkpoints_.end(),
+                         [&](const Checkpoint& k) { return k.id == s.info.id; });
+    });
+    if (newer_checkpointed) continue;
     auto file = env_.OpenReadable(found->path);
     if (!file.ok() || !CheckpointOffset(found->path, found->info, **file)) continue;
     log_.Info(c.path + " was rotated while edgelog was stopped; finishing " + found->path +
               " first");
     for (auto it = found; it != siblings.end(); ++it) {
       if (FindOpen(it->info.id) != nullptr) continue;
+      // A newer generation with a checkpoint of its own resumes there (it
+      // was read before the stop, as a copy or as the live file); one
+      // never seen is read whole.
+      bool seen = std::any_of(checkpoints_.begin(), checkpoints_.end(),
+                              [&](const Checkpoint& k) { return k.id == it->info.id; });
       std::optional<uint64_t> offset;
-      if (it != found) offset = 0;  // a generation never seen: all of it
+      if (it != found && !seen) offset = 0;
       Follow(static_cast<uint32_t>(entry), it->path, it->info, offset, next_rank_++, c.path);
       open_.back()->set_unmatched(EntryOf(it->path) < 0);
     }

@@ -6,6 +6,7 @@
 // one matching the rotated names too ("app.log*").
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <ostream>
 #include <string>
 
@@ -111,6 +112,36 @@ TEST_P(TailerScenarioRestart, ThreeRotationsWhileStoppedReadEachUnseenGeneration
   Settle();
 
   EXPECT_EQ(Concat({Numbered("gen0", 1, 3), Numbered("gen1", 1, 2), Numbered("gen2", 1, 2),
+                    Numbered("gen3", 1, 2)}),
+            Messages());
+}
+
+// Checkpoints of older generations are kept while their files are there.
+// After rotations while stopped, only the newest checkpointed generation
+// leads; the older one must not make the newer ones be read again.
+TEST_P(TailerScenarioRestart, AnOlderGenerationsCheckpointDoesNotMakeNewerOnesReadAgain) {
+  env_.WriteFile(kApp, Text(Numbered("gen0", 1, 2)));
+  StartTailing();
+  Settle();
+  Stop();
+  std::vector<Checkpoint> gen0 = saved_;
+  StartAgain();
+  RotateByRename(Numbered("gen1", 1, 2));
+  Settle();
+  Stop();
+  for (const Checkpoint& c : gen0) {  // as a save that kept it would have
+    if (std::none_of(saved_.begin(), saved_.end(),
+                     [&](const Checkpoint& k) { return k.id == c.id; })) {
+      saved_.push_back(c);
+    }
+  }
+  ASSERT_GE(saved_.size(), 2u);
+  RotateByRename(Numbered("gen2", 1, 2));
+  RotateByRename(Numbered("gen3", 1, 2));
+  StartAgain();
+  Settle();
+
+  EXPECT_EQ(Concat({Numbered("gen0", 1, 2), Numbered("gen1", 1, 2), Numbered("gen2", 1, 2),
                     Numbered("gen3", 1, 2)}),
             Messages());
 }
