@@ -143,25 +143,40 @@ class TortureTest(unittest.TestCase):
             work.remove()
 
 
-JAVA = """2026-11-21 10:00:00,123 ERROR [main] Request failed
-java.lang.IllegalStateException: boom
-\tat com.example.Service.handle(Service.java:42)
-\tat com.example.Main.main(Main.java:7)
-Caused by: java.io.IOException: disk
-\tat com.example.Disk.write(Disk.java:9)
-\t... 2 more
-2026-11-21 10:00:01,456 INFO [main] Recovered
-"""
+# The records carry times from an hour ago, so CloudWatch takes them on any
+# day the tests run (it refuses events older than 14 days).
+def recent_utc(offset_s=0):
+    """An hour ago plus `offset_s`, whole seconds, UTC."""
+    now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    return now - datetime.timedelta(hours=1) + datetime.timedelta(seconds=offset_s)
 
-PYTHON = """[2026-11-21 10:00:00] ERROR worker crashed
-Traceback (most recent call last):
-  File "worker.py", line 10, in <module>
-    main()
-  File "worker.py", line 6, in main
-    raise ValueError("bad input")
-ValueError: bad input
-[2026-11-21 10:00:02] INFO worker restarted
-"""
+
+def epoch_ms(when):
+    return int(when.timestamp() * 1000)
+
+
+def java_log(t0, t1):
+    a, b = t0.strftime("%Y-%m-%d %H:%M:%S"), t1.strftime("%Y-%m-%d %H:%M:%S")
+    return (f"{a},123 ERROR [main] Request failed\n"
+            "java.lang.IllegalStateException: boom\n"
+            "\tat com.example.Service.handle(Service.java:42)\n"
+            "\tat com.example.Main.main(Main.java:7)\n"
+            "Caused by: java.io.IOException: disk\n"
+            "\tat com.example.Disk.write(Disk.java:9)\n"
+            "\t... 2 more\n"
+            f"{b},456 INFO [main] Recovered\n")
+
+
+def python_log(t0, t2):
+    a, b = t0.strftime("%Y-%m-%d %H:%M:%S"), t2.strftime("%Y-%m-%d %H:%M:%S")
+    return (f"[{a}] ERROR worker crashed\n"
+            "Traceback (most recent call last):\n"
+            "  File \"worker.py\", line 10, in <module>\n"
+            "    main()\n"
+            "  File \"worker.py\", line 6, in main\n"
+            "    raise ValueError(\"bad input\")\n"
+            "ValueError: bad input\n"
+            f"[{b}] INFO worker restarted\n")
 
 
 class RecordsTest(unittest.TestCase):
@@ -191,11 +206,14 @@ class RecordsTest(unittest.TestCase):
         return harness.read_events(self.logs, group, stream)
 
     def test_java_and_python_stack_traces_arrive_as_one_event_each(self):
+        t0 = recent_utc()
+        java_text, py_text = java_log(t0, t0 + datetime.timedelta(seconds=1)), python_log(
+            t0, t0 + datetime.timedelta(seconds=2))
         java, py = self.work.file("java.log"), self.work.file("py.log")
         with open(java, "w") as f:
-            f.write(JAVA)
+            f.write(java_text)
         with open(py, "w") as f:
-            f.write(PYTHON)
+            f.write(py_text)
         self.ship([
             {"file_path": java, "log_group_name": "/it/java", "log_stream_name": "s",
              "timestamp_format": "%Y-%m-%d %H:%M:%S,%f", "timezone": "UTC",
@@ -203,25 +221,31 @@ class RecordsTest(unittest.TestCase):
             {"file_path": py, "log_group_name": "/it/python", "log_stream_name": "s",
              "multi_line_start_pattern": r"^\[\d{4}-"}])
         java_events = self.events("/it/java")
+        java_lines = java_text.rstrip("\n").split("\n")
         self.assertEqual([e["message"] for e in java_events],
-                         [JAVA.split("\n2026-11-21 10:00:01")[0],
-                          "2026-11-21 10:00:01,456 INFO [main] Recovered"])
+                         ["\n".join(java_lines[:-1]), java_lines[-1]])
         self.assertEqual([e["timestamp"] for e in java_events],
-                         [1795255200123, 1795255201456])
+                         [epoch_ms(t0) + 123, epoch_ms(t0) + 1456])
         py_events = [e["message"] for e in self.events("/it/python")]
         self.assertEqual(len(py_events), 2)
         self.assertTrue(py_events[0].endswith("ValueError: bad input"))
         self.assertIn("\n  File \"worker.py\", line 6, in main\n", py_events[0])
 
     def test_timestamp_formats_of_the_cloudwatch_agent_documentation(self):
-        # (format, line, expected UTC time)
+        when = recent_utc()
+        plus_one = when.astimezone(datetime.timezone(datetime.timedelta(hours=1)))
+        # (format, line, expected UTC time in ms)
         cases = [
-            ("%Y-%m-%d %H:%M:%S", "2026-11-20 08:15:30 a", "2026-11-20T08:15:30"),
-            ("%d/%b/%Y:%H:%M:%S %z", '10.0.0.1 - - [20/Nov/2026:09:15:30 +0100] "GET /"',
-             "2026-11-20T08:15:30"),
-            ("%b %d %H:%M:%S", "Nov 20 08:15:30 host sshd[1]: accepted", "2026-11-20T08:15:30"),
-            ("%Y-%m-%dT%H:%M:%S.%fZ", "2026-11-20T08:15:30.250Z level=info", "2026-11-20T08:15:30.250"),
-            ("%m/%d/%y %I:%M:%S %p", "11/20/26 08:15:30 AM done", "2026-11-20T08:15:30"),
+            ("%Y-%m-%d %H:%M:%S", when.strftime("%Y-%m-%d %H:%M:%S a"), epoch_ms(when)),
+            ("%d/%b/%Y:%H:%M:%S %z",
+             plus_one.strftime('10.0.0.1 - - [%d/%b/%Y:%H:%M:%S +0100] "GET /"'),
+             epoch_ms(when)),
+            ("%b %d %H:%M:%S", when.strftime("%b %d %H:%M:%S host sshd[1]: accepted"),
+             epoch_ms(when)),
+            ("%Y-%m-%dT%H:%M:%S.%fZ", when.strftime("%Y-%m-%dT%H:%M:%S.250Z level=info"),
+             epoch_ms(when) + 250),
+            ("%m/%d/%y %I:%M:%S %p", when.strftime("%m/%d/%y %I:%M:%S %p done"),
+             epoch_ms(when)),
         ]
         entries = []
         for i, (fmt, line, _) in enumerate(cases):
@@ -234,8 +258,7 @@ class RecordsTest(unittest.TestCase):
         for i, (fmt, line, want) in enumerate(cases):
             events = self.events(f"/it/ts{i}")
             self.assertEqual([e["message"] for e in events], [line], fmt)
-            when = datetime.datetime.fromisoformat(want).replace(tzinfo=datetime.timezone.utc)
-            self.assertEqual(events[0]["timestamp"], int(when.timestamp() * 1000), fmt)
+            self.assertEqual(events[0]["timestamp"], want, fmt)
 
     def test_include_and_exclude_filters_apply_in_order(self):
         path = self.work.file("filtered.log")
