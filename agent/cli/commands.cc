@@ -16,6 +16,7 @@
 #include "agent/run/agent_loop.h"
 #include "agent/run/tail_setup.h"
 #include "agent/text/json_escape.h"
+#include "platform/limits.h"
 #include "platform/poller.h"
 #include "platform/watcher.h"
 
@@ -141,6 +142,17 @@ int RunCommand(const CommandLine& cl, Host& host) {
   LogsRequestContext context{setup.endpoint, setup.region.name, http_options.user_agent};
   RunOptions options;
   options.once = cl.once;
+  uint64_t descriptors = RaiseOpenFileLimit();
+  options.open_files_allowed =
+      OpenFilesAllowed(descriptors, config.max_open_files, config.max_in_flight);
+  if (options.open_files_allowed < static_cast<size_t>(config.max_open_files)) {
+    log->Warning("the descriptor limit (RLIMIT_NOFILE, ulimit -n) is " +
+                 std::to_string(descriptors) + ": following at most " +
+                 std::to_string(options.open_files_allowed) + " files at once, not " +
+                 std::to_string(config.max_open_files) +
+                 " (edgelog.max_open_files); raise it with LimitNOFILE= (systemd) or "
+                 "--ulimit nofile= (containers)");
+  }
   AgentDeps deps{host.env, host.clock, *log, *poller, **http, *credentials, stop->get(),
                  watcher.get()};
   AgentLoop loop(deps, config, std::move(setup.entries), context, options);

@@ -44,6 +44,10 @@ struct RunOptions {
   int64_t watched_rescan_interval_ms = 10000;
   int64_t shutdown_grace_ms = 10000;  // delivery time after SIGTERM
   size_t max_buffered_bytes = 8 << 20;  // batch bytes held in memory before reading pauses
+  // Files open at once, at most, whatever edgelog.max_open_files says: what
+  // the descriptor limit (RLIMIT_NOFILE) leaves once sockets, the disk
+  // buffer and the rest have theirs. 0: no limit known.
+  size_t open_files_allowed = 0;
   int64_t once_auth_give_up_ms = 20000;   // --once: refused credentials
   int64_t once_stall_give_up_ms = 300000;  // --once: no progress at all
   uint64_t seed = 0;               // jitter; 0 picks one from the clock

@@ -26,11 +26,17 @@ void BuildTargets(const Config& config, std::vector<LogStreamTarget>* targets,
   }
 }
 
-TailerOptions TailerOptionsOf(const Config& config) {
+TailerOptions TailerOptionsOf(const Config& config, const RunOptions& run) {
   TailerOptions options;
   options.max_open_files = static_cast<size_t>(config.max_open_files);
+  if (run.open_files_allowed > 0) {
+    options.max_open_files = std::min(options.max_open_files, run.open_files_allowed);
+  }
+  options.once = run.once;
   return options;
 }
+
+TailTime Now(Clock& clock) { return TailTime{clock.NowUnixMillis(), clock.MonotonicMillis()}; }
 
 }  // namespace
 
@@ -56,7 +62,7 @@ Pipeline::Pipeline(const AgentDeps& deps, const Config& config,
       rejected_log_(deps.env, JoinPath(config.state_dir, "rejected.jsonl")),
       loaded_checkpoints_(LoadCheckpointsOrStartOver(deps.env, deps.log, config.state_dir)),
       tailer_(deps.env, deps.log, std::move(entries), loaded_checkpoints_,
-              TailerOptionsOf(config)),
+              TailerOptionsOf(config, options)),
       next_rejected_batch_(kRejectedIdBase) {
   BuildTargets(config, &targets_, &stream_of_);
   BatcherOptions batcher_options;
@@ -169,7 +175,7 @@ void Pipeline::Discover() {
 bool Pipeline::ReadFiles() {
   size_t read = 0;
   while (read < kReadPerIterationBytes && Buffered() < options_.max_buffered_bytes) {
-    size_t n = tailer_.Read(kReadSliceBytes, deps_.clock.NowUnixMillis(), *this);
+    size_t n = tailer_.Read(kReadSliceBytes, Now(deps_.clock), *this);
     TrackNewSources();
     if (n == 0) return false;
     read += n;
@@ -177,9 +183,9 @@ bool Pipeline::ReadFiles() {
   return !tailer_.AtEnd();
 }
 
-void Pipeline::FlushQuiet() { tailer_.FlushQuiet(deps_.clock.NowUnixMillis(), *this); }
+void Pipeline::FlushQuiet() { tailer_.FlushQuiet(Now(deps_.clock), *this); }
 
-void Pipeline::FlushTailer() { tailer_.FlushAll(deps_.clock.NowUnixMillis(), *this); }
+void Pipeline::FlushTailer() { tailer_.FlushAll(Now(deps_.clock), *this); }
 
 Status Pipeline::SealAndSend(bool everything) {
   Status sealed = everything ? batcher_->SealAll()
@@ -220,7 +226,7 @@ Status Pipeline::SaveCheckpoints() {
   std::vector<Checkpoint> all;
   auto put = [&](const Checkpoint& c) {
     for (Checkpoint& existing : all) {
-      if (existing.id == c.id) {
+      if (existing.id == c.id && existing.entry == c.entry) {
         existing = c;
         return;
       }
@@ -252,7 +258,8 @@ Status Pipeline::SaveCheckpoints() {
         before = {delivered, Fingerprint{}};  // closed meanwhile: unknown
       }
     }
-    put(Checkpoint{s.file_id, s.live_path, delivered, s.head, before.second});
+    put(Checkpoint{s.file_id, s.live_path, delivered, s.head, before.second,
+                   tailer_.entries()[s.entry].key});
   }
   return edgelog::SaveCheckpoints(deps_.env, checkpoint_path_, all);
 }
@@ -260,14 +267,13 @@ Status Pipeline::SaveCheckpoints() {
 int64_t Pipeline::WaitMs(bool more_to_read, int64_t idle_ms) const {
   if (more_to_read && Buffered() < options_.max_buffered_bytes) return 0;
   int64_t mono = deps_.clock.MonotonicMillis();
-  int64_t wall = deps_.clock.NowUnixMillis();
   int64_t wait = idle_ms;
   auto until = [&](std::optional<int64_t> deadline, int64_t now) {
     if (deadline) wait = std::min(wait, std::max<int64_t>(0, *deadline - now));
   };
   until(batcher_->NextDueMs(), mono);
   until(sender_->NextWakeMs(), mono);
-  until(tailer_.NextFlushMs(), wall);
+  until(tailer_.NextFlushMs(), mono);
   int64_t http_timeout = deps_.http.NextTimeoutMs();
   if (http_timeout >= 0) wait = std::min(wait, http_timeout);
   if (!rejected_.empty()) wait = std::min<int64_t>(wait, 1000);  // retry the write

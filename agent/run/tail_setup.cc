@@ -1,5 +1,7 @@
 #include "agent/run/tail_setup.h"
 
+#include <algorithm>
+
 #include "agent/text/charset.h"
 #include "agent/text/regex.h"
 
@@ -71,6 +73,8 @@ StatusOr<std::vector<TailEntry>> BuildTailEntries(const Config& config,
     TailEntry entry;
     entry.pattern = e.file_path;
     entry.encoding = e.encoding;
+    // Group names hold no ':', so "group:stream" names one destination.
+    entry.key = e.log_group_name + ":" + e.log_stream_name;
     if (auto charset = Charset::Find(e.encoding); !charset.ok()) {
       errors += where + ".encoding: " + charset.status().message() + "\n";
     }
@@ -90,6 +94,15 @@ StatusOr<std::vector<TailEntry>> BuildTailEntries(const Config& config,
     return Status::InvalidArgument(errors);
   }
   return entries;
+}
+
+size_t OpenFilesAllowed(uint64_t limit, int64_t max_open_files, int64_t max_in_flight) {
+  uint64_t wanted = static_cast<uint64_t>(std::max<int64_t>(1, max_open_files));
+  if (limit == 0) return static_cast<size_t>(wanted);
+  uint64_t kept = std::max<uint64_t>(kDescriptorsKept + static_cast<uint64_t>(max_in_flight),
+                                     limit / 8);
+  uint64_t room = limit > kept ? limit - kept : 1;
+  return static_cast<size_t>(std::max<uint64_t>(1, std::min(wanted, room)));
 }
 
 }  // namespace edgelog

@@ -18,6 +18,16 @@ namespace edgelog {
 StatusOr<std::vector<TailEntry>> BuildTailEntries(const Config& config,
                                                   const UtcOffsetFn& local_offset);
 
+// Descriptors kept for everything but tailed files (sockets, disk buffer
+// segments, inotify, the lock, checkpoint writes) out of `limit`
+// (RLIMIT_NOFILE): at least this many, or an eighth of the limit.
+inline constexpr uint64_t kDescriptorsKept = 64;
+
+// How many files may be open at once under a descriptor limit of `limit`
+// (0: unknown or unlimited, then `max_open_files`) with up to
+// `max_in_flight` requests: never more than `max_open_files`, at least 1.
+size_t OpenFilesAllowed(uint64_t limit, int64_t max_open_files, int64_t max_in_flight);
+
 }  // namespace edgelog
 
 #endif  // EDGELOG_AGENT_RUN_TAIL_SETUP_H_

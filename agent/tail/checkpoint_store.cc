@@ -40,6 +40,10 @@ std::string CheckpointsToJson(const std::vector<Checkpoint>& checkpoints) {
     out += i == 0 ? "\n" : ",\n";
     out += "{\"path\":";
     AppendJsonString(c.path, &out);
+    if (!c.entry.empty()) {
+      out += ",\"entry\":";
+      AppendJsonString(c.entry, &out);
+    }
     out += ",\"device\":" + Quoted(c.id.device) + ",\"inode\":" + Quoted(c.id.inode) +
            ",\"offset\":" + Quoted(c.offset) + ",\"head_bytes\":" + Quoted(c.head.length) +
            ",\"head_hash\":" + Quoted(c.head.hash) +
@@ -70,6 +74,11 @@ StatusOr<std::vector<Checkpoint>> LoadCheckpoints(Env& env, const std::string& p
       return Status::Corruption(path + ": malformed checkpoint entry");
     }
     c.path = p->valuestring;
+    const cJSON* entry = cJSON_GetObjectItemCaseSensitive(file, "entry");
+    if (entry != nullptr) {
+      if (!cJSON_IsString(entry)) return Status::Corruption(path + ": malformed checkpoint entry");
+      c.entry = entry->valuestring;
+    }
     uint64_t head_bytes = 0;  // absent in older files: no fingerprint known
     if (ReadUint(file, "head_bytes", &head_bytes) && head_bytes <= kFingerprintBytes &&
         ReadUint(file, "head_hash", &c.head.hash)) {

@@ -22,6 +22,9 @@ struct Checkpoint {
   uint64_t offset = 0;  // every byte before this was delivered
   Fingerprint head;     // of the file's first bytes; length 0: unknown
   Fingerprint before;   // of the bytes just before `offset`; length 0: unknown
+  // The collect_list entry the file is read for (TailEntry::key); "" in
+  // files saved before a file could be read for two entries.
+  std::string entry;
 };
 
 // The checkpoints in `path`; empty when the file does not exist.

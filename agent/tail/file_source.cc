@@ -46,20 +46,39 @@ void FileSource::ResetFramer(uint64_t offset) {
   continuing_long_line_ = false;
 }
 
-StatusOr<size_t> FileSource::ReadSome(size_t max_bytes, int64_t now_ms,
-                                      std::string* buffer, RecordSink& sink,
-                                      TailStats& stats) {
-  if (buffer->size() < max_bytes) buffer->resize(max_bytes);
-  auto n = file_->ReadAt(read_offset_, buffer->data(), max_bytes);
+StatusOr<ReadOutcome> FileSource::ReadSome(size_t max_bytes, TailTime now, std::string* buffer,
+                                           RecordSink& sink, TailStats& stats) {
+  // One read: the bytes before the offset (to check) and the new ones.
+  size_t check = tail_bytes_.size();
+  if (buffer->size() < check + max_bytes) buffer->resize(check + max_bytes);
+  auto n = file_->ReadAt(read_offset_ - check, buffer->data(), check + max_bytes);
   if (!n.ok()) return n.status();
-  at_end_ = *n < max_bytes;
-  if (*n == 0) {
-    if (idle_since_ms_ < 0) idle_since_ms_ = now_ms;
-    return size_t{0};
+  if (*n < check || std::string_view(buffer->data(), check) != tail_bytes_) {
+    return ReadOutcome{0, true};
+  }
+  if (read_offset_ == check && head_.length > read_offset_) {
+    // The first bytes were seen (when following began) further than they
+    // were read: they must still be there.
+    bool same;
+    if (*n >= head_.length) {
+      same = FingerprintOf(std::string_view(buffer->data(), head_.length)) == head_;
+    } else if (*n < check + max_bytes) {
+      same = false;  // the file is shorter than they were
+    } else {
+      auto now_head = ReadFingerprint(*file_, head_.length);
+      same = now_head.ok() && *now_head == head_;
+    }
+    if (!same) return ReadOutcome{0, true};
+  }
+  size_t got = *n - check;
+  at_end_ = got < max_bytes;
+  if (got == 0) {
+    if (idle_since_ms_ < 0) idle_since_ms_ = now.mono_ms;
+    return ReadOutcome{};
   }
   idle_since_ms_ = -1;
   finishing_ = false;  // more came: judge again at the next end
-  std::string_view data(buffer->data(), *n);
+  std::string_view data(buffer->data() + check, got);
   if (read_offset_ < kFingerprintBytes && head_.length < kFingerprintBytes) {
     if (read_offset_ == 0) {  // the buffer starts at the file's start
       head_ = FingerprintOf(data.substr(0, kFingerprintBytes));
@@ -67,11 +86,11 @@ StatusOr<size_t> FileSource::ReadSome(size_t max_bytes, int64_t now_ms,
       head_ = *whole;
     }
   }
-  read_offset_ += *n;
-  stats.bytes_read += *n;
+  read_offset_ += got;
+  stats.bytes_read += got;
   RememberRead(data);
-  framer_.Feed(data, [&](const LinePiece& piece) { Emit(piece, now_ms, sink, stats); });
-  return *n;
+  framer_.Feed(data, [&](const LinePiece& piece) { Emit(piece, now, sink, stats); });
+  return ReadOutcome{got, false};
 }
 
 void FileSource::RememberRead(std::string_view data) {
@@ -85,7 +104,7 @@ void FileSource::RememberRead(std::string_view data) {
   }
 }
 
-void FileSource::Emit(const LinePiece& piece, int64_t now_ms, RecordSink& sink,
+void FileSource::Emit(const LinePiece& piece, TailTime now, RecordSink& sink,
                       TailStats& stats) {
   bool at_file_start = piece_start_ == 0;
   piece_start_ = piece.end_offset;
@@ -107,35 +126,41 @@ void FileSource::Emit(const LinePiece& piece, int64_t now_ms, RecordSink& sink,
     stats.invalid_utf8 += charset_.ToUtf8(text, &converted_, at_file_start);
     text = converted_;
   }
-  if (text.empty()) {
-    // The rest of a long line can be its "\r" alone: not an empty line.
-    if (!long_line) ++stats.empty_lines;
-    assembler_.AddEmpty(piece.end_offset, sink);
+  if (long_line && text.empty()) {
+    assembler_.AddNothing(piece.end_offset, sink);  // a long line's "\r" alone
   } else if (long_line) {
     ++stats.split_parts;
-    assembler_.AddLongLinePiece(text, piece.end_offset, now_ms, sink, stats);
+    assembler_.AddLongLinePiece(text, piece.end_offset, now, sink, stats);
   } else {
-    assembler_.AddLine(text, piece.end_offset, now_ms, sink, stats);
+    assembler_.AddLine(text, piece.end_offset, now, sink, stats);
   }
 }
 
-StatusOr<bool> FileSource::Truncated() {
+StatusOr<bool> FileSource::Rewritten() {
   auto info = file_->Stat();
   if (!info.ok()) return info.status();
   if (info->size < read_offset_) return true;
-  if (read_offset_ == 0 || head_.length == 0) return false;
-  auto now = ReadFingerprint(*file_, head_.length);
-  if (!now.ok()) return now.status();
-  return *now != head_;
+  if (!tail_bytes_.empty()) {
+    std::string now(tail_bytes_.size(), '\0');
+    auto n = file_->ReadAt(read_offset_ - now.size(), now.data(), now.size());
+    if (!n.ok()) return n.status();
+    if (*n != now.size() || now != tail_bytes_) return true;
+  }
+  if (read_offset_ == tail_bytes_.size() && head_.length > read_offset_) {
+    if (info->size < head_.length) return true;
+    auto now_head = ReadFingerprint(*file_, head_.length);
+    if (!now_head.ok()) return now_head.status();
+    return *now_head != head_;
+  }
+  return false;
 }
 
-void FileSource::StartOver(HeldLine held, int64_t now_ms, RecordSink& sink,
-                           TailStats& stats) {
+void FileSource::StartOver(HeldLine held, TailTime now, RecordSink& sink, TailStats& stats) {
   ++stats.truncations;
   if (held == HeldLine::kHandOn) {
-    framer_.Flush([&](const LinePiece& piece) { Emit(piece, now_ms, sink, stats); });
+    framer_.Flush([&](const LinePiece& piece) { Emit(piece, now, sink, stats); });
   }
-  assembler_.Restart(now_ms, sink, stats);
+  assembler_.Restart(now, sink, stats);
   read_offset_ = 0;
   ResetFramer(0);
   at_end_ = false;
@@ -143,13 +168,13 @@ void FileSource::StartOver(HeldLine held, int64_t now_ms, RecordSink& sink,
   tail_bytes_.clear();
 }
 
-void FileSource::FlushAll(int64_t now_ms, RecordSink& sink, TailStats& stats) {
-  framer_.Flush([&](const LinePiece& piece) { Emit(piece, now_ms, sink, stats); });
-  assembler_.Flush(now_ms, sink, stats);
+void FileSource::FlushAll(TailTime now, RecordSink& sink, TailStats& stats) {
+  framer_.Flush([&](const LinePiece& piece) { Emit(piece, now, sink, stats); });
+  assembler_.Flush(now, sink, stats);
 }
 
-void FileSource::FlushIfQuiet(int64_t now_ms, RecordSink& sink, TailStats& stats) {
-  assembler_.FlushIfQuiet(now_ms, sink, stats);
+void FileSource::FlushIfQuiet(TailTime now, RecordSink& sink, TailStats& stats) {
+  assembler_.FlushIfQuiet(now, sink, stats);
 }
 
 }  // namespace edgelog

@@ -39,35 +39,48 @@ struct SourceSetup {
   std::shared_ptr<const EntryRules> rules;
 };
 
+// What one FileSource::ReadSome found.
+struct ReadOutcome {
+  size_t bytes = 0;  // new bytes read and handed on; 0: nothing new
+  // The bytes just before the read offset are no longer what was read
+  // there: the file was truncated, perhaps written again past the offset
+  // (copytruncate with a busy writer). Nothing was read.
+  bool rewritten = false;
+};
+
 class FileSource {
  public:
   FileSource(SourceSetup setup, Charset charset);
   FileSource(const FileSource&) = delete;
   FileSource& operator=(const FileSource&) = delete;
 
-  // Reads at most `max_bytes` and hands on what it completes, with event
-  // time `now_ms`. Returns the bytes read (0: nothing new). The caller checks
-  // Truncated() first: reading a file rewritten since would mix two files.
-  StatusOr<size_t> ReadSome(size_t max_bytes, int64_t now_ms, std::string* buffer,
-                            RecordSink& sink, TailStats& stats);
-  // True when the file shrank below the read offset or its first bytes
-  // changed: it was truncated (perhaps by copytruncate).
-  StatusOr<bool> Truncated();
+  // Reads at most `max_bytes` past the read offset and hands on what it
+  // completes, read at `now`. The same read takes the bytes just before the
+  // offset (up to kFingerprintBytes) and checks them against what was read
+  // there, so a file truncated and grown again past the offset is noticed
+  // whatever its first bytes (ReadOutcome::rewritten). `buffer` is scratch.
+  StatusOr<ReadOutcome> ReadSome(size_t max_bytes, TailTime now, std::string* buffer,
+                                 RecordSink& sink, TailStats& stats);
+  // True when the file shrank below the read offset or the bytes just
+  // before it changed: it was truncated (perhaps by copytruncate), whether
+  // or not it grew again since.
+  StatusOr<bool> Rewritten();
   // What happens to the incomplete line held back when starting over.
   enum class HeldLine {
     kHandOn,   // deliver it as it is (nothing else holds its bytes)
     kDiscard,  // a rotated copy will be read from line_start_offset()
   };
   // Starts over from offset 0; pending records are handed on first.
-  void StartOver(HeldLine held, int64_t now_ms, RecordSink& sink, TailStats& stats);
+  void StartOver(HeldLine held, TailTime now, RecordSink& sink, TailStats& stats);
   // Where the line being read began: read_offset() less the bytes held back.
   uint64_t line_start_offset() const { return framer_.emitted_offset(); }
 
   // Hands on the incomplete last line and any pending record: the file was
   // rotated away or deleted, or the agent is stopping.
-  void FlushAll(int64_t now_ms, RecordSink& sink, TailStats& stats);
+  void FlushAll(TailTime now, RecordSink& sink, TailStats& stats);
   // Hands on a multi-line record nothing joined for kQuietMs.
-  void FlushIfQuiet(int64_t now_ms, RecordSink& sink, TailStats& stats);
+  void FlushIfQuiet(TailTime now, RecordSink& sink, TailStats& stats);
+  // Monotonic ms.
   std::optional<int64_t> QuietDeadline() const { return assembler_.QuietDeadline(); }
 
   // The open file, as it is now (size, links: 0 once deleted).
@@ -83,7 +96,11 @@ class FileSource {
   const Fingerprint& head() const { return head_; }
   // Of the last bytes read before read_offset() (up to kFingerprintBytes).
   Fingerprint tail() const { return FingerprintOf(tail_bytes_); }
+  // Those bytes themselves; valid until the next read.
+  std::string_view tail_bytes() const { return tail_bytes_; }
   uint64_t read_offset() const { return read_offset_; }
+  // What has been read of the file, as rotation.h compares it.
+  ReadState state() const { return ReadState{read_offset_, head_, tail()}; }
   // The last read found nothing more.
   bool at_end() const { return at_end_; }
 
@@ -108,7 +125,7 @@ class FileSource {
   int64_t idle_since_ms() const { return idle_since_ms_; }
 
  private:
-  void Emit(const LinePiece& piece, int64_t now_ms, RecordSink& sink, TailStats& stats);
+  void Emit(const LinePiece& piece, TailTime now, RecordSink& sink, TailStats& stats);
   void RememberRead(std::string_view data);
   void ResetFramer(uint64_t offset);
 

@@ -26,6 +26,13 @@ struct Fingerprint {
   bool operator!=(const Fingerprint& o) const { return !(*this == o); }
 };
 
+// What is known of a file that was being read.
+struct ReadState {
+  uint64_t offset = 0;  // bytes read
+  Fingerprint head;     // of its first bytes
+  Fingerprint tail;     // of the bytes just before `offset`
+};
+
 // The fingerprint of `first_bytes` (all of them).
 Fingerprint FingerprintOf(std::string_view first_bytes);
 

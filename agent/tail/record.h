@@ -7,6 +7,15 @@
 
 namespace edgelog {
 
+// The two clocks the tailer reads. Event times come from the wall clock;
+// every wait (a multi-line record's quiet time, a rotated file's quiet time,
+// a copy waiting for its original's truncation) from the monotonic one, so a
+// step of the wall clock (NTP, a suspended VM) moves no timer.
+struct TailTime {
+  int64_t unix_ms = 0;  // wall clock, ms since the Unix epoch
+  int64_t mono_ms = 0;  // monotonic clock, ms from an arbitrary origin
+};
+
 struct Record {
   uint32_t source = 0;       // the followed file (Tailer::source)
   int64_t timestamp_ms = 0;  // event time, ms since the Unix epoch

@@ -27,14 +27,14 @@ bool RecordAssembler::StartsRecord(std::string_view line) const {
     case EntryRules::StartRule::kPattern:
       return SearchRegex(*rules_->start_pattern, line);
     case EntryRules::StartRule::kTimestamp:
-      return rules_->timestamp && rules_->timestamp->MatchesAtStart(line);
+      return rules_->timestamp && rules_->timestamp->MatchesAnywhere(line);
     case EntryRules::StartRule::kEveryLine:
       return true;
   }
   return true;
 }
 
-void RecordAssembler::AddLine(std::string_view line, uint64_t end_offset, int64_t now_ms,
+void RecordAssembler::AddLine(std::string_view line, uint64_t end_offset, TailTime now,
                               RecordSink& sink, TailStats& stats) {
   bool joins = has_pending_ && !StartsRecord(line) &&
                pending_.size() + 1 + line.size() <= kMaxEventMessageBytes;
@@ -42,21 +42,28 @@ void RecordAssembler::AddLine(std::string_view line, uint64_t end_offset, int64_
     pending_.push_back('\n');
     pending_.append(line);
     pending_end_ = end_offset;
-    pending_touched_ms_ = now_ms;
+    pending_touched_mono_ms_ = now.mono_ms;
     return;
   }
-  Flush(now_ms, sink, stats);
+  Flush(now, sink, stats);
+  if (line.empty()) {  // no record to belong to
+    ++stats.empty_lines;
+    emitted_ = end_offset;
+    sink.OnSkipped(source_, end_offset);
+    return;
+  }
   if (rules_->start_rule == EntryRules::StartRule::kEveryLine) {
-    Emit(line, end_offset, now_ms, now_ms, sink, stats);
+    Emit(line, end_offset, now.unix_ms, now, sink, stats);
     return;
   }
   pending_.assign(line);
   has_pending_ = true;
   pending_end_ = end_offset;
-  pending_read_ms_ = pending_touched_ms_ = now_ms;
+  pending_read_unix_ms_ = now.unix_ms;
+  pending_touched_mono_ms_ = now.mono_ms;
 }
 
-void RecordAssembler::AddEmpty(uint64_t end_offset, RecordSink& sink) {
+void RecordAssembler::AddNothing(uint64_t end_offset, RecordSink& sink) {
   if (has_pending_) {
     pending_end_ = end_offset;  // covered when the pending record is
     return;
@@ -66,51 +73,51 @@ void RecordAssembler::AddEmpty(uint64_t end_offset, RecordSink& sink) {
 }
 
 void RecordAssembler::AddLongLinePiece(std::string_view piece, uint64_t end_offset,
-                                       int64_t now_ms, RecordSink& sink,
-                                       TailStats& stats) {
-  Flush(now_ms, sink, stats);
-  Emit(piece, end_offset, now_ms, now_ms, sink, stats);
+                                       TailTime now, RecordSink& sink, TailStats& stats) {
+  Flush(now, sink, stats);
+  Emit(piece, end_offset, now.unix_ms, now, sink, stats);
 }
 
-void RecordAssembler::FlushIfQuiet(int64_t now_ms, RecordSink& sink,
-                                   TailStats& stats) {
-  if (has_pending_ && now_ms - pending_touched_ms_ >= kQuietMs) Flush(now_ms, sink, stats);
+void RecordAssembler::FlushIfQuiet(TailTime now, RecordSink& sink, TailStats& stats) {
+  if (has_pending_ && now.mono_ms - pending_touched_mono_ms_ >= kQuietMs) {
+    Flush(now, sink, stats);
+  }
 }
 
-void RecordAssembler::Flush(int64_t now_ms, RecordSink& sink, TailStats& stats) {
+void RecordAssembler::Flush(TailTime now, RecordSink& sink, TailStats& stats) {
   if (!has_pending_) return;
   has_pending_ = false;
-  Emit(pending_, pending_end_, pending_read_ms_, now_ms, sink, stats);
+  Emit(pending_, pending_end_, pending_read_unix_ms_, now, sink, stats);
   pending_.clear();
 }
 
 std::optional<int64_t> RecordAssembler::QuietDeadline() const {
   if (!has_pending_) return std::nullopt;
-  return pending_touched_ms_ + kQuietMs;
+  return pending_touched_mono_ms_ + kQuietMs;
 }
 
-void RecordAssembler::Restart(int64_t now_ms, RecordSink& sink, TailStats& stats) {
-  Flush(now_ms, sink, stats);
+void RecordAssembler::Restart(TailTime now, RecordSink& sink, TailStats& stats) {
+  Flush(now, sink, stats);
   emitted_ = 0;
 }
 
-int64_t RecordAssembler::EventTime(std::string_view text, int64_t read_ms, int64_t now_ms,
-                                   TailStats& stats) {
-  if (!rules_->timestamp) return read_ms;
-  std::optional<int64_t> parsed = rules_->timestamp->Find(text, now_ms);
-  if (!parsed) return last_good_time_ms_ >= 0 ? last_good_time_ms_ : read_ms;
-  if (*parsed > now_ms + kMaxEventFutureMillis) {
+int64_t RecordAssembler::EventTime(std::string_view text, int64_t read_unix_ms,
+                                   int64_t now_unix_ms, TailStats& stats) {
+  if (!rules_->timestamp) return read_unix_ms;
+  std::optional<int64_t> parsed = rules_->timestamp->Find(text, now_unix_ms);
+  if (!parsed) return last_good_time_ms_ >= 0 ? last_good_time_ms_ : read_unix_ms;
+  if (*parsed > now_unix_ms + kMaxEventFutureMillis) {
     ++stats.future_timestamps;
-    return read_ms;
+    return read_unix_ms;
   }
   last_good_time_ms_ = *parsed;
   return *parsed;
 }
 
-void RecordAssembler::Emit(std::string_view text, uint64_t end_offset, int64_t read_ms,
-                           int64_t now_ms, RecordSink& sink, TailStats& stats) {
+void RecordAssembler::Emit(std::string_view text, uint64_t end_offset, int64_t read_unix_ms,
+                           TailTime now, RecordSink& sink, TailStats& stats) {
   ++stats.records;
-  int64_t time = EventTime(text, read_ms, now_ms, stats);
+  int64_t time = EventTime(text, read_unix_ms, now.unix_ms, stats);
   if (!rules_->filters.Pass(text)) {
     ++stats.filtered;
     emitted_ = end_offset;
@@ -120,7 +127,7 @@ void RecordAssembler::Emit(std::string_view text, uint64_t end_offset, int64_t r
   Record r;
   r.source = source_;
   r.timestamp_ms = time;
-  if (time < now_ms - kMaxEventAgeMillis) {
+  if (time < now.unix_ms - kMaxEventAgeMillis) {
     ++stats.too_old;
     r.message = text;
     r.end_offset = end_offset;

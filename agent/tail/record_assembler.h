@@ -5,9 +5,12 @@
 // Grouping: a line matching the entry's start pattern begins a new record;
 // other lines are appended to the current one, joined by "\n". Without a
 // configured pattern the CloudWatch agent's default applies: a line that
-// starts with white space continues the previous record. A record is handed
-// on when the next one starts, when nothing joined it for kQuietMs, or on
-// Flush. A record never grows past one event: it is handed on when full.
+// starts with white space continues the previous record. As in the agent, an
+// empty line belongs to the record it follows ("panic: x\n\ngoroutine 4"
+// stays whole); empty lines with no record before them make no record and
+// are skipped (CloudWatch refuses empty messages). A record is handed on when
+// the next one starts, when nothing joined it for kQuietMs, or on Flush. A
+// record never grows past one event: it is handed on when full.
 //
 // Timestamps: parsed from the record with the entry's timestamp_format; a
 // record without one gets the last good time seen in this file, else the
@@ -40,7 +43,8 @@ struct EntryRules {
   enum class StartRule {
     kNonWhitespace,  // default: a line not starting with white space
     kPattern,        // multi_line_start_pattern
-    kTimestamp,      // "{timestamp_format}": a line starting with a timestamp
+    kTimestamp,      // "{timestamp_format}": a line holding a timestamp
+                     // anywhere (the agent's unanchored match)
     kEveryLine,      // no grouping at all
   };
   StartRule start_rule = StartRule::kNonWhitespace;
@@ -55,30 +59,34 @@ class RecordAssembler {
   RecordAssembler(uint32_t source, std::shared_ptr<const EntryRules> rules,
                   uint64_t start_offset);
 
-  // One complete, non-empty line (valid UTF-8) ending at `end_offset`.
-  void AddLine(std::string_view line, uint64_t end_offset, int64_t now_ms,
-               RecordSink& sink, TailStats& stats);
-  // Bytes up to `end_offset` that make no line (an empty line).
-  void AddEmpty(uint64_t end_offset, RecordSink& sink);
+  // One complete line (valid UTF-8, without its newline; may be empty)
+  // ending at `end_offset`, read at `now`.
+  void AddLine(std::string_view line, uint64_t end_offset, TailTime now, RecordSink& sink,
+               TailStats& stats);
+  // Bytes up to `end_offset` that make no line (the carriage return left of
+  // a line cut for length): covered with the pending record, else skipped.
+  void AddNothing(uint64_t end_offset, RecordSink& sink);
   // A piece of a line too long for one event: it goes on alone, after any
   // pending record.
-  void AddLongLinePiece(std::string_view piece, uint64_t end_offset, int64_t now_ms,
+  void AddLongLinePiece(std::string_view piece, uint64_t end_offset, TailTime now,
                         RecordSink& sink, TailStats& stats);
-  // Hands on the pending record if nothing joined it for kQuietMs.
-  void FlushIfQuiet(int64_t now_ms, RecordSink& sink, TailStats& stats);
+  // Hands on the pending record if nothing joined it for kQuietMs
+  // (monotonic).
+  void FlushIfQuiet(TailTime now, RecordSink& sink, TailStats& stats);
   // Hands on the pending record now.
-  void Flush(int64_t now_ms, RecordSink& sink, TailStats& stats);
-  // When FlushIfQuiet will next have work; nothing when no record waits.
+  void Flush(TailTime now, RecordSink& sink, TailStats& stats);
+  // When FlushIfQuiet will next have work (monotonic ms); nothing when no
+  // record waits.
   std::optional<int64_t> QuietDeadline() const;
   // Starts over at offset 0 (the file was truncated); a pending record is
   // handed on first.
-  void Restart(int64_t now_ms, RecordSink& sink, TailStats& stats);
+  void Restart(TailTime now, RecordSink& sink, TailStats& stats);
 
  private:
   bool StartsRecord(std::string_view line) const;
-  void Emit(std::string_view text, uint64_t end_offset, int64_t read_ms, int64_t now_ms,
+  void Emit(std::string_view text, uint64_t end_offset, int64_t read_unix_ms, TailTime now,
             RecordSink& sink, TailStats& stats);
-  int64_t EventTime(std::string_view text, int64_t read_ms, int64_t now_ms,
+  int64_t EventTime(std::string_view text, int64_t read_unix_ms, int64_t now_unix_ms,
                     TailStats& stats);
 
   uint32_t source_;
@@ -87,8 +95,8 @@ class RecordAssembler {
   std::string pending_;
   bool has_pending_ = false;
   uint64_t pending_end_ = 0;
-  int64_t pending_read_ms_ = 0;   // when its first line was read
-  int64_t pending_touched_ms_ = 0;  // when a line last joined it
+  int64_t pending_read_unix_ms_ = 0;  // when its first line was read (wall)
+  int64_t pending_touched_mono_ms_ = 0;  // when a line last joined it (monotonic)
   int64_t last_good_time_ms_ = -1;
 };
 

@@ -77,12 +77,49 @@ std::vector<Sibling> RotatedSiblings(Env& env, const std::string& path) {
 }
 
 bool HoldsReadContent(ReadableFile& file, uint64_t size, const ReadState& state) {
-  if (state.offset == 0 || size < state.offset || state.head.length == 0) return false;
+  if (state.head.length == 0 || size < state.offset || size < state.head.length) return false;
   auto head = ReadFingerprint(file, state.head.length);
   if (!head.ok() || *head != state.head) return false;
+  if (state.offset == 0) return true;
   std::string tail(state.tail.length, '\0');
   auto n = file.ReadAt(state.offset - state.tail.length, tail.data(), tail.size());
   return n.ok() && *n == tail.size() && FingerprintOf(tail) == state.tail;
+}
+
+bool PrefixOfRead(ReadableFile& file, uint64_t size, const ReadState& state,
+                  std::string_view tail_bytes) {
+  if (size == 0 || size > state.offset) return false;
+  bool covered = false;
+  if (state.head.length > 0 && size >= state.head.length) {
+    auto head = ReadFingerprint(file, state.head.length);
+    if (!head.ok() || *head != state.head) return false;
+    covered = true;
+  }
+  uint64_t window = state.offset - tail_bytes.size();  // file offset of tail_bytes
+  if (size > window) {
+    std::string bytes(size - window, '\0');
+    auto n = file.ReadAt(window, bytes.data(), bytes.size());
+    if (!n.ok() || *n != bytes.size() || tail_bytes.substr(0, bytes.size()) != bytes) {
+      return false;
+    }
+    covered = covered || window == 0;
+  }
+  return covered;
+}
+
+bool SamePrefix(ReadableFile& a, ReadableFile& b, uint64_t n) {
+  if (n == 0) return false;
+  auto same_at = [&](uint64_t from, size_t length) {
+    std::string x(length, '\0'), y(length, '\0');
+    auto nx = a.ReadAt(from, x.data(), length);
+    auto ny = b.ReadAt(from, y.data(), length);
+    return nx.ok() && ny.ok() && *nx == length && *ny == length && x == y;
+  };
+  size_t first = static_cast<size_t>(std::min<uint64_t>(n, kFingerprintBytes));
+  if (!same_at(0, first)) return false;
+  if (n <= first) return true;
+  size_t last = static_cast<size_t>(std::min<uint64_t>(n - first, kFingerprintBytes));
+  return same_at(n - last, last);
 }
 
 bool PathMatches(const std::string& pattern, const std::string& path) {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "agent/tail/fingerprint.h"
@@ -26,17 +27,24 @@ std::vector<Sibling> RotatedSiblings(Env& env, const std::string& path);
 // True for names of compressed files, which are not logs to tail.
 bool IsCompressedName(const std::string& path);
 
-// What is known of a file that was being read.
-struct ReadState {
-  uint64_t offset = 0;  // bytes read
-  Fingerprint head;     // of its first bytes
-  Fingerprint tail;     // of the bytes just before `offset`
-};
-
 // True when `file` (of `size` bytes) holds the same first `state.offset`
 // bytes as the file `state` describes, judged by both fingerprints: a copy
-// made by copytruncate, with perhaps more bytes after.
+// made by copytruncate, with perhaps more bytes after. With `state.offset`
+// 0 (nothing read yet), the first bytes seen (`state.head`) are compared.
 bool HoldsReadContent(ReadableFile& file, uint64_t size, const ReadState& state);
+
+// True when the `size` bytes of `file` are the first `size` bytes of what
+// `state` describes (size <= state.offset): a copy made before all that was
+// read had been written, holding nothing new. Judged by the head
+// fingerprint and by `tail_bytes`, the bytes read just before
+// `state.offset`, where they overlap; false when neither covers the file.
+bool PrefixOfRead(ReadableFile& file, uint64_t size, const ReadState& state,
+                  std::string_view tail_bytes);
+
+// True when `a` and `b` both hold at least `n` bytes and the same first `n`,
+// judged by the first and the last kFingerprintBytes of them, compared byte
+// for byte.
+bool SamePrefix(ReadableFile& a, ReadableFile& b, uint64_t n);
 
 // True when `path` matches `pattern` ('*', '?', '[...]' per component, '**'
 // for any number of directories), as ExpandGlob would have found it.

@@ -1,3 +1,4 @@
+// Tailer: reading the open files in turns, and finishing rotated ones.
 #include "agent/tail/tailer.h"
 
 #include <algorithm>
@@ -13,7 +14,7 @@ std::vector<TailEntry> PlainEntries(const std::vector<std::string>& patterns) {
   auto rules = std::make_shared<EntryRules>();
   rules->start_rule = EntryRules::StartRule::kEveryLine;
   std::vector<TailEntry> out;
-  for (const std::string& p : patterns) out.push_back(TailEntry{p, nullptr, "", rules});
+  for (const std::string& p : patterns) out.push_back(TailEntry{p, nullptr, "", rules, ""});
   return out;
 }
 
@@ -25,7 +26,9 @@ Tailer::Tailer(Env& env, Logger& log, std::vector<TailEntry> entries,
       log_(log),
       entries_(std::move(entries)),
       checkpoints_(std::move(checkpoints)),
-      options_(options) {}
+      options_(options) {
+  if (options_.max_open_files == 0) options_.max_open_files = 1;
+}
 
 Tailer::Tailer(Env& env, Logger& log, const std::vector<std::string>& patterns,
                std::vector<Checkpoint> checkpoints, const TailerOptions& options)
@@ -33,9 +36,9 @@ Tailer::Tailer(Env& env, Logger& log, const std::vector<std::string>& patterns,
 
 Tailer::~Tailer() = default;
 
-FileSource* Tailer::FindOpen(const FileId& id) {
+FileSource* Tailer::FindOpen(uint32_t entry, const FileId& id) {
   for (auto& s : open_) {
-    if (s->file_id() == id) return s.get();
+    if (s->entry() == entry && s->file_id() == id) return s.get();
   }
   return nullptr;
 }
@@ -53,48 +56,60 @@ bool Tailer::MustWait(const FileSource& source) const {
   return false;
 }
 
-size_t Tailer::Read(size_t max_bytes, int64_t now_ms, RecordSink& sink) {
-  last_now_ms_ = now_ms;
+size_t Tailer::Read(size_t max_bytes, TailTime now, RecordSink& sink) {
+  last_now_ = now;
+  ReleaseTwins();
+  OpenWaiting(sink);
   size_t total = 0;
   size_t idle = 0;  // files in a row that had nothing new
-  while (total < max_bytes && !open_.empty() && idle < open_.size()) {
+  while (total < max_bytes && !open_.empty()) {
+    if (idle >= open_.size()) {
+      // Everything open is read: files closed meanwhile may have made room
+      // for files waiting for a descriptor.
+      size_t before = open_.size();
+      if (waiting_.empty()) break;
+      OpenWaiting(sink);
+      if (open_.size() == before) break;
+      idle = 0;
+    }
     size_t index = next_to_read_ % open_.size();
     next_to_read_ = index + 1;  // one chunk each, in turn
     FileSource& source = *open_[index];
+    if (source.head().length == 0 && source.role() == SourceRole::kLive &&
+        FirstBytesArrived(index)) {
+      idle = 0;  // it turned out to be a copy, now held: look again
+      continue;
+    }
     if (MustWait(source)) {
       ++idle;
       continue;
     }
-    if (source.read_offset() > 0) {
-      // Truncated (perhaps rewritten past the old offset, as copytruncate
-      // and a busy writer do): what was not read yet may be in a copy.
-      auto truncated = source.Truncated();
-      if (truncated.ok() && *truncated) {
-        bool copied = FollowRotatedCopy(source);
-        log_.Warning(source.path() + " was truncated; reading it again from the start");
-        source.StartOver(copied ? FileSource::HeldLine::kDiscard : FileSource::HeldLine::kHandOn,
-                         now_ms, sink, stats_);
-        idle = 0;
-        continue;
-      }
-    }
     size_t chunk = std::min(options_.read_chunk_bytes, max_bytes - total);
-    auto got = source.ReadSome(chunk, now_ms, &buffer_, sink, stats_);
+    auto got = source.ReadSome(chunk, now, &buffer_, sink, stats_);
     SourceInfo& info = info_[source.id()];
-    info.head = source.head();
-    info.state = ReadState{source.read_offset(), source.head(), source.tail()};
     if (!got.ok()) {
       log_.Warning(got.status().message());
       ++idle;
       continue;
     }
-    if (*got > 0) {
-      total += *got;
+    if (got->rewritten) {
+      // Truncated, perhaps written again past the offset (copytruncate
+      // and a busy writer): what was not read yet may be in a copy.
+      StartOverAfterRewrite(source, now, sink);
+      info.head = source.head();
+      info.state = source.state();
+      idle = 0;
+      continue;
+    }
+    info.head = source.head();
+    info.state = source.state();
+    if (got->bytes > 0) {
+      total += got->bytes;
       idle = 0;
       continue;
     }
     size_t before = open_.size();
-    AtEndOfFile(index, now_ms, sink);
+    AtEndOfFile(index, now, sink);
     if (open_.size() != before || !source.at_end()) {
       idle = 0;  // closed, or started over: look again at what is left
     } else {
@@ -104,20 +119,44 @@ size_t Tailer::Read(size_t max_bytes, int64_t now_ms, RecordSink& sink) {
   return total;
 }
 
-void Tailer::AtEndOfFile(size_t index, int64_t now_ms, RecordSink& sink) {
+bool Tailer::FirstBytesArrived(size_t index) {
+  FileSource& source = *open_[index];
+  auto info = source.Stat();
+  if (!info.ok() || info->size == 0) return false;
+  // A file followed while empty has no content to be known by until its
+  // first bytes arrive. If they repeat a live file of its entry, it is a
+  // copy being made (logrotate creates the copy empty, then fills it):
+  // held like any copy.
+  if (FileSource* original = OriginalOf(source.entry(), source.file_id(), source.file(),
+                                        info->size)) {
+    log_.Info(source.path() + " repeats the start of " + original->path() +
+              "; waiting to see whether that is truncated (copytruncate)");
+    held_.push_back(HeldCopy{source.entry(), source.file_id(), source.path(), original->id(),
+                             last_now_.mono_ms});
+    info_[source.id()].open = false;
+    open_.erase(open_.begin() + static_cast<std::ptrdiff_t>(index));
+    return true;
+  }
+  // Generations rotated away since it was followed (a copytruncate before
+  // it was ever read) come first.
+  FollowMissedGenerations(source.entry(), source.path(), info_[source.id()]);
+  return false;
+}
+
+void Tailer::AtEndOfFile(size_t index, TailTime now, RecordSink& sink) {
   FileSource& source = *open_[index];
   auto info = source.Stat();
   if (info.ok() && info->links == 0) {  // deleted: read to its end, let go
-    Close(index, now_ms, sink);
+    Close(index, now, sink);
     return;
   }
   if (source.role() != SourceRole::kRotated) return;
   if (source.finishing()) {
     // The read after the decision found nothing more: done.
     if (source.unmatched()) {
-      Close(index, now_ms, sink);
+      Close(index, now, sink);
     } else {
-      source.FlushAll(now_ms, sink, stats_);
+      source.FlushAll(now, sink, stats_);
       source.MarkLive();
       ++stats_.rotations;
     }
@@ -127,7 +166,7 @@ void Tailer::AtEndOfFile(size_t index, int64_t now_ms, RecordSink& sink) {
   // log: the file is done once the application writes to a newer file, or
   // nothing came for a while. Then it is read once more.
   bool quiet = source.idle_since_ms() >= 0 &&
-               now_ms - source.idle_since_ms() >= options_.rotated_quiet_ms;
+               now.mono_ms - source.idle_since_ms() >= options_.rotated_quiet_ms;
   if (quiet || LiveSiblingHasData(source)) source.set_finishing();
 }
 
@@ -143,21 +182,21 @@ bool Tailer::LiveSiblingHasData(const FileSource& rotated) {
   return false;
 }
 
-void Tailer::Close(size_t index, int64_t now_ms, RecordSink& sink) {
+void Tailer::Close(size_t index, TailTime now, RecordSink& sink) {
   FileSource& source = *open_[index];
-  source.FlushAll(now_ms, sink, stats_);
+  source.FlushAll(now, sink, stats_);
   if (source.role() == SourceRole::kRotated) ++stats_.rotations;
   log_.Info("finished " + source.path());
   info_[source.id()].open = false;
   open_.erase(open_.begin() + static_cast<std::ptrdiff_t>(index));
 }
 
-void Tailer::FlushQuiet(int64_t now_ms, RecordSink& sink) {
-  for (auto& source : open_) source->FlushIfQuiet(now_ms, sink, stats_);
+void Tailer::FlushQuiet(TailTime now, RecordSink& sink) {
+  for (auto& source : open_) source->FlushIfQuiet(now, sink, stats_);
 }
 
-void Tailer::FlushAll(int64_t now_ms, RecordSink& sink) {
-  for (auto& source : open_) source->FlushAll(now_ms, sink, stats_);
+void Tailer::FlushAll(TailTime now, RecordSink& sink) {
+  for (auto& source : open_) source->FlushAll(now, sink, stats_);
 }
 
 std::optional<int64_t> Tailer::NextFlushMs() const {
@@ -176,6 +215,7 @@ std::optional<int64_t> Tailer::NextFlushMs() const {
       }
     }
   }
+  for (const HeldCopy& h : held_) consider(h.since_ms + options_.rotated_quiet_ms);
   return next;
 }
 
@@ -192,8 +232,8 @@ std::optional<Fingerprint> Tailer::FingerprintBefore(uint32_t id, uint64_t offse
 }
 
 bool Tailer::AtEnd() const {
-  return std::all_of(open_.begin(), open_.end(),
-                     [](const auto& s) { return s->at_end(); });
+  return waiting_.empty() && std::all_of(open_.begin(), open_.end(),
+                                         [](const auto& s) { return s->at_end(); });
 }
 
 std::vector<std::string> Tailer::WatchDirs() const {

@@ -1,29 +1,42 @@
 // Tailer: finds the files of every collect_list entry and reads them, losing
 // and repeating nothing across rotation, truncation and restarts.
 //
-// A file is known by identity (device, inode and fingerprints of its first
-// bytes and of the bytes before the read offset), never by name alone:
+// A source is one file read for one entry: a file matched by two entries is
+// read twice, once for each entry's log stream, as the CloudWatch agent
+// does.
+//
+// A file is known by its content as well as by device and inode: from the
+// moment it is followed, the fingerprint of its first bytes (up to 1 KiB)
+// and the bytes just before the read offset are what it must still hold.
 // - renamed within the pattern (app.log → app.log.1 under app.log*): the
 //   same file, never read twice;
 // - renamed away or deleted: read through the open descriptor to its end,
 //   then closed; its incomplete last line is handed on as it is;
-// - truncated (also copytruncate: the first bytes change): read again from
-//   the start, after the unread bytes are taken from the rotated copy
-//   (NAME.1, NAME-DATE, ...) found by fingerprint;
-// - rotated while the agent was stopped: a checkpointed file found under a
-//   rotated name is finished, then newer generations, then the live file.
+// - truncated, or rewritten past the read offset (copytruncate with a busy
+//   writer): read again from the start, after the unread bytes are taken
+//   from the copy (NAME.1, NAME-DATE, ..., or a new file of the pattern)
+//   that holds what was read. A copy holding nothing that was not read is
+//   not read again;
+// - rotated or copied while the agent was stopped: the file or copy holding
+//   the checkpointed content is resumed at the checkpoint, then the newer
+//   generations, then the live file.
 // Older generations ("rotated" sources) of an entry are always finished
 // before newer files of that entry are read, so lines keep their order.
+//
+// Timers (a rotated file's quiet time, a copy waiting for its original's
+// truncation, multi-line records) run on the monotonic clock.
 //
 // Not thread-safe; owned by the main loop.
 #ifndef EDGELOG_AGENT_TAIL_TAILER_H_
 #define EDGELOG_AGENT_TAIL_TAILER_H_
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "agent/base/logger.h"
@@ -44,14 +57,23 @@ struct TailEntry {
   Regex blacklist;         // file names to skip; null: none
   std::string encoding;    // "" is UTF-8
   std::shared_ptr<const EntryRules> rules;
+  // Names the entry in checkpoints (its destination), so that a file read
+  // for two entries has a checkpoint for each. "" in tests of one entry.
+  std::string key;
 };
 
 struct TailerOptions {
   size_t read_chunk_bytes = 256 << 10;
+  // Files open at once, at most. Files beyond wait for a descriptor: an idle
+  // file read to its end is closed to make room, and reopened when it grows.
   size_t max_open_files = 1024;
   // A rotated file still matched by the pattern is considered finished once
   // it has been read to its end and stayed quiet this long.
   int64_t rotated_quiet_ms = 5000;
+  // --once: reading ends with the files' ends, so a file read to its end
+  // may be finished (its incomplete last line and pending record handed
+  // on) and closed for good when a waiting file needs its descriptor.
+  bool once = false;
 };
 
 // What the rest of the agent may know about a source.
@@ -86,18 +108,20 @@ class Tailer {
   void Discover();
 
   // Reads up to `max_bytes` across the files that may be read now, handing
-  // records to `sink` with event time `now_ms`. Returns the bytes read.
-  size_t Read(size_t max_bytes, int64_t now_ms, RecordSink& sink);
+  // records to `sink`, read at `now`. Opens files waiting for a descriptor
+  // first. Returns the bytes read.
+  size_t Read(size_t max_bytes, TailTime now, RecordSink& sink);
 
   // Hands on multi-line records nothing joined for kQuietMs.
-  void FlushQuiet(int64_t now_ms, RecordSink& sink);
+  void FlushQuiet(TailTime now, RecordSink& sink);
   // Hands on every pending record and incomplete last line (shutdown, or
   // the end of --once).
-  void FlushAll(int64_t now_ms, RecordSink& sink);
-  // When FlushQuiet next has work (wall-clock ms), if ever.
+  void FlushAll(TailTime now, RecordSink& sink);
+  // When FlushQuiet or Read next has timed work (monotonic ms), if ever.
   std::optional<int64_t> NextFlushMs() const;
 
-  // Every open file has been read to its end.
+  // Every open file has been read to its end and no file waits to be
+  // opened.
   bool AtEnd() const;
   // Directories whose changes matter: parents of followed files and the
   // fixed part of every pattern.
@@ -109,51 +133,88 @@ class Tailer {
 
   size_t source_count() const { return info_.size(); }
   const SourceInfo& source(uint32_t id) const { return info_[id]; }
+  const std::vector<TailEntry>& entries() const { return entries_; }
   const TailStats& stats() const { return stats_; }
 
  private:
+  // A file of an entry, as Discover found it.
+  struct Match {
+    uint32_t entry;
+    std::string path;
+    FileInfo info;
+  };
+  // (entry, device, inode): a file as read for one entry.
+  using SourceKey = std::tuple<uint32_t, uint64_t, uint64_t>;
   struct Dormant {
     uint32_t id;
     uint64_t offset;
     Fingerprint head;
     bool seen;  // matched by the last Discover
   };
-  // A new file that looks like a copy of an open file, waiting to learn
-  // whether the original gets truncated.
+  // A new file whose bytes are those an open file of its entry had (a
+  // copytruncate copy, perhaps still being written), waiting to learn
+  // whether that file gets truncated.
   struct HeldCopy {
+    uint32_t entry;
     FileId id;
-    int64_t since_ms;
+    std::string path;
+    uint32_t original;  // source id
+    int64_t since_ms;   // monotonic
   };
 
   // discovery.cc
-  void RecoverRotatedWhileStopped();
-  // Starts reading `path`; `live_path` is the name it had (or its content
-  // had) while written to: `path` unless it is an older generation.
-  void Follow(uint32_t entry, const std::string& path, const FileInfo& info,
+  // Follows `m` if it is new: a dormant file is woken, a copy held, a file
+  // replacing the one read at its path preceded by missed generations.
+  // `sink` takes what a file closed to make room hands on (--once); none:
+  // only files with nothing pending are closed.
+  void Consider(const Match& m, RecordSink* sink);
+  // Starts reading `path` for `entry`; `live_path` is the name it had (or
+  // its content had) while written to: `path` unless it is an older
+  // generation. False if it could not be opened (it then waits when
+  // descriptors ran out).
+  bool Follow(uint32_t entry, const std::string& path, const FileInfo& info,
               std::optional<uint64_t> offset, std::optional<uint64_t> rotated_rank,
               const std::string& live_path = "");
-  std::optional<uint64_t> CheckpointOffset(const std::string& path, const FileInfo& info,
-                                           ReadableFile& file) const;
-  // The open file of `entry` whose content read so far `file` holds too.
-  FileSource* OriginalOf(uint32_t entry, ReadableFile& file, uint64_t size);
-  // Follows the rotated copy holding what `truncated` had not been read of,
-  // from the start of the line it was in. True if one was found.
-  bool FollowRotatedCopy(FileSource& truncated);
+  std::optional<uint64_t> CheckpointOffset(uint32_t entry, const std::string& path,
+                                           const FileInfo& info, ReadableFile& file) const;
+  const Checkpoint* CheckpointOf(uint32_t entry, const FileId& id) const;
   void FollowMissedGenerations(uint32_t entry, const std::string& path,
                                const SourceInfo& predecessor);
-  bool Known(const FileId& id) const;
+  bool Known(uint32_t entry, const FileId& id) const;
   bool Skipped(uint32_t entry, const std::string& path) const;
-  bool MakeRoom();
-  void Wake(std::map<std::pair<uint64_t, uint64_t>, Dormant>::iterator dormant,
-            uint32_t entry, const std::string& path, const FileInfo& info,
-            std::optional<uint64_t> rotated_rank);
-  int EntryOf(const std::string& path) const;
+  bool MatchedBy(uint32_t entry, const std::string& path) const;
+  // True when a file may be opened: below max_open_files, or an idle file
+  // was closed (see Consider for `sink`).
+  bool MakeRoom(RecordSink* sink);
+  void Wait(uint32_t entry, const std::string& path);
+  void OpenWaiting(RecordSink& sink);
+  void Wake(std::map<SourceKey, Dormant>::iterator dormant, uint32_t entry,
+            const std::string& path, const FileInfo& info, std::optional<uint64_t> rotated_rank);
+
+  // copies.cc: copytruncate.
+  // The open source of `entry` whose content `file` (of `size` bytes)
+  // repeats, from its start: a copy of it, whole or being made.
+  FileSource* OriginalOf(uint32_t entry, const FileId& id, ReadableFile& file, uint64_t size);
+  // `source` was truncated or rewritten: follows the copy holding what it
+  // had not been read of (a held copy or a rotated sibling), then starts it
+  // over from offset 0.
+  void StartOverAfterRewrite(FileSource& source, TailTime now, RecordSink& sink);
+  // Held copies whose original was not truncated in time are twins: read
+  // whole.
+  void ReleaseTwins();
+
+  // recovery.cc: rotation and copytruncate while the agent was stopped.
+  void RecoverRotatedWhileStopped();
+  void RecoverPath(uint32_t entry, const std::string& live_path);
 
   // tailer.cc
-  FileSource* FindOpen(const FileId& id);
+  FileSource* FindOpen(uint32_t entry, const FileId& id);
   bool MustWait(const FileSource& source) const;
-  void AtEndOfFile(size_t index, int64_t now_ms, RecordSink& sink);
-  void Close(size_t index, int64_t now_ms, RecordSink& sink);
+  // Open source `index`, followed while empty, has bytes now: true if they
+  // make it a copy of another file (it is then held, no longer open).
+  bool FirstBytesArrived(size_t index);
+  void AtEndOfFile(size_t index, TailTime now, RecordSink& sink);
+  void Close(size_t index, TailTime now, RecordSink& sink);
   bool LiveSiblingHasData(const FileSource& rotated);
 
   Env& env_;
@@ -163,10 +224,11 @@ class Tailer {
   TailerOptions options_;
   std::vector<std::unique_ptr<FileSource>> open_;  // files being read
   std::vector<SourceInfo> info_;                   // every source ever, by id
-  std::map<std::pair<uint64_t, uint64_t>, Dormant> dormant_;  // by device, inode
-  std::map<std::string, uint32_t> last_at_path_;  // the last live source at each path
+  std::map<SourceKey, Dormant> dormant_;
+  std::map<std::pair<uint32_t, std::string>, uint32_t> last_at_path_;  // entry, path → source
   std::vector<HeldCopy> held_;
-  int64_t last_now_ms_ = 0;  // the time given to the last Read
+  std::deque<std::pair<uint32_t, std::string>> waiting_;  // entry, path: no descriptor yet
+  TailTime last_now_;  // the time given to the last Read
   size_t next_to_read_ = 0;                        // round-robin position
   uint64_t next_rank_ = 1;                         // order of rotated files
   bool recovered_ = false;

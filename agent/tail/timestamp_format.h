@@ -50,9 +50,9 @@ using UtcOffsetFn = std::function<int64_t(int64_t unix_seconds)>;
 
 // A timestamp without a year is put in the current year, or in the previous
 // one when that would be more than this far ahead of now (December lines read
-// in January). CloudWatch refuses events more than 2 hours in the future, so
-// a later instant cannot be meant. (The CloudWatch agent allows 30 days.)
-inline constexpr int64_t kYearlessFutureToleranceMs = 24 * 3600 * 1000;
+// in January), as the CloudWatch agent does. A time a few days ahead stays in
+// the current year: the caller then treats it as any time too far ahead.
+inline constexpr int64_t kYearlessFutureToleranceMs = int64_t{30} * 24 * 3600 * 1000;
 
 // A timestamp with only a time of day is put on today's date, or yesterday's
 // when that would be more than this far ahead of now.

@@ -22,6 +22,9 @@ Status ErrnoStatus(int err, const std::string& what, const std::string& subject)
       return Status::AlreadyExists(std::move(message));
     case EWOULDBLOCK:
       return Status::Busy(std::move(message));
+    case EMFILE:
+    case ENFILE:
+      return Status::Unavailable(std::move(message) + " (open files)");
     case EINVAL:
     case ENAMETOOLONG:
       return Status::InvalidArgument(std::move(message));

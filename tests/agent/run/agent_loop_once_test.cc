@@ -78,11 +78,11 @@ TEST_F(AgentLoopTest, APartialLastLineIsDeliveredAsItIsWhenOnceEnds) {
   EXPECT_EQ(14, SavedOffset(kLog));
 }
 
-TEST_F(AgentLoopTest, EmptyLinesAreSkippedAndCovered) {
+TEST_F(AgentLoopTest, EmptyLinesBeforeARecordAreSkippedAndAfterItBelongToIt) {
   env_.WriteFile(kLog, "\n\nalpha\n\n");
   ASSERT_EQ(kExitOk, RunOnce());
-  EXPECT_EQ(Strings{"alpha"}, SentMessages());
-  EXPECT_EQ(3u, summary_.empty_lines);
+  EXPECT_EQ(Strings{"alpha\n"}, SentMessages());
+  EXPECT_EQ(2u, summary_.empty_lines);
   EXPECT_EQ(9, SavedOffset(kLog));
 }
 

@@ -155,7 +155,7 @@ TEST(TailSetupTest, TimestampStartPatternGroupsAPythonTracebackIntoOneRecord) {
        {"2024-06-15 11:00:00 ERROR crashed", "Traceback (most recent call last):",
         "  File \"w.py\", line 1, in <module>", "ValueError: x", "2024-06-15 11:00:01 INFO up"}) {
     offset += line.size() + 1;
-    assembler.AddLine(line, offset, kNow, sink, stats);
+    assembler.AddLine(line, offset, TailTime{kNow, kNow}, sink, stats);
   }
   EXPECT_EQ((std::vector<std::string>{"2024-06-15 11:00:00 ERROR crashed\n"
                                       "Traceback (most recent call last):\n"

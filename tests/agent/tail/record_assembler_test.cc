@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "agent/base/cloudwatch_limits.h"
 #include "agent/text/regex.h"
 #include "tests/agent/tail/record_assembler_test_fixture.h"
 
@@ -139,14 +140,14 @@ TEST(RecordAssemblerTest, PythonTracebackSplitsAtItsUnindentedLinesByDefault) {
 
 // ---- Other start rules -------------------------------------------------------
 
-TEST(RecordAssemblerTest, TimestampStartRuleLooksOnlyAtTheStartOfALine) {
+TEST(RecordAssemblerTest, TimestampStartRuleFindsATimestampAnywhereInALine) {
+  // As the CloudWatch agent matches "{timestamp_format}": unanchored.
   Harness h(TimestampStartRules("%Y-%m-%d %H:%M:%S"));
-  h.Lines({"2024-06-15 11:00:00 job started", "will retry at 2024-06-15 11:05:00",
-           " 2024-06-15 11:06:00 indented, so not at the start"});
+  h.Lines({"2024-06-15 11:00:00 job started", "  at com.example.Job.run(Job.java:10)",
+           "[worker-3] 2024-06-15 11:05:00 retrying", "  at com.example.Job.retry"});
   h.Flush();
-  EXPECT_EQ((Strings{"2024-06-15 11:00:00 job started\n"
-                     "will retry at 2024-06-15 11:05:00\n"
-                     " 2024-06-15 11:06:00 indented, so not at the start"}),
+  EXPECT_EQ((Strings{"2024-06-15 11:00:00 job started\n  at com.example.Job.run(Job.java:10)",
+                     "[worker-3] 2024-06-15 11:05:00 retrying\n  at com.example.Job.retry"}),
             h.Messages());
 }
 
@@ -194,7 +195,8 @@ TEST(RecordAssemblerTest, AnEmptyLineWithNothingPendingIsSkippedAtItsEnd) {
   EXPECT_EQ((Outs{Skip(101), Skip(103)}), h.out());
 }
 
-TEST(RecordAssemblerTest, EmptyLinesInsideARecordAreCoveredByItWithoutJoiningIt) {
+TEST(RecordAssemblerTest, EmptyLinesAfterALineBelongToItsRecord) {
+  // As in the CloudWatch agent: an empty line joins the record before it.
   Harness h(DefaultRules());
   h.Line("record");    // ends at 7
   h.Empty();           // 8
@@ -202,7 +204,59 @@ TEST(RecordAssemblerTest, EmptyLinesInsideARecordAreCoveredByItWithoutJoiningIt)
   h.Empty();           // 18
   h.Empty();           // 19
   h.Line("next");      // 24
-  EXPECT_EQ((Outs{Rec("record\n  detail", kNow, 19)}), h.out());
+  EXPECT_EQ((Outs{Rec("record\n\n  detail\n\n", kNow, 19)}), h.out());
+  EXPECT_EQ(0u, h.stats().empty_lines);
+}
+
+TEST(RecordAssemblerTest, AGoPanicWithAnEmptyLineArrivesWhole) {
+  Harness h(PatternRules("^panic:|^\\d{4}-"));
+  h.Lines({"panic: x", "", "goroutine 4 [running]:", "main.main()", "\t/app/main.go:9 +0x1d"});
+  h.Line("2024-06-15 11:00:00 restarted");
+  h.Flush();
+  EXPECT_EQ((Strings{"panic: x\n\ngoroutine 4 [running]:\nmain.main()\n\t/app/main.go:9 +0x1d",
+                     "2024-06-15 11:00:00 restarted"}),
+            h.Messages());
+}
+
+TEST(RecordAssemblerTest, EmptyLinesBeforeAnyRecordMakeNoRecordAndAreCounted) {
+  Harness h(PatternRules("^start"));
+  h.Empty();
+  h.Empty(2);  // "\r\n"
+  h.Line("start one");
+  h.Flush();
+  EXPECT_EQ((Outs{Skip(1), Skip(3), Rec("start one", kNow, 13)}), h.out());
+  EXPECT_EQ(2u, h.stats().empty_lines);
+}
+
+TEST(RecordAssemblerTest, AnEmptyLineMatchingTheStartPatternEndsTheRecordAndIsSkipped) {
+  // "^" matches an empty line too: it starts a record of nothing.
+  Harness h(PatternRules("^(start|$)"));
+  h.Line("start a");  // 8
+  h.Line("  more");   // 15
+  h.Empty();          // 16
+  h.Line("  orphan"); // 25: nothing to join, so a record of its own
+  h.Flush();
+  EXPECT_EQ((Outs{Rec("start a\n  more", kNow, 15), Skip(16), Rec("  orphan", kNow, 25)}),
+            h.out());
+}
+
+TEST(RecordAssemblerTest, AnEmptyLineThatWouldOverfillTheRecordIsSkippedAfterIt) {
+  Harness h(PatternRules("^start"));
+  h.Line("start " + std::string(kMaxEventMessageBytes - 6, 'x'));
+  h.Empty();
+  h.Flush();
+  ASSERT_EQ(2u, h.out().size());
+  EXPECT_EQ(kMaxEventMessageBytes, h.out()[0].message.size());
+  EXPECT_EQ(Skip(h.offset()), h.out()[1]);
+}
+
+TEST(RecordAssemblerTest, BytesMakingNoLineAreCoveredByThePendingRecordOrSkipped) {
+  Harness h(DefaultRules());
+  h.Nothing();
+  h.Line("head");
+  h.Nothing();
+  h.Flush();
+  EXPECT_EQ((Outs{Skip(1), Rec("head", kNow, 7)}), h.out());
 }
 
 TEST(RecordAssemblerTest, EmptyLinesBetweenEveryLineRecordsKeepFileOrder) {
@@ -217,12 +271,12 @@ TEST(RecordAssemblerTest, EmptyLinesBetweenEveryLineRecordsKeepFileOrder) {
             h.out());
 }
 
-TEST(RecordAssemblerTest, AnEmptyLineAfterTheLastLineIsCoveredByTheQuietFlush) {
+TEST(RecordAssemblerTest, AnEmptyLineAfterTheLastLineGoesWithTheQuietFlush) {
   Harness h(DefaultRules());
   h.Line("only", kNow);
   h.Empty();
   h.FlushIfQuiet(kNow + kQuietMs);
-  EXPECT_EQ((Outs{Rec("only", kNow, 6)}), h.out());
+  EXPECT_EQ((Outs{Rec("only\n", kNow, 6)}), h.out());
 }
 
 // ---- The quiet flush -------------------------------------------------------
@@ -250,11 +304,34 @@ TEST(RecordAssemblerTest, AJoiningLineMovesTheQuietDeadline) {
   EXPECT_EQ((Strings{"head\n  tail"}), h.Messages());
 }
 
-TEST(RecordAssemblerTest, AnEmptyLineDoesNotMoveTheQuietDeadline) {
+TEST(RecordAssemblerTest, AnEmptyLineJoiningARecordMovesTheQuietDeadlineLikeAnyLine) {
   Harness h(DefaultRules());
   h.Line("head", kNow);
-  h.Empty();
-  EXPECT_EQ(std::optional<int64_t>(kNow + kQuietMs), h.assembler().QuietDeadline());
+  h.Empty(1, kNow + 300);
+  EXPECT_EQ(std::optional<int64_t>(kNow + 300 + kQuietMs), h.assembler().QuietDeadline());
+}
+
+// ---- Clock steps ------------------------------------------------------------
+
+TEST(RecordAssemblerTest, AWallClockStepBackDoesNotHoldARecord) {
+  // NTP sets the wall clock back an hour: the record still goes after
+  // kQuietMs of monotonic time.
+  Harness h(DefaultRules());
+  h.Line("waiting", TailTime{kNow, 5000});
+  h.FlushIfQuiet(TailTime{kNow - kHourMs, 5000 + kQuietMs - 1});
+  EXPECT_TRUE(h.out().empty());
+  h.FlushIfQuiet(TailTime{kNow - kHourMs, 5000 + kQuietMs});
+  ASSERT_EQ(1u, h.out().size());
+  EXPECT_EQ(kNow, h.out()[0].timestamp_ms) << "the event time is still the wall time of reading";
+}
+
+TEST(RecordAssemblerTest, AWallClockStepForwardDoesNotFlushARecordEarly) {
+  Harness h(DefaultRules());
+  h.Line("head", TailTime{kNow, 5000});
+  h.FlushIfQuiet(TailTime{kNow + kHourMs, 5001});
+  h.Line("  tail", TailTime{kNow + kHourMs, 5002});
+  h.Flush(kNow + kHourMs);
+  EXPECT_EQ((Strings{"head\n  tail"}), h.Messages());
 }
 
 TEST(RecordAssemblerTest, AQuietFlushedRecordKeepsTheReadTimeOfItsFirstLine) {

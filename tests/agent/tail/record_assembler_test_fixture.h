@@ -172,6 +172,10 @@ inline std::shared_ptr<EntryRules> TimestampStartRules(std::string_view format) 
   return rules;
 }
 
+// Both clocks at `ms`: wall time, and monotonic time from the same origin.
+// Tests of a clock step give the two apart.
+inline TailTime At(int64_t ms) { return TailTime{ms, ms}; }
+
 // Feeds an assembler as a file would: each line is followed by "\n", so its
 // end offset is just past that newline.
 class Harness {
@@ -179,27 +183,34 @@ class Harness {
   explicit Harness(std::shared_ptr<const EntryRules> rules, uint64_t start_offset = 0)
       : assembler_(kSource, std::move(rules), start_offset), offset_(start_offset) {}
 
-  void Line(std::string_view line, int64_t now_ms = kNow) {
+  void Line(std::string_view line, int64_t now_ms = kNow) { Line(line, At(now_ms)); }
+  void Line(std::string_view line, TailTime now) {
     offset_ += line.size() + 1;
-    assembler_.AddLine(line, offset_, now_ms, sink_, stats_);
+    assembler_.AddLine(line, offset_, now, sink_, stats_);
   }
   void Lines(std::initializer_list<std::string_view> lines, int64_t now_ms = kNow) {
     for (std::string_view line : lines) Line(line, now_ms);
   }
   // An empty line: "\n" alone (or `size` bytes such as "\r\n").
-  void Empty(uint64_t size = 1) {
+  void Empty(uint64_t size = 1, int64_t now_ms = kNow) {
     offset_ += size;
-    assembler_.AddEmpty(offset_, sink_);
+    assembler_.AddLine("", offset_, At(now_ms), sink_, stats_);
+  }
+  // Bytes that make no line (the "\r" left of a line cut for length).
+  void Nothing(uint64_t size = 1) {
+    offset_ += size;
+    assembler_.AddNothing(offset_, sink_);
   }
   // A forced cut of a long line: no newline after it.
   void LongPiece(std::string_view piece, int64_t now_ms = kNow) {
     offset_ += piece.size();
-    assembler_.AddLongLinePiece(piece, offset_, now_ms, sink_, stats_);
+    assembler_.AddLongLinePiece(piece, offset_, At(now_ms), sink_, stats_);
   }
-  void FlushIfQuiet(int64_t now_ms) { assembler_.FlushIfQuiet(now_ms, sink_, stats_); }
-  void Flush(int64_t now_ms = kNow) { assembler_.Flush(now_ms, sink_, stats_); }
+  void FlushIfQuiet(int64_t now_ms) { FlushIfQuiet(At(now_ms)); }
+  void FlushIfQuiet(TailTime now) { assembler_.FlushIfQuiet(now, sink_, stats_); }
+  void Flush(int64_t now_ms = kNow) { assembler_.Flush(At(now_ms), sink_, stats_); }
   void Restart(int64_t now_ms = kNow) {
-    assembler_.Restart(now_ms, sink_, stats_);
+    assembler_.Restart(At(now_ms), sink_, stats_);
     offset_ = 0;
   }
 

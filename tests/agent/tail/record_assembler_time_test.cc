@@ -146,6 +146,18 @@ TEST(RecordAssemblerTimeTest, AFutureTimeDoesNotBecomeTheLastGoodTime) {
   EXPECT_EQ(1u, h.stats().future_timestamps);
 }
 
+TEST(RecordAssemblerTimeTest, AYearlessTimeAFewDaysAheadIsReplacedByTheReadTime) {
+  // The CloudWatch agent's rule keeps it in this year (only 30 days ahead
+  // and more is last year): then it is simply too far ahead.
+  Harness h(TimestampRules("%b %d %H:%M:%S"));
+  h.Line("Jun 18 09:00:00 host app: clock set ahead", kNow - 5);
+  h.Flush(kNow);
+  ASSERT_EQ(1u, h.out().size());
+  EXPECT_EQ(Out::Kind::kRecord, h.out()[0].kind) << "not rejected as too old";
+  EXPECT_EQ(kNow - 5, h.out()[0].timestamp_ms);
+  EXPECT_EQ(1u, h.stats().future_timestamps);
+}
+
 // ---- Records too old ----------------------------------------------------------
 
 TEST(RecordAssemblerTimeTest, ARecordOlderThanFourteenDaysIsRejectedWithAReason) {
@@ -192,7 +204,8 @@ TEST(RecordAssemblerTimeTest, ARejectedRecordStillCoversItsOffsetsInFileOrder) {
   h.Line("2024-06-15 11:00:01 fresh again");
   h.Flush();
   EXPECT_EQ((Outs{Rec("2024-06-15 11:00:00 fresh", UtcMs(2024, 6, 15, 11, 0, 0), 26),
-                  Rej("2023-01-01 00:00:00 stale\n  stale detail", UtcMs(2023, 1, 1, 0, 0, 0), 68),
+                  Rej("2023-01-01 00:00:00 stale\n  stale detail\n", UtcMs(2023, 1, 1, 0, 0, 0),
+                      68),
                   Rec("2024-06-15 11:00:01 fresh again", UtcMs(2024, 6, 15, 11, 0, 1), 100)}),
             h.out());
 }

@@ -206,10 +206,18 @@ TEST(RotationTest, NothingReadMeansNothingToRecognise) {
   ReadState no_head = StateAfterReading("content\n", 8);
   no_head.head = Fingerprint{};
   EXPECT_FALSE(Holds(env, "/logs/app.log.1", no_head));
-  ReadState at_start = StateAfterReading("content\n", 8);
-  at_start.offset = 0;
-  at_start.tail = FingerprintOf("");
-  EXPECT_FALSE(Holds(env, "/logs/app.log.1", at_start));
+}
+
+TEST(RotationTest, WithNothingReadTheFirstBytesSeenAreRecognised) {
+  // A file followed but not read yet is known by the first bytes it had.
+  MemEnv env;
+  env.WriteFile("/logs/app.log.1", "content\nmore\n");
+  env.WriteFile("/logs/other", "another\n");
+  ReadState seen_only = StateAfterReading("content\n", 8);
+  seen_only.offset = 0;
+  seen_only.tail = FingerprintOf("");
+  EXPECT_TRUE(Holds(env, "/logs/app.log.1", seen_only));
+  EXPECT_FALSE(Holds(env, "/logs/other", seen_only));
 }
 
 // ---- PathMatches ----------------------------------------------------------------------

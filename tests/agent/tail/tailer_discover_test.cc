@@ -10,6 +10,7 @@
 namespace edgelog {
 namespace {
 
+using tailer_test::At;
 using tailer_test::kNow;
 using tailer_test::Lines;
 using tailer_test::Seen;
@@ -78,7 +79,7 @@ TEST_F(TailerTest, CompressedFilesAreNotFollowed) {
 TEST_F(TailerTest, AFileThatAppearsLaterIsFollowedFromItsStart) {
   Start({"/logs/*.log"});
   EXPECT_EQ(0u, tailer_->source_count());
-  EXPECT_EQ(0u, tailer_->Read(8 << 20, kNow, sink_));
+  EXPECT_EQ(0u, tailer_->Read(8 << 20, At(kNow), sink_));
   env_.WriteFile("/logs/late.log", "hello\n");
   tailer_->Discover();
   ReadAll();
@@ -99,7 +100,7 @@ TEST_F(TailerTest, ReadStopsNearMaxBytesAndTakesFilesInTurn) {
   env_.WriteFile("/logs/a.log", "a1\na2\na3\na4\n");
   env_.WriteFile("/logs/b.log", "b1\nb2\nb3\nb4\n");
   tailer.Discover();
-  size_t n = tailer.Read(8, kNow, sink_);
+  size_t n = tailer.Read(8, At(kNow), sink_);
   EXPECT_EQ(8u, n);
   // One chunk from each file in turn, so neither file starves.
   bool saw_a = false, saw_b = false;
@@ -108,7 +109,7 @@ TEST_F(TailerTest, ReadStopsNearMaxBytesAndTakesFilesInTurn) {
     saw_b = saw_b || s.message[0] == 'b';
   }
   EXPECT_TRUE(saw_a && saw_b);
-  while (tailer.Read(8, kNow, sink_) > 0) {
+  while (tailer.Read(8, At(kNow), sink_) > 0) {
   }
   EXPECT_EQ(8u, sink_.Messages().size());
 }

@@ -10,6 +10,7 @@
 namespace edgelog {
 namespace {
 
+using tailer_test::At;
 using tailer_test::kNow;
 using tailer_test::Lines;
 using tailer_test::TailerTest;
@@ -18,7 +19,7 @@ TEST_F(TailerTest, AppendedLinesArePickedUpOnTheNextRead) {
   env_.WriteFile("/logs/app.log", "one\n");
   Start({"/logs/app.log"});
   ReadAll();
-  EXPECT_EQ(0u, tailer_->Read(8 << 20, kNow, sink_)) << "nothing new yet";
+  EXPECT_EQ(0u, tailer_->Read(8 << 20, At(kNow), sink_)) << "nothing new yet";
   EXPECT_EQ(Lines{"one"}, sink_.Messages());
   env_.AppendToFile("/logs/app.log", "two\nthree\n");
   sink_.Clear();

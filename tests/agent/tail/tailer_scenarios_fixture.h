@@ -25,6 +25,7 @@
 
 namespace edgelog::tailer_scenarios {
 
+using tailer_test::At;
 using tailer_test::kNow;
 using tailer_test::Lines;
 using tailer_test::RecordingSink;
@@ -76,7 +77,7 @@ class TailerScenario : public ::testing::Test {
   size_t ReadAll() {
     size_t total = 0;
     for (int i = 0; i < 1000; ++i) {
-      size_t n = tailer_->Read(8 << 20, now_, sink_);
+      size_t n = tailer_->Read(8 << 20, At(now_), sink_);
       if (n == 0) return total;
       total += n;
     }
@@ -108,7 +109,7 @@ class TailerScenario : public ::testing::Test {
   }
 
   // What the agent does when it stops: hand on what is held back.
-  void Shutdown() { tailer_->FlushAll(now_, sink_); }
+  void Shutdown() { tailer_->FlushAll(At(now_), sink_); }
 
   // The checkpoints the agent would save now if everything handed on so far
   // had been delivered (as Pipeline::SaveCheckpoints builds them).

@@ -114,7 +114,7 @@ TEST_F(TailerScenarioTwins, ATwinAppearingWhileTheFirstIsReadOnlyWithinTheShared
   // alone cannot tell them apart, and a.log was not truncated.
   env_.WriteFile(kA, Common() + Text(Own("a", 5)));
   Start({"/logs/*.log"});
-  tailer_->Read(1500, now_, sink_);
+  tailer_->Read(1500, At(now_), sink_);
   env_.WriteFile(kB, Common() + Text(Own("b", 5)));
   Settle();
 

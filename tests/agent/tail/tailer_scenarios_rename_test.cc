@@ -147,7 +147,7 @@ TEST_P(TailerScenarioRename, ARotationWhileTheOldFileIsPartlyReadReadsItsRestFir
   StartTailing();
   Settle();
   env_.AppendToFile(kApp, Text(Numbered("old", 3, 20)));
-  tailer_->Read(16, now_, sink_);  // one slice only
+  tailer_->Read(16, At(now_), sink_);  // one slice only
   Rename(kApp, kApp1);
   env_.AppendToFile(kApp, Text(Numbered("new", 1, 20)));
   Settle();

@@ -201,7 +201,7 @@ TEST_P(TailerScenarioRestart, AStopWhileARotatedFileWasHalfReadFinishesItFirstAf
   Rename(kApp, kApp1);
   env_.AppendToFile(kApp, Text(Numbered("new", 1, 2)));
   tailer_->Discover();
-  tailer_->Read(12, now_, sink_);  // old-3, old-4
+  tailer_->Read(12, At(now_), sink_);  // old-3, old-4
   Stop();
   StartAgain();
   Settle();

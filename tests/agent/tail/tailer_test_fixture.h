@@ -21,6 +21,9 @@ using testing::MemEnv;
 
 inline constexpr int64_t kNow = 1768473000000;
 
+// Both clocks at `ms` (tests of a clock step give them apart).
+inline TailTime At(int64_t ms) { return TailTime{ms, ms}; }
+
 // What the tailer handed over, in order.
 struct Seen {
   bool skipped = false;  // OnSkipped rather than OnRecord
@@ -79,7 +82,7 @@ class TailerTest : public ::testing::Test {
   size_t ReadAll() {
     size_t total = 0;
     for (int i = 0; i < 100; ++i) {
-      size_t n = tailer_->Read(8 << 20, kNow, sink_);
+      size_t n = tailer_->Read(8 << 20, At(kNow), sink_);
       if (n == 0) return total;
       total += n;
     }

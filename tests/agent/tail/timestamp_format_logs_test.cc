@@ -95,11 +95,14 @@ TEST(TimestampFormatLogsTest, SyslogDecemberLineReadInJanuaryIsLastYear) {
       UtcMs(2025, 1, 1, 0, 9, 0));
 }
 
-TEST(TimestampFormatLogsTest, YearlessTimeUpToADayAheadStaysInTheCurrentYear) {
-  EXPECT_EQ(FindUtc("%b %d %H:%M:%S", "Jun 16 11:59:59 ahead"),
-            UtcMs(2024, 6, 16, 11, 59, 59));
-  EXPECT_EQ(FindUtc("%b %d %H:%M:%S", "Jun 16 12:00:01 ahead"),
-            UtcMs(2023, 6, 16, 12, 0, 1));
+TEST(TimestampFormatLogsTest, YearlessTimeUpTo30DaysAheadStaysInTheCurrentYear) {
+  // The CloudWatch agent's rule: only more than 30 days ahead is last year.
+  EXPECT_EQ(FindUtc("%b %d %H:%M:%S", "Jun 19 08:00:00 a few days ahead"),
+            UtcMs(2024, 6, 19, 8, 0, 0));
+  EXPECT_EQ(FindUtc("%b %d %H:%M:%S", "Jul 15 11:59:59 ahead"),
+            UtcMs(2024, 7, 15, 11, 59, 59));
+  EXPECT_EQ(FindUtc("%b %d %H:%M:%S", "Jul 15 12:00:01 ahead"),
+            UtcMs(2023, 7, 15, 12, 0, 1));
 }
 
 TEST(TimestampFormatLogsTest, YearlessFebruary29FallsInTheLastLeapYear) {
