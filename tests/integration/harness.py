@@ -4,6 +4,7 @@ reading events back through the CloudWatch Logs API."""
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -160,3 +161,48 @@ def run_once(config, env, timeout=300):
     proc = subprocess.run([EDGELOG, "run", "--config", config, "--once"],
                           env=env, capture_output=True, timeout=timeout)
     return proc.returncode, proc.stderr.decode(errors="replace")
+
+
+class Slowed:
+    """Runs a process as a loaded edge CPU would: a thread stops it with
+    SIGSTOP and lets it go with SIGCONT, in random slices (it runs
+    `run_fraction` of the time), while another process keeps one core busy.
+    Use as a context manager around the part of a test to slow down."""
+
+    def __init__(self, proc, run_fraction=0.3, slice_s=(0.02, 0.3), seed=1):
+        import random
+        import threading
+        self.proc = proc
+        self.run_fraction = run_fraction
+        self.slice_s = slice_s
+        self.rng = random.Random(seed)
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._cycle, daemon=True)
+        self.burner = None
+
+    def _signal(self, sig):
+        try:
+            self.proc.send_signal(sig)
+        except ProcessLookupError:
+            pass
+
+    def _cycle(self):
+        while not self.stop.is_set() and self.proc.poll() is None:
+            stopped = self.rng.uniform(*self.slice_s)
+            self._signal(signal.SIGSTOP)
+            self.stop.wait(stopped)
+            self._signal(signal.SIGCONT)
+            self.stop.wait(stopped * self.run_fraction / (1 - self.run_fraction))
+
+    def __enter__(self):
+        self.burner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join()
+        self._signal(signal.SIGCONT)
+        self.burner.kill()
+        self.burner.wait()
+        return False
