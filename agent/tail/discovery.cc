@@ -132,9 +132,12 @@ void Tailer::Wait(uint32_t entry, const std::string& path) {
 }
 
 void Tailer::OpenWaiting(RecordSink& sink) {
+  if (refused_at_ms_ >= 0 && last_now_.mono_ms - refused_at_ms_ < 1000) return;
+  refused_at_ms_ = -1;
   // Each waiting file is tried once per call: one that still cannot be
   // opened goes back to the end of the queue.
   for (size_t tries = waiting_.size(); tries > 0 && !waiting_.empty(); --tries) {
+    if (refused_at_ms_ >= 0) return;  // out of descriptors
     if (!MakeRoom(&sink)) return;
     auto [entry, path] = waiting_.front();
     waiting_.pop_front();
@@ -155,7 +158,10 @@ void Tailer::Wake(std::map<SourceKey, Dormant>::iterator dormant, uint32_t entry
   // the same inode.
   auto file = env_.OpenReadable(path);
   if (!file.ok()) {
-    if (file.status().code() == Code::kUnavailable) Wait(entry, path);  // stays dormant
+    if (file.status().code() == Code::kUnavailable) {  // stays dormant
+      Wait(entry, path);
+      refused_at_ms_ = last_now_.mono_ms;
+    }
     return;
   }
   auto now = ReadFingerprint(**file, head.length);
@@ -231,6 +237,7 @@ bool Tailer::MakeRoom(RecordSink* sink) {
   }
   open_.erase(candidate);
   warned_full_ = false;
+  refused_at_ms_ = -1;  // a descriptor freed
   return true;
 }
 
@@ -286,6 +293,11 @@ bool Tailer::Follow(uint32_t entry, const std::string& path, const FileInfo& inf
   if (!file.ok()) {
     if (file.status().code() == Code::kUnavailable) {
       Wait(entry, path);  // out of descriptors: tried again when one frees
+      if (refused_at_ms_ < 0) {
+        log_.Warning("no descriptor left to open " + path + " (" + file.status().message() +
+                     "); trying again when a file is closed");
+      }
+      refused_at_ms_ = last_now_.mono_ms;
     } else {
       log_.Warning("cannot read " + path + ": " + file.status().message());
     }

@@ -71,6 +71,7 @@ size_t Tailer::Read(size_t max_bytes, TailTime now, RecordSink& sink) {
       OpenWaiting(sink);
       if (open_.size() == before) break;
       idle = 0;
+      continue;  // open_ may even be empty now
     }
     size_t index = next_to_read_ % open_.size();
     next_to_read_ = index + 1;  // one chunk each, in turn
@@ -189,6 +190,7 @@ void Tailer::Close(size_t index, TailTime now, RecordSink& sink) {
   log_.Info("finished " + source.path());
   info_[source.id()].open = false;
   open_.erase(open_.begin() + static_cast<std::ptrdiff_t>(index));
+  refused_at_ms_ = -1;  // a descriptor freed
 }
 
 void Tailer::FlushQuiet(TailTime now, RecordSink& sink) {

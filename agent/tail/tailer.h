@@ -228,6 +228,10 @@ class Tailer {
   std::map<std::pair<uint32_t, std::string>, uint32_t> last_at_path_;  // entry, path → source
   std::vector<HeldCopy> held_;
   std::deque<std::pair<uint32_t, std::string>> waiting_;  // entry, path: no descriptor yet
+  // When an open last failed for want of descriptors (monotonic ms; -1:
+  // not since a file was closed). Waiting files are tried again when a
+  // file is closed, or a second later (the process may free others).
+  int64_t refused_at_ms_ = -1;
   TailTime last_now_;  // the time given to the last Read
   size_t next_to_read_ = 0;                        // round-robin position
   uint64_t next_rank_ = 1;                         // order of rotated files

@@ -315,5 +315,23 @@ TEST(TailSetupTest, EveryProblemOfEveryEntryIsReportedAtOnce) {
   EXPECT_EQ(std::string::npos, all.find("[1]")) << all;
 }
 
+// ---- Descriptors -------------------------------------------------------------
+
+TEST(TailSetupTest, FilesGetWhatTheDescriptorLimitLeavesAfterSocketsAndTheBuffer) {
+  // ulimit -n 1024, the common default: an eighth is kept for the rest.
+  EXPECT_EQ(896u, OpenFilesAllowed(1024, 1024, 8));
+  EXPECT_EQ(100u, OpenFilesAllowed(1024, 100, 8)) << "max_open_files below the limit wins";
+}
+
+TEST(TailSetupTest, ASmallDescriptorLimitStillKeepsRoomForSocketsPerRequestInFlight) {
+  EXPECT_EQ(256u - 64 - 32, OpenFilesAllowed(256, 1024, 32));
+  EXPECT_EQ(1u, OpenFilesAllowed(50, 1024, 8)) << "at least one file";
+}
+
+TEST(TailSetupTest, AnUnknownOrUnlimitedDescriptorLimitLeavesMaxOpenFiles) {
+  EXPECT_EQ(1024u, OpenFilesAllowed(0, 1024, 8));
+  EXPECT_EQ(1024u, OpenFilesAllowed(1048576, 1024, 8));
+}
+
 }  // namespace
 }  // namespace edgelog

@@ -50,6 +50,22 @@ TEST_F(CheckpointStoreTest, SavedCheckpointsLoadBackUnchanged) {
   ExpectSame(saved, *loaded);
 }
 
+TEST_F(CheckpointStoreTest, TheEntryAFileIsReadForRoundTrips) {
+  std::vector<Checkpoint> saved = {
+      {FileId{1, 2}, "/var/log/app.log", 10, {}, {}, "/app:host-1"},
+      {FileId{1, 2}, "/var/log/app.log", 4, {}, {}, "/audit:all"},
+      {FileId{1, 3}, "/var/log/old.log", 7, {}, {}, ""},
+  };
+  ASSERT_TRUE(SaveCheckpoints(env_, kPath, saved).ok());
+  auto loaded = LoadCheckpoints(env_, kPath);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  ASSERT_EQ(3u, loaded->size());
+  EXPECT_EQ("/app:host-1", (*loaded)[0].entry);
+  EXPECT_EQ("/audit:all", (*loaded)[1].entry);
+  EXPECT_EQ(4u, (*loaded)[1].offset);
+  EXPECT_EQ("", (*loaded)[2].entry) << "a checkpoint without an entry, as saved before";
+}
+
 TEST_F(CheckpointStoreTest, SixtyFourBitValuesAboveTwoToTheFiftyThirdRoundTripExactly) {
   // A double (what JSON parsers use for numbers) holds integers exactly only
   // up to 2^53; 2^53 + 1 would come back as 2^53.

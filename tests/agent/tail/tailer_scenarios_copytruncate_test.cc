@@ -81,6 +81,130 @@ TEST_F(TailerScenarioCopytruncate, WithNothingUnreadTheCopyGivesNothing) {
   EXPECT_TRUE(MessagesOf(IdOf(kApp1)).empty());
 }
 
+TEST_F(TailerScenarioCopytruncate, ACopyStillBeingMadeWhenFoundIsNotReadAgain) {
+  // logrotate creates the copy empty at its final name and fills it in
+  // chunks: the agent may look while it is empty, then half full.
+  ReadTwoLinesThenAppendTwo("/logs/app.log*");
+  std::string content = env_.ReadFile(kApp);
+  env_.WriteFile(kApp1, "");
+  Pass();
+  env_.AppendToFile(kApp1, content.substr(0, 5));
+  Pass();
+  env_.AppendToFile(kApp1, content.substr(5));
+  Pass();
+  TruncateInPlace(kApp, Text(Numbered("new", 1, 2)));
+  Settle();
+
+  EXPECT_EQ(Expected(), Messages());
+}
+
+TEST_F(TailerScenarioCopytruncate, ACopyShorterThanWhatWasReadIsNotReadAgain) {
+  // The writer went on between the copy and the truncation, and the agent
+  // read those lines from the original: the copy holds nothing new.
+  ReadTwoLinesThenAppendTwo("/logs/app.log*");
+  CopyFile(kApp, kApp1);
+  env_.AppendToFile(kApp, Text(Numbered("old", 5, 2)));  // after the copy
+  ReadAll();
+  TruncateInPlace(kApp, Text(Numbered("new", 1, 2)));
+  Settle();
+
+  EXPECT_EQ(Concat({Numbered("old", 1, 6), Numbered("new", 1, 2)}), Messages());
+  EXPECT_TRUE(MessagesOf(IdOf(kApp1)).empty());
+}
+
+TEST_F(TailerScenarioCopytruncate, ACopyShorterThanWhatWasReadAndFoundLateIsNotReadAgain) {
+  // The same, when the truncation is read before the copy is listed.
+  ReadTwoLinesThenAppendTwo("/logs/app.log*");
+  CopyFile(kApp, kApp1);
+  env_.AppendToFile(kApp, Text(Numbered("old", 5, 2)));
+  ReadAll();
+  TruncateInPlace(kApp, Text(Numbered("new", 1, 2)));
+  ReadAll();
+  Settle();
+
+  EXPECT_EQ(Concat({Numbered("old", 1, 6), Numbered("new", 1, 2)}), Messages());
+}
+
+TEST_F(TailerScenarioCopytruncate, TruncatedAndRegrownPastTheOffsetWithTheSameFirstBytesLosesNothing) {
+  // A header longer than a fingerprint, the same in every generation; the
+  // file is truncated and written past the read offset before the agent
+  // looks again (it was busy).
+  std::string header = std::string(1500, '#') + "\n";
+  env_.WriteFile(kApp, header + Text(Numbered("gen1", 1, 3)));
+  Start({kApp});
+  Settle();
+  TruncateInPlace(kApp, header + Text(Numbered("gen2-a-longer-line", 1, 300)));
+  Settle();
+
+  EXPECT_EQ(Concat({Lines{header.substr(0, 1500)}, Numbered("gen1", 1, 3),
+                    Lines{header.substr(0, 1500)}, Numbered("gen2-a-longer-line", 1, 300)}),
+            Messages());
+}
+
+TEST_F(TailerScenarioCopytruncate, ACopytruncateBeforeTheFileWasEverReadIsReadFromTheCopy) {
+  // A loaded CPU: the new app.log is followed (it waits for app.log.1 to be
+  // finished) and is copied and truncated before a byte of it is read.
+  env_.WriteFile(kApp, Text(Numbered("gen0", 1, 2)));
+  Start({kApp});
+  Settle();
+  Rename(kApp, kApp1);
+  env_.WriteFile(kApp, Text(Numbered("gen1", 1, 2)));
+  tailer_->Discover();  // follows the new app.log; no read yet
+  Rename(kApp1, "/logs/app.log.2");
+  CopyFile(kApp, kApp1);
+  TruncateInPlace(kApp, Text(Numbered("gen2", 1, 2)));
+  Settle();
+
+  EXPECT_EQ(Concat({Numbered("gen0", 1, 2), Numbered("gen1", 1, 2), Numbered("gen2", 1, 2)}),
+            Messages());
+}
+
+TEST_F(TailerScenarioCopytruncate, ACopytruncateOfAFileFollowedEmptyBeforeItWasReadIsReadFirst) {
+  // The same with the new app.log empty when followed: its first bytes
+  // never seen, the copy is found among the generations written since.
+  env_.WriteFile(kApp, Text(Numbered("gen0", 1, 2)));
+  Start({kApp});
+  Settle();
+  Rename(kApp, kApp1);
+  env_.WriteFile(kApp, "");
+  tailer_->Discover();
+  env_.AppendToFile(kApp, Text(Numbered("gen1", 1, 2)));
+  Rename(kApp1, "/logs/app.log.2");
+  CopyFile(kApp, kApp1);
+  TruncateInPlace(kApp, Text(Numbered("gen2", 1, 2)));
+  Settle();
+
+  EXPECT_EQ(Concat({Numbered("gen0", 1, 2), Numbered("gen1", 1, 2), Numbered("gen2", 1, 2)}),
+            Messages());
+}
+
+TEST_F(TailerScenarioCopytruncate, ACopyOfAFileFollowedEmptyIsHeldWhenItsFirstBytesArrive) {
+  // Under app.log*, logrotate's empty copy is followed as a new file; its
+  // first bytes show it is a copy.
+  env_.WriteFile(kApp, Text(Numbered("old", 1, 2)));
+  Start({"/logs/app.log*"});
+  Settle();
+  env_.WriteFile(kApp1, "");
+  Pass();
+  CopyFile(kApp, kApp1);
+  env_.AppendToFile(kApp1, "");
+  TruncateInPlace(kApp, Text(Numbered("new", 1, 2)));
+  Settle();
+
+  EXPECT_EQ(Concat({Numbered("old", 1, 2), Numbered("new", 1, 2)}), Messages());
+}
+
+TEST_F(TailerScenarioCopytruncate, AFileStartingLikeAnotherButNeverTruncatedIsReadWhole) {
+  // Not a copy: a twin, read whole once its original shows no truncation.
+  env_.WriteFile(kApp, Text(Numbered("same", 1, 2)));
+  Start({"/logs/app.log*"});
+  Settle();
+  env_.WriteFile(kApp1, Text(Numbered("same", 1, 1)));
+  Settle();
+
+  EXPECT_EQ(Concat({Numbered("same", 1, 2), Numbered("same", 1, 1)}), Messages());
+}
+
 // --- The copy is not matched by the pattern (app.log) ---
 
 TEST_F(TailerScenarioCopytruncate, UnmatchedCopyStillGivesTheUnreadLinesOnce) {

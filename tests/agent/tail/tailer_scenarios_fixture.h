@@ -66,11 +66,24 @@ class TailerScenario : public ::testing::Test {
   // A new Tailer (a new agent process) over the same files; Discover runs
   // once, as the main loop does before its first read.
   void Start(std::vector<std::string> patterns, std::vector<Checkpoint> checkpoints = {}) {
-    patterns_ = std::move(patterns);
+    std::vector<TailEntry> entries;
+    for (std::string& p : patterns) entries.push_back(Entry(std::move(p), ""));
+    StartEntries(std::move(entries), std::move(checkpoints));
+  }
+  // The same with entries of their own (several entries, entry keys).
+  void StartEntries(std::vector<TailEntry> entries, std::vector<Checkpoint> checkpoints = {}) {
+    entries_ = entries;
     run_start_ = sink_.seen.size();
-    tailer_ = std::make_unique<Tailer>(env_, log_, patterns_, std::move(checkpoints),
+    tailer_ = std::make_unique<Tailer>(env_, log_, std::move(entries), std::move(checkpoints),
                                        options_);
     tailer_->Discover();
+  }
+  // An entry following `pattern`, every line its own record, named `key` in
+  // checkpoints.
+  static TailEntry Entry(std::string pattern, std::string key) {
+    auto rules = std::make_shared<EntryRules>();
+    rules->start_rule = EntryRules::StartRule::kEveryLine;
+    return TailEntry{std::move(pattern), nullptr, "", rules, std::move(key)};
   }
 
   // Reads until a read finds nothing, without looking for new files.
@@ -112,8 +125,9 @@ class TailerScenario : public ::testing::Test {
   void Shutdown() { tailer_->FlushAll(At(now_), sink_); }
 
   // The checkpoints the agent would save now if everything handed on so far
-  // had been delivered (as Pipeline::SaveCheckpoints builds them).
-  std::vector<Checkpoint> Checkpoints() const {
+  // had been delivered (as Pipeline::SaveCheckpoints builds them, with the
+  // fingerprint of the bytes before each offset while the file holds them).
+  std::vector<Checkpoint> Checkpoints() {
     std::vector<Checkpoint> all;
     for (uint32_t id = 0; id < tailer_->source_count(); ++id) {
       const SourceInfo& s = tailer_->source(id);
@@ -123,10 +137,13 @@ class TailerScenario : public ::testing::Test {
       }
       bool finished = !s.open && !s.dormant;
       if (finished && !env_.Exists(s.path)) continue;  // gone for good
-      Checkpoint c{s.file_id, s.live_path, delivered, s.head};
+      Fingerprint before;
+      if (auto fp = tailer_->FingerprintBefore(id, delivered)) before = *fp;
+      Checkpoint c{s.file_id, s.live_path, delivered, s.head, before,
+                   tailer_->entries()[s.entry].key};
       bool replaced = false;
       for (Checkpoint& existing : all) {
-        if (existing.id == c.id) {
+        if (existing.id == c.id && existing.entry == c.entry) {
           existing = c;
           replaced = true;
         }
@@ -141,7 +158,7 @@ class TailerScenario : public ::testing::Test {
     Shutdown();
     std::vector<Checkpoint> saved = Checkpoints();
     tailer_.reset();
-    Start(patterns_, saved);
+    StartEntries(entries_, saved);
   }
 
   // Truncates `path` in place (same inode), then writes `data`: "> file", or
@@ -226,7 +243,7 @@ class TailerScenario : public ::testing::Test {
   ScenarioSink sink_;
   TailerOptions options_;
   int64_t now_ = kNow;
-  std::vector<std::string> patterns_;
+  std::vector<TailEntry> entries_;
   std::unique_ptr<Tailer> tailer_;
   size_t run_start_ = 0;  // first record of the current run in sink_.seen
 

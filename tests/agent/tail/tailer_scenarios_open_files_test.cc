@@ -9,6 +9,7 @@
 
 #include "agent/tail/tailer.h"
 #include "tests/agent/tail/tailer_scenarios_fixture.h"
+#include "tests/support/descriptor_limit_env.h"
 
 namespace edgelog::tailer_scenarios {
 namespace {
@@ -219,6 +220,67 @@ TEST_F(TailerScenarioOpenFiles, DormantFilesResumeFromTheirCheckpointsAfterARest
   for (char c : names) {
     EXPECT_EQ(Numbered(std::string(1, c), 1, 4), MessagesOf(IdOf(Path(c)))) << Path(c);
   }
+}
+
+// --- Descriptors run out (EMFILE) ---
+
+TEST_F(TailerScenarioOpenFiles, AFileRefusedADescriptorIsOpenedWhenOneFrees) {
+  // Sockets and the disk buffer took the rest: only two files can be open,
+  // whatever max_open_files says.
+  testing::DescriptorLimitEnv env(env_, 2);
+  for (char c : std::string("abc")) env_.WriteFile(Path(c), Text(Numbered(std::string(1, c), 1, 2)));
+  tailer_ = std::make_unique<Tailer>(env, log_, std::vector<std::string>{"/logs/*.log"},
+                                     std::vector<Checkpoint>{}, options_);
+  tailer_->Discover();
+  ReadAll();
+  ASSERT_GE(env.refused(), 1u) << "test setup: c.log was not refused";
+  EXPECT_FALSE(tailer_->AtEnd()) << "a file still waits to be read";
+  Remove(Path('a'));  // read to its end and closed: a descriptor frees
+  ReadAll();          // no new look at the directory needed
+  ReadAll();
+
+  EXPECT_EQ(Numbered("c", 1, 2), MessagesOf(IdOf(Path('c'))));
+  EXPECT_TRUE(tailer_->AtEnd());
+}
+
+TEST_F(TailerScenarioOpenFiles, OnceReadsEveryFileInTurnsWithMoreFilesThanDescriptors) {
+  // --once never looks at the directory again: files read to their end are
+  // finished to make room for the ones waiting.
+  options_.max_open_files = 3;
+  options_.once = true;
+  const std::string names = "abcdefghij";
+  for (char c : names) {
+    env_.WriteFile(Path(c), Text(Numbered(std::string(1, c), 1, 3)) + "partial-" + c);
+  }
+  Start({"/logs/*.log"});
+  ReadAll();
+  Shutdown();
+
+  for (char c : names) {
+    EXPECT_EQ(Concat({Numbered(std::string(1, c), 1, 3), Lines{std::string("partial-") + c}}),
+              MessagesOf(IdOf(Path(c))))
+        << Path(c);
+  }
+  EXPECT_TRUE(tailer_->AtEnd());
+}
+
+TEST_F(TailerScenarioOpenFiles, ADormantFileWhoseReopeningIsRefusedIsReopenedLaterFromItsOffset) {
+  options_.max_open_files = 1;
+  testing::DescriptorLimitEnv env(env_, 1);
+  env_.WriteFile(Path('a'), Text(Numbered("a", 1, 2)));
+  env_.WriteFile(Path('b'), Text(Numbered("b", 1, 2)));
+  tailer_ = std::make_unique<Tailer>(env, log_, std::vector<std::string>{"/logs/*.log"},
+                                     std::vector<Checkpoint>{}, options_);
+  Settle();
+  ASSERT_TRUE(tailer_->source(0).dormant) << "test setup: a.log is not dormant";
+  env_.AppendToFile(Path('a'), Text(Numbered("a", 3, 2)));
+  env.set_limit(0);  // b.log is closed for a.log, whose opening then fails
+  Pass();
+  env.set_limit(1);
+  Settle();
+
+  EXPECT_EQ(Numbered("a", 1, 4), MessagesOf(IdOf(Path('a'))));
+  EXPECT_EQ(Numbered("b", 1, 2), MessagesOf(IdOf(Path('b'))));
 }
 
 }  // namespace

@@ -222,6 +222,69 @@ TEST_P(TailerScenarioRestart, NothingIsReadTwiceAfterARestartWithoutRotation) {
   EXPECT_EQ(21u, tailer_->source(0).start_offset);
 }
 
+// --- copytruncate while stopped: the live file keeps its inode, its
+// checkpointed content is in a copy ---
+
+TEST_P(TailerScenarioRestart, CopytruncateWhileStoppedResumesTheCopyAtTheCheckpoint) {
+  env_.WriteFile(kApp, Text(Numbered("old", 1, 2)));
+  StartTailing();
+  Settle();
+  Stop();
+  env_.AppendToFile(kApp, Text(Numbered("old", 3, 2)));  // written, never read
+  CopyFile(kApp, kApp1);
+  TruncateInPlace(kApp, Text(Numbered("new", 1, 1)));
+  StartAgain();
+  Settle();
+
+  EXPECT_EQ(Concat({Numbered("old", 1, 4), Numbered("new", 1, 1)}), Messages());
+  EXPECT_EQ((std::vector<uint64_t>{18, 24}), EndOffsetsOf(IdOf(kApp1)))
+      << "the copy from the checkpoint, once";
+}
+
+TEST_P(TailerScenarioRestart, TwoCopytruncatesWhileStoppedReadTheMiddleGenerationToo) {
+  env_.WriteFile(kApp, Text(Numbered("gen0", 1, 2)));
+  StartTailing();
+  Settle();
+  Stop();
+  env_.AppendToFile(kApp, Text(Numbered("gen0", 3, 1)));
+  CopyFile(kApp, kApp1);
+  TruncateInPlace(kApp, Text(Numbered("gen1", 1, 3)));
+  Rename(kApp1, kApp2);
+  CopyFile(kApp, kApp1);
+  TruncateInPlace(kApp, Text(Numbered("gen2", 1, 2)));
+  StartAgain();
+  Settle();
+
+  EXPECT_EQ(Concat({Numbered("gen0", 1, 3), Numbered("gen1", 1, 3), Numbered("gen2", 1, 2)}),
+            Messages());
+}
+
+TEST_P(TailerScenarioRestart, CopytruncateWhileStoppedWithEverythingReadReadsOnlyTheNewFile) {
+  env_.WriteFile(kApp, Text(Numbered("old", 1, 2)));
+  StartTailing();
+  Settle();
+  Stop();
+  CopyFile(kApp, kApp1);
+  TruncateInPlace(kApp, Text(Numbered("new", 1, 2)));
+  StartAgain();
+  Settle();
+
+  EXPECT_EQ(Concat({Numbered("old", 1, 2), Numbered("new", 1, 2)}), Messages());
+  EXPECT_TRUE(MessagesOf(IdOf(kApp1)).empty());
+}
+
+TEST_P(TailerScenarioRestart, TruncatedWhileStoppedWithoutACopyIsReadFromItsStart) {
+  env_.WriteFile(kApp, Text(Numbered("old", 1, 2)));
+  StartTailing();
+  Settle();
+  Stop();
+  TruncateInPlace(kApp, Text(Numbered("new", 1, 1)));
+  StartAgain();
+  Settle();
+
+  EXPECT_EQ(Concat({Numbered("old", 1, 2), Numbered("new", 1, 1)}), Messages());
+}
+
 INSTANTIATE_TEST_SUITE_P(TailerScenario, TailerScenarioRestart,
                          ::testing::Values(PatternCase{"LiveNameOnly", "/logs/app.log"},
                                            PatternCase{"RotatedNamesToo", "/logs/app.log*"}),
