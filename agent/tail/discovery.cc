@@ -44,7 +44,8 @@ void Tailer::Discover() {
   };
   std::vector<Match> matches;
   for (uint32_t entry = 0; entry < entries_.size(); ++entry) {
-    for (const std::string& path : ExpandGlob(env_, entries_[entry].pattern)) {
+    GlobExpansion expansion = ExpandGlob(env_, entries_[entry].pattern);
+    for (const std::string& path : expansion.paths) {
       if (Skipped(entry, path)) continue;
       auto info = env_.Stat(path);
       if (info.ok()) matches.push_back({entry, path, *info});  // else gone meanwhile
