@@ -45,6 +45,12 @@ void Tailer::Discover() {
   std::vector<Match> matches;
   for (uint32_t entry = 0; entry < entries_.size(); ++entry) {
     GlobExpansion expansion = ExpandGlob(env_, entries_[entry].pattern);
+    if (expansion.truncated && warned_glob_.insert(entry).second) {
+      log_.Warning("file_path " + entries_[entry].pattern + " reaches more than " +
+                   std::to_string(kMaxGlobDirectoriesListed) + " directories, or deeper than " +
+                   std::to_string(kMaxGlobDepth) + " below '**': the search stops there, and "
+                   "files beyond it are not followed");
+    }
     for (const std::string& path : expansion.paths) {
       if (Skipped(entry, path)) continue;
       auto info = env_.Stat(path);
