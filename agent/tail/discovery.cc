@@ -39,7 +39,14 @@ void Tailer::Discover() {
   // same log stream: then once.
   std::set<std::tuple<std::string, uint64_t, uint64_t>> destined;
   for (uint32_t entry = 0; entry < entries_.size(); ++entry) {
-    for (const std::string& path : ExpandGlob(env_, entries_[entry].pattern)) {
+    GlobExpansion expansion = ExpandGlob(env_, entries_[entry].pattern);
+    if (expansion.truncated && warned_glob_.insert(entry).second) {
+      log_.Warning("file_path " + entries_[entry].pattern + " reaches more than " +
+                   std::to_string(kMaxGlobDirectoriesListed) + " directories, or deeper than " +
+                   std::to_string(kMaxGlobDepth) + " below '**': the search stops there, and "
+                   "files beyond it are not followed");
+    }
+    for (const std::string& path : expansion.paths) {
       if (Skipped(entry, path)) continue;
       auto info = env_.Stat(path);
       if (!info.ok()) continue;  // gone meanwhile

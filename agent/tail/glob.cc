@@ -1,14 +1,14 @@
 #include "agent/tail/glob.h"
 
 #include <algorithm>
+#include <optional>
+#include <set>
+#include <tuple>
 
 #include "agent/text/glob_match.h"
 
 namespace edgelog {
 namespace {
-
-// '**' may descend this deep; protects against symbolic-link loops.
-constexpr int kMaxRecursiveDepth = 32;
 
 std::vector<std::string> SplitPath(std::string_view path) {
   std::vector<std::string> parts;
@@ -26,57 +26,114 @@ std::string Join(const std::string& dir, const std::string& name) {
   return dir == "/" ? "/" + name : dir + "/" + name;
 }
 
-bool IsDirectory(Env& env, const std::string& path) {
-  auto info = env.Stat(path);
-  return info.ok() && info->kind == FileKind::kDirectory;
+// One expansion: the pattern's components, what has been walked, what was
+// found.
+class Walk {
+ public:
+  Walk(Env& env, std::vector<std::string> parts, const GlobLimits& limits)
+      : env_(env), parts_(std::move(parts)), limits_(limits) {}
+
+  // Adds the files below `dir` that match parts_[index...]. `depth`: how
+  // many directories '**' has descended so far.
+  void Expand(size_t index, const std::string& dir, int depth);
+
+  GlobExpansion Finish() &&;
+
+ private:
+  // False when `dir` is no directory, or was entered for parts_[index]
+  // already (through another path: a symbolic link).
+  bool EnterOnce(size_t index, const std::string& dir);
+  // The names in `dir`, sorted; nullopt when it cannot be listed or the
+  // walk has listed all it may.
+  std::optional<std::vector<std::string>> List(const std::string& dir);
+  void ExpandDoubleStar(size_t index, const std::string& dir, int depth);
+
+  Env& env_;
+  const std::vector<std::string> parts_;
+  const GlobLimits limits_;
+  std::set<std::tuple<uint64_t, uint64_t, size_t>> entered_;  // device, inode, index
+  int listed_ = 0;
+  GlobExpansion result_;
+};
+
+bool Walk::EnterOnce(size_t index, const std::string& dir) {
+  auto info = env_.Stat(dir);
+  if (!info.ok() || info->kind != FileKind::kDirectory) return false;
+  return entered_.emplace(info->id.device, info->id.inode, index).second;
 }
 
-void Expand(Env& env, const std::vector<std::string>& parts, size_t index,
-            const std::string& dir, int depth, std::vector<std::string>* out) {
-  if (index == parts.size()) {
-    auto info = env.Stat(dir);
-    if (info.ok() && info->kind == FileKind::kRegular) out->push_back(dir);
+std::optional<std::vector<std::string>> Walk::List(const std::string& dir) {
+  if (listed_ >= limits_.max_directories_listed) {
+    result_.truncated = true;
+    return std::nullopt;
+  }
+  ++listed_;
+  auto names = env_.ListDir(dir);
+  if (!names.ok()) return std::nullopt;
+  std::sort(names->begin(), names->end());  // the first path found is kept
+  return std::move(*names);
+}
+
+void Walk::Expand(size_t index, const std::string& dir, int depth) {
+  if (index == parts_.size()) {
+    auto info = env_.Stat(dir);
+    if (info.ok() && info->kind == FileKind::kRegular) result_.paths.push_back(dir);
     return;
   }
-  const std::string& part = parts[index];
+  if (!EnterOnce(index, dir)) return;
+  const std::string& part = parts_[index];
   if (part == "**") {
-    Expand(env, parts, index + 1, dir, depth, out);  // zero directories
-    if (depth >= kMaxRecursiveDepth) return;
-    auto names = env.ListDir(dir);
-    if (!names.ok()) return;
-    for (const std::string& name : *names) {
-      if (name[0] == '.') continue;  // '**' does not enter hidden directories
-      std::string child = Join(dir, name);
-      if (IsDirectory(env, child)) {
-        Expand(env, parts, index, child, depth + 1, out);
-      } else if (index + 1 == parts.size()) {
-        Expand(env, parts, index + 1, child, depth, out);  // a trailing '**': every file
-      }
-    }
+    ExpandDoubleStar(index, dir, depth);
     return;
   }
   if (!HasGlobCharacters(part)) {
-    Expand(env, parts, index + 1, Join(dir, part), depth, out);
+    Expand(index + 1, Join(dir, part), depth);
     return;
   }
-  auto names = env.ListDir(dir);
-  if (!names.ok()) return;
+  auto names = List(dir);
+  if (!names) return;
   for (const std::string& name : *names) {
     bool hidden_match = name[0] != '.' || part[0] == '.';
     if (hidden_match && MatchComponent(part, name)) {
-      Expand(env, parts, index + 1, Join(dir, name), depth, out);
+      Expand(index + 1, Join(dir, name), depth);
     }
   }
+}
+
+void Walk::ExpandDoubleStar(size_t index, const std::string& dir, int depth) {
+  Expand(index + 1, dir, depth);  // zero directories
+  auto names = List(dir);
+  if (!names) return;
+  for (const std::string& name : *names) {
+    if (name[0] == '.') continue;  // '**' does not enter hidden directories
+    std::string child = Join(dir, name);
+    auto info = env_.Stat(child);
+    if (!info.ok()) continue;
+    if (info->kind == FileKind::kDirectory) {
+      if (depth >= limits_.max_depth) {
+        result_.truncated = true;
+        continue;
+      }
+      Expand(index, child, depth + 1);
+    } else if (index + 1 == parts_.size() && info->kind == FileKind::kRegular) {
+      result_.paths.push_back(child);  // a trailing '**': every file
+    }
+  }
+}
+
+GlobExpansion Walk::Finish() && {
+  std::vector<std::string>& paths = result_.paths;
+  std::sort(paths.begin(), paths.end());
+  paths.erase(std::unique(paths.begin(), paths.end()), paths.end());
+  return std::move(result_);
 }
 
 }  // namespace
 
-std::vector<std::string> ExpandGlob(Env& env, const std::string& pattern) {
-  std::vector<std::string> out;
-  Expand(env, SplitPath(pattern), 0, "/", 0, &out);
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
+GlobExpansion ExpandGlob(Env& env, const std::string& pattern, const GlobLimits& limits) {
+  Walk walk(env, SplitPath(pattern), limits);
+  walk.Expand(0, "/", 0);
+  return std::move(walk).Finish();
 }
 
 }  // namespace edgelog

@@ -35,6 +35,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -237,6 +238,7 @@ class Tailer {
   uint64_t next_rank_ = 1;                         // order of rotated files
   bool recovered_ = false;
   bool warned_full_ = false;
+  std::set<uint32_t> warned_glob_;  // entries whose expansion a walk limit cut short
   std::string buffer_;
   TailStats stats_;
 };

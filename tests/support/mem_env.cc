@@ -1,11 +1,15 @@
 #include "tests/support/mem_env.h"
 
 #include <algorithm>
+#include <vector>
 
 #include "agent/base/file_util.h"
 
 namespace edgelog::testing {
 namespace {
+
+// Linux's MAXSYMLINKS: more links than this in one lookup is ELOOP.
+constexpr int kMaxLinksPerLookup = 40;
 
 // Modification "times": a counter that only goes up, so later writes have
 // later times whatever the real clock does.
@@ -78,7 +82,7 @@ class MemLock : public FileLock {
   std::string path_;
 };
 
-MemEnv::MemEnv() { dirs_.insert("/"); }
+MemEnv::MemEnv() { CreateDirs("/"); }
 
 std::shared_ptr<MemEnv::FileData> MemEnv::NewFile() {
   auto file = std::make_shared<FileData>();
@@ -101,8 +105,49 @@ void MemEnv::Bind(const std::string& path, std::shared_ptr<FileData> file) {
 
 bool MemEnv::DirExists(const std::string& dir) const { return dirs_.count(dir) > 0; }
 
+StatusOr<std::string> MemEnv::Resolve(const std::string& path) const {
+  if (path.empty() || path[0] != '/') return path;  // names nothing here
+  std::vector<std::string> pending;  // components still to look up, last first
+  auto push = [&](const std::string& p) {
+    size_t end = p.size();
+    while (end > 0) {
+      size_t slash = p.rfind('/', end - 1);
+      size_t begin = slash == std::string::npos ? 0 : slash + 1;
+      if (end > begin) pending.push_back(p.substr(begin, end - begin));
+      if (slash == std::string::npos) break;
+      end = slash;
+    }
+  };
+  push(path);
+  std::string resolved = "/";
+  int links = 0;
+  while (!pending.empty()) {
+    std::string name = std::move(pending.back());
+    pending.pop_back();
+    if (name == ".") continue;
+    if (name == "..") {
+      resolved = DirName(resolved);
+      continue;
+    }
+    std::string next = resolved == "/" ? "/" + name : resolved + "/" + name;
+    auto link = links_.find(next);
+    if (link == links_.end()) {
+      resolved = std::move(next);
+      continue;
+    }
+    if (++links > kMaxLinksPerLookup) {
+      return Status::IoError(path + ": too many levels of symbolic links");
+    }
+    push(link->second);
+    if (link->second[0] == '/') resolved = "/";
+  }
+  return resolved;
+}
+
 StatusOr<std::unique_ptr<ReadableFile>> MemEnv::OpenReadable(const std::string& path) {
-  auto it = files_.find(path);
+  auto resolved = Resolve(path);
+  if (!resolved.ok()) return resolved.status();
+  auto it = files_.find(*resolved);
   if (it == files_.end()) return Status::NotFound("open " + path + ": no such file");
   return std::unique_ptr<ReadableFile>(std::make_unique<MemReadableFile>(it->second));
 }
@@ -123,19 +168,25 @@ StatusOr<std::unique_ptr<WritableFile>> MemEnv::OpenWritable(const std::string& 
 }
 
 StatusOr<FileInfo> MemEnv::Stat(const std::string& path) {
-  if (DirExists(path)) {
+  auto resolved = Resolve(path);
+  if (!resolved.ok()) return resolved.status();
+  auto dir = dirs_.find(*resolved);
+  if (dir != dirs_.end()) {
     FileInfo info;
+    info.id = dir->second;
     info.kind = FileKind::kDirectory;
     return info;
   }
-  auto it = files_.find(path);
+  auto it = files_.find(*resolved);
   if (it == files_.end()) return Status::NotFound("stat " + path + ": no such file");
   return InfoOf(*it->second);
 }
 
 StatusOr<std::vector<std::string>> MemEnv::ListDir(const std::string& dir) {
-  if (!DirExists(dir)) return Status::NotFound("list " + dir + ": no such directory");
-  std::string prefix = dir == "/" ? "/" : dir + "/";
+  auto resolved = Resolve(dir);
+  if (!resolved.ok()) return resolved.status();
+  if (!DirExists(*resolved)) return Status::NotFound("list " + dir + ": no such directory");
+  std::string prefix = *resolved == "/" ? "/" : *resolved + "/";
   std::set<std::string> names;
   auto add = [&](const std::string& path) {
     if (path.size() <= prefix.size() || path.compare(0, prefix.size(), prefix) != 0) return;
@@ -143,7 +194,8 @@ StatusOr<std::vector<std::string>> MemEnv::ListDir(const std::string& dir) {
     names.insert(rest.substr(0, rest.find('/')));
   };
   for (const auto& entry : files_) add(entry.first);
-  for (const std::string& d : dirs_) add(d);
+  for (const auto& entry : dirs_) add(entry.first);
+  for (const auto& entry : links_) add(entry.first);
   return std::vector<std::string>(names.begin(), names.end());
 }
 
@@ -175,7 +227,9 @@ Status MemEnv::Truncate(const std::string& path, uint64_t size) {
 
 Status MemEnv::CreateDirs(const std::string& dir) {
   for (size_t pos = 1; pos <= dir.size(); ++pos) {
-    if (pos == dir.size() || dir[pos] == '/') dirs_.insert(dir.substr(0, pos));
+    if (pos != dir.size() && dir[pos] != '/') continue;
+    std::string prefix = dir.substr(0, pos);
+    if (dirs_.count(prefix) == 0) dirs_[prefix] = FileId{1, next_dir_inode_++};
   }
   return Status::Ok();
 }
@@ -221,6 +275,11 @@ void MemEnv::AppendToFile(const std::string& path, const std::string& data) {
   FileData& file = *files_[path];
   file.data += data;
   file.mtime_ns = NextMtime();
+}
+
+void MemEnv::CreateSymlink(const std::string& link, const std::string& target) {
+  CreateDirs(DirName(link));
+  links_[link] = target;
 }
 
 std::string MemEnv::ReadFile(const std::string& path, bool* exists) const {

@@ -6,6 +6,11 @@
 // simulation each file tracks how many of its bytes were synced, and the
 // namespace (which path names which file) is durable only up to the last
 // SyncDir of each directory. SimulateCrash() throws away everything else.
+//
+// Symbolic links (CreateSymlink) are followed by Stat, ListDir and
+// OpenReadable in every component of a path, as the kernel does; the calls
+// that change files take their paths literally. Directories have identities
+// of their own, so a walk can tell two paths to one directory apart.
 #ifndef EDGELOG_TESTS_SUPPORT_MEM_ENV_H_
 #define EDGELOG_TESTS_SUPPORT_MEM_ENV_H_
 
@@ -47,6 +52,10 @@ class MemEnv : public Env {
   // The current contents of `path`, or "" with *exists = false.
   std::string ReadFile(const std::string& path, bool* exists = nullptr) const;
   bool Exists(const std::string& path) const { return files_.count(path) > 0; }
+  // Makes `link` a symbolic link to `target` (absolute, or relative to the
+  // link's directory; it need not exist), creating missing parents. Links are
+  // durable at once and cannot be removed or renamed.
+  void CreateSymlink(const std::string& link, const std::string& target);
 
   // Power loss: every path reverts to what the last SyncDir of its directory
   // made durable, and every file to its synced bytes. With
@@ -66,14 +75,21 @@ class MemEnv : public Env {
   // Points `path` at `file` (or at nothing), keeping link counts right.
   void Bind(const std::string& path, std::shared_ptr<FileData> file);
   bool DirExists(const std::string& dir) const;
+  // `path` with every symbolic link in it replaced by its target, "." and
+  // ".." applied. kIoError after too many links (a loop), as ELOOP.
+  StatusOr<std::string> Resolve(const std::string& path) const;
 
   std::map<std::string, std::shared_ptr<FileData>> files_;
   std::map<std::string, std::shared_ptr<FileData>> durable_files_;
-  std::set<std::string> dirs_;
+  std::map<std::string, FileId> dirs_;
+  std::map<std::string, std::string> links_;  // path of the link -> target
   std::set<std::string> locks_;
   std::map<std::string, std::string> vars_;
   std::string host_name_ = "testhost";
   uint64_t next_inode_ = 100;
+  // Directories number theirs apart, so files keep consecutive inodes (tests
+  // predict the inode the next file gets).
+  uint64_t next_dir_inode_ = uint64_t{1} << 40;
 
   friend class MemLock;
 };

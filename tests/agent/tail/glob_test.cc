@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -37,7 +38,11 @@ class GlobTest : public ::testing::Test {
     env_.CreateDirs("/logs/dir.log");  // a directory whose name matches *.log
   }
 
-  Paths Expand(const std::string& pattern) { return ExpandGlob(env_, pattern); }
+  Paths Expand(const std::string& pattern) {
+    GlobExpansion expansion = ExpandGlob(env_, pattern);
+    EXPECT_FALSE(expansion.truncated) << pattern;
+    return expansion.paths;
+  }
 
   MemEnv env_;
 };
@@ -137,6 +142,118 @@ TEST_F(GlobTest, BackslashQuotesAGlobCharacter) {
   env_.WriteFile("/odd/a*b.log", "x\n");
   env_.WriteFile("/odd/axb.log", "x\n");
   EXPECT_EQ(Paths{"/odd/a*b.log"}, Expand("/odd/a\\*b.log"));
+}
+
+// Counts directory listings, the walk's unit of work.
+class CountingEnv : public EnvWrapper {
+ public:
+  explicit CountingEnv(Env& target) : EnvWrapper(target) {}
+  StatusOr<std::vector<std::string>> ListDir(const std::string& dir) override {
+    ++listings;
+    return EnvWrapper::ListDir(dir);
+  }
+  int listings = 0;
+};
+
+TEST_F(GlobTest, SymbolicLinkLoopsEndTheWalkAndEachFileIsFoundOnce) {
+  env_.WriteFile("/loop/logs/a/x.log", "x\n");
+  env_.WriteFile("/loop/logs/b/y.log", "y\n");
+  env_.CreateSymlink("/loop/logs/a/up", "..");
+  env_.CreateSymlink("/loop/logs/b/up", "..");
+  env_.CreateSymlink("/loop/logs/c", ".");
+  env_.CreateSymlink("/loop/logs/self", "self");  // no directory at all: ELOOP
+  CountingEnv counting(env_);
+  GlobExpansion got = ExpandGlob(counting, "/loop/logs/**/*.log");
+  EXPECT_EQ((Paths{"/loop/logs/a/x.log", "/loop/logs/b/y.log"}), got.paths);
+  EXPECT_FALSE(got.truncated);
+  // Three real directories, each listed once for '**' and once for '*.log'.
+  EXPECT_EQ(6, counting.listings);
+  EXPECT_EQ((Paths{"/loop/logs/a/x.log", "/loop/logs/b/y.log"}), Expand("/loop/logs/**"));
+}
+
+TEST_F(GlobTest, ALinkToAnAncestorIsNotWalkedAgain) {
+  env_.WriteFile("/srv/app/logs/x.log", "x\n");
+  env_.CreateSymlink("/srv/app/logs/root", "/srv");
+  EXPECT_EQ(Paths{"/srv/app/logs/x.log"}, Expand("/srv/**/*.log"));
+  EXPECT_EQ(Paths{"/srv/app/logs/x.log"}, Expand("/srv/**/logs/*.log"));
+}
+
+TEST_F(GlobTest, ADirectoryReachedThroughALinkToASiblingYieldsItsFilesOnce) {
+  env_.WriteFile("/sib/2024-06/x.log", "x\n");
+  env_.CreateSymlink("/sib/current", "2024-06");
+  EXPECT_EQ(Paths{"/sib/2024-06/x.log"}, Expand("/sib/**/*.log"));
+  EXPECT_EQ(Paths{"/sib/2024-06/x.log"}, Expand("/sib/*/*.log"));
+  EXPECT_EQ(Paths{"/sib/2024-06/x.log"}, Expand("/sib/*/x.log"));
+}
+
+TEST_F(GlobTest, OfTwoPathsToOneDirectoryTheFirstInSortedOrderIsKept) {
+  env_.WriteFile("/two/real/x.log", "x\n");
+  env_.CreateSymlink("/two/alias", "real");  // sorts before "real"
+  EXPECT_EQ(Paths{"/two/alias/x.log"}, Expand("/two/**/*.log"));
+}
+
+TEST_F(GlobTest, ALinkToAFileMatchesAsAFile) {
+  env_.WriteFile("/lf/app-1.txt", "x\n");
+  env_.CreateSymlink("/lf/current.log", "app-1.txt");
+  env_.CreateSymlink("/lf/broken.log", "missing.txt");
+  EXPECT_EQ(Paths{"/lf/current.log"}, Expand("/lf/*.log"));
+  EXPECT_EQ(Paths{"/lf/current.log"}, Expand("/lf/**/*.log"));
+}
+
+TEST_F(GlobTest, TheDirectoryLimitCutsTheWalkShortAndSaysSo) {
+  GlobLimits limits;
+  limits.max_directories_listed = 2;
+  GlobExpansion got = ExpandGlob(env_, "/logs/**/*.log", limits);
+  EXPECT_TRUE(got.truncated);
+  // /logs listed for '*.log', then for '**': nothing below it.
+  EXPECT_EQ((Paths{"/logs/a1.log", "/logs/a2.log", "/logs/ab.log", "/logs/app.log",
+                   "/logs/db.log"}),
+            got.paths);
+}
+
+TEST_F(GlobTest, TheDepthLimitCutsTheWalkShortAndSaysSo) {
+  GlobLimits limits;
+  limits.max_depth = 1;
+  GlobExpansion got = ExpandGlob(env_, "/logs/**/*.log", limits);
+  EXPECT_TRUE(got.truncated);
+  EXPECT_EQ((Paths{"/logs/a1.log", "/logs/a2.log", "/logs/ab.log", "/logs/app.log",
+                   "/logs/db.log", "/logs/other/z.log", "/logs/sub/x.log"}),
+            got.paths);
+  limits.max_depth = 2;  // just deep enough
+  EXPECT_FALSE(ExpandGlob(env_, "/logs/**/*.log", limits).truncated);
+}
+
+// Below /endless every directory holds a file and two more directories, each
+// with an identity of its own: no loop to find, only a tree too large to walk.
+class EndlessTreeEnv : public EnvWrapper {
+ public:
+  explicit EndlessTreeEnv(Env& target) : EnvWrapper(target) {}
+  StatusOr<FileInfo> Stat(const std::string& path) override {
+    FileInfo info;
+    auto known = ids_.emplace(path, ids_.size() + 1).first;
+    info.id = FileId{7, known->second};
+    bool file = path.size() > 4 && path.compare(path.size() - 4, 4, ".log") == 0;
+    info.kind = file ? FileKind::kRegular : FileKind::kDirectory;
+    return info;
+  }
+  StatusOr<std::vector<std::string>> ListDir(const std::string&) override {
+    ++listings;
+    return std::vector<std::string>{"a", "b", "f.log"};
+  }
+  int listings = 0;
+
+ private:
+  std::map<std::string, uint64_t> ids_;
+};
+
+TEST_F(GlobTest, ATreeTooLargeToWalkEndsAtTheDefaultLimits) {
+  EndlessTreeEnv endless(env_);
+  GlobExpansion got = ExpandGlob(endless, "/endless/**/*.log");
+  EXPECT_TRUE(got.truncated);
+  EXPECT_LE(endless.listings, kMaxGlobDirectoriesListed);
+  EXPECT_FALSE(got.paths.empty());
+  EXPECT_EQ("/endless/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/f.log",
+            got.paths.front());  // the depth limit: 32 directories below '**'
 }
 
 }  // namespace

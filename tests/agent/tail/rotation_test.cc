@@ -280,7 +280,7 @@ TEST(RotationTest, PathMatchesAgreesWithExpandGlob) {
                           "/var/log/**/*.log",  "/var/log/*/*.log", "/var/log/.*",
                           "/var/log/?app.log*", "/var/log/[.a]*",   "/var/log/**/deep.log"};
   for (const std::string& pattern : patterns) {
-    Paths found = ExpandGlob(env, pattern);
+    Paths found = ExpandGlob(env, pattern).paths;
     for (const std::string& f : files) {
       bool expanded = std::find(found.begin(), found.end(), f) != found.end();
       EXPECT_EQ(expanded, PathMatches(pattern, f))

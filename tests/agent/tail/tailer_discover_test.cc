@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <string>
 
+#include "agent/tail/glob.h"
 #include "tests/agent/tail/tailer_test_fixture.h"
 
 namespace edgelog {
@@ -112,6 +113,28 @@ TEST_F(TailerTest, ReadStopsNearMaxBytesAndTakesFilesInTurn) {
   while (tailer.Read(8, At(kNow), sink_) > 0) {
   }
   EXPECT_EQ(8u, sink_.Messages().size());
+}
+
+TEST_F(TailerTest, AFileReachedThroughALinkedDirectoryIsFollowedOnceUnderOnePath) {
+  env_.WriteFile("/logs/2024-06/app.log", "a\n");
+  env_.CreateSymlink("/logs/current", "2024-06");
+  Start({"/logs/**/*.log"});
+  tailer_->Discover();
+  ASSERT_EQ(1u, tailer_->source_count());
+  EXPECT_EQ("/logs/2024-06/app.log", tailer_->source(0).path);
+  EXPECT_EQ(0, log_.Count(LogLevel::kInfo, "renamed"));
+}
+
+TEST_F(TailerTest, AGlobWalkCutShortIsReportedOnceNamingThePattern) {
+  std::string deep = "/deep";
+  for (int i = 0; i <= kMaxGlobDepth; ++i) deep += "/d";
+  env_.WriteFile("/deep/near.log", "near\n");
+  env_.WriteFile(deep + "/far.log", "far\n");
+  Start({"/deep/**/*.log"});
+  tailer_->Discover();
+  EXPECT_EQ(1, log_.Count(LogLevel::kWarning, "/deep/**/*.log"));
+  ReadAll();
+  EXPECT_EQ(Lines{"near"}, sink_.Messages());
 }
 
 }  // namespace
