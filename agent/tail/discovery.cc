@@ -38,8 +38,10 @@ void Tailer::Discover() {
   // A file matched by two entries is read for each, unless both send to the
   // same log stream: then once.
   std::set<std::tuple<std::string, uint64_t, uint64_t>> destined;
+  std::set<uint32_t> cut_short;  // entries whose walk stopped at a limit
   for (uint32_t entry = 0; entry < entries_.size(); ++entry) {
     GlobExpansion expansion = ExpandGlob(env_, entries_[entry].pattern);
+    if (expansion.truncated) cut_short.insert(entry);
     if (expansion.truncated && warned_glob_.insert(entry).second) {
       log_.Warning("file_path " + entries_[entry].pattern + " reaches more than " +
                    std::to_string(kMaxGlobDirectoriesListed) + " directories, or deeper than " +
@@ -59,7 +61,8 @@ void Tailer::Discover() {
   // First what became of the files being read: renamed within the pattern,
   // or no longer matched. Either way an older generation now, finished
   // before anything that takes its place.
-  for (auto& source : open_) source->set_unmatched(true);
+  // (A walk cut short proves nothing about the files it did not reach.)
+  for (auto& source : open_) source->set_unmatched(cut_short.count(source->entry()) == 0);
   for (const Match& m : matches) {
     FileSource* source = FindOpen(m.entry, m.info.id);
     if (source == nullptr) continue;
