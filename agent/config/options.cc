@@ -203,7 +203,8 @@ const std::vector<OptionSpec> kOptions = {
      "Checkpoints, rejected events and the lock live here.", &Config::state_dir,
      CheckAbsolutePath},
     {"edgelog.max_open_files", OptionType::kInteger, OptionUse::kUsed, "1024",
-     "Files open at once; idle, fully read files are closed and reopened when they grow.",
+     "Files open at once, at most (fewer under a low descriptor limit); idle, fully read "
+     "files are closed and reopened when they grow.",
      &Config::max_open_files, CheckOpenFiles},
     {"edgelog.buffer", OptionType::kObject, OptionUse::kUsed, "",
      "The disk buffer (STATE_DIR/buffer) for when CloudWatch cannot keep up."},

@@ -121,6 +121,10 @@ class FileSource {
   // A rotated file judged done: one more read, then it is closed.
   bool finishing() const { return finishing_; }
   void set_finishing() { finishing_ = true; }
+  // Whether the Tailer looked, before this file's first read, for what
+  // happened to it since it was followed.
+  bool first_read_checked() const { return first_read_checked_; }
+  void set_first_read_checked() { first_read_checked_ = true; }
   // Monotonic time since which reads have found nothing; -1 while reading.
   int64_t idle_since_ms() const { return idle_since_ms_; }
 
@@ -148,6 +152,7 @@ class FileSource {
   uint64_t rank_ = 0;
   bool unmatched_ = false;
   bool finishing_ = false;
+  bool first_read_checked_ = false;
   int64_t copy_of_ = -1;
   int64_t idle_since_ms_ = -1;
 };

@@ -76,8 +76,7 @@ size_t Tailer::Read(size_t max_bytes, TailTime now, RecordSink& sink) {
     size_t index = next_to_read_ % open_.size();
     next_to_read_ = index + 1;  // one chunk each, in turn
     FileSource& source = *open_[index];
-    if (source.head().length == 0 && source.role() == SourceRole::kLive &&
-        FirstBytesArrived(index)) {
+    if (!source.first_read_checked() && BeforeFirstRead(index)) {
       idle = 0;  // it turned out to be a copy, now held: look again
       continue;
     }
@@ -120,26 +119,33 @@ size_t Tailer::Read(size_t max_bytes, TailTime now, RecordSink& sink) {
   return total;
 }
 
-bool Tailer::FirstBytesArrived(size_t index) {
+bool Tailer::BeforeFirstRead(size_t index) {
   FileSource& source = *open_[index];
+  if (source.role() != SourceRole::kLive || source.read_offset() > 0) {
+    source.set_first_read_checked();
+    return false;
+  }
   auto info = source.Stat();
-  if (!info.ok() || info->size == 0) return false;
+  if (!info.ok() || info->size == 0) return false;  // nothing to read yet
+  source.set_first_read_checked();
   // A file followed while empty has no content to be known by until its
   // first bytes arrive. If they repeat a live file of its entry, it is a
   // copy being made (logrotate creates the copy empty, then fills it):
   // held like any copy.
-  if (FileSource* original = OriginalOf(source.entry(), source.file_id(), source.file(),
-                                        info->size)) {
-    log_.Info(source.path() + " repeats the start of " + original->path() +
-              "; waiting to see whether that is truncated (copytruncate)");
-    held_.push_back(HeldCopy{source.entry(), source.file_id(), source.path(), original->id(),
-                             last_now_.mono_ms});
-    info_[source.id()].open = false;
-    open_.erase(open_.begin() + static_cast<std::ptrdiff_t>(index));
-    return true;
+  if (source.head().length == 0) {
+    if (FileSource* original =
+            OriginalOf(source.entry(), source.file_id(), source.file(), info->size)) {
+      log_.Info(source.path() + " repeats the start of " + original->path() +
+                "; waiting to see whether that is truncated (copytruncate)");
+      held_.push_back(HeldCopy{source.entry(), source.file_id(), source.path(),
+                               original->id(), last_now_.mono_ms});
+      info_[source.id()].open = false;
+      open_.erase(open_.begin() + static_cast<std::ptrdiff_t>(index));
+      return true;
+    }
   }
-  // Generations rotated away since it was followed (a copytruncate before
-  // it was ever read) come first.
+  // Generations rotated away since it was followed and before it was ever
+  // read (a copytruncate while the agent was busy) come first.
   FollowMissedGenerations(source.entry(), source.path(), info_[source.id()]);
   return false;
 }

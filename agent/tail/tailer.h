@@ -211,9 +211,11 @@ class Tailer {
   // tailer.cc
   FileSource* FindOpen(uint32_t entry, const FileId& id);
   bool MustWait(const FileSource& source) const;
-  // Open source `index`, followed while empty, has bytes now: true if they
-  // make it a copy of another file (it is then held, no longer open).
-  bool FirstBytesArrived(size_t index);
+  // Open source `index` is about to be read from offset 0 for the first
+  // time: generations rotated away since it was followed are read first,
+  // and a file followed while empty whose first bytes repeat a live file is
+  // held as a copy (true: it is no longer open).
+  bool BeforeFirstRead(size_t index);
   void AtEndOfFile(size_t index, TailTime now, RecordSink& sink);
   void Close(size_t index, TailTime now, RecordSink& sink);
   bool LiveSiblingHasData(const FileSource& rotated);

@@ -131,13 +131,13 @@ class Workdir:
     def file(self, name):
         return os.path.join(self.path, name)
 
-    def write_config(self, endpoint, entries, **logs_extra):
+    def write_config(self, endpoint, entries, edgelog=None, **logs_extra):
         config = {
             "agent": {"region": REGION},
             "logs": dict({"endpoint_override": endpoint, "force_flush_interval": 1,
                           "logs_collected": {"files": {"collect_list": entries}}},
                          **logs_extra),
-            "edgelog": {"state_dir": self.state},
+            "edgelog": dict({"state_dir": self.state}, **(edgelog or {})),
         }
         path = self.file("config.json")
         with open(path, "w") as f:

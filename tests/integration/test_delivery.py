@@ -17,16 +17,22 @@ MAX_MESSAGE_BYTES = 1048576 - 26
 def expected_messages(raw: bytes):
     """What CloudWatch should hold for file contents `raw`, computed
     independently of edgelog: complete lines without "\\n" and one "\\r",
-    empty ones skipped, invalid UTF-8 replaced (Python's decoder follows
-    Unicode's maximal-subpart practice), long ones split on characters."""
+    invalid UTF-8 replaced (Python's decoder follows Unicode's maximal-subpart
+    practice), long ones split on characters. An empty line belongs to the
+    record before it, as in the CloudWatch agent (every other line here
+    starts a record of its own); with none before it, it is skipped."""
     out = []
+    joinable = False  # the last event is a whole line an empty line may join
     for line in raw.split(b"\n")[:-1]:
         if line.endswith(b"\r"):
             line = line[:-1]
         if not line:
+            if joinable:
+                out[-1] += "\n"
             continue
         text = line.decode("utf-8", errors="replace")
         data = text.encode("utf-8")
+        joinable = len(data) <= MAX_MESSAGE_BYTES
         while len(data) > MAX_MESSAGE_BYTES:
             cut = MAX_MESSAGE_BYTES
             while data[cut] & 0xC0 == 0x80:
@@ -77,8 +83,8 @@ class DeliveryTest(unittest.TestCase):
         lines[200] = ("\u00e9" * 800000).encode("utf-8")      # 1.6 MB of 2-byte chars: split
         lines[300] = b"bad utf8 \xff\xfe \xc0\x80 \xed\xa0\x80 \xf4\x90\x80\x80 \xe1\x80A end"
         lines[400] = b"crlf line\r"
-        lines[500] = b""                                        # empty: skipped
-        lines[600] = b"\r"                                      # empty after CR: skipped
+        lines[500] = b""                                        # empty: joins line 499
+        lines[600] = b"\r"                                      # empty after CR: joins 599
         raw = b"\n".join(lines) + b"\n"
         path = self.work.file("app.log")
         with open(path, "wb") as f:

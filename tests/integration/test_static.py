@@ -3,8 +3,9 @@ a CA file, /etc/hosts and its data (and, for ARM64, qemu-aarch64-static).
 They ship over TLS to moto behind a TLS terminator whose certificate is for
 localhost, and refuse, saying why, when the CA they are given did not sign it.
 
-Runs when the static binaries exist (make static, make static TARGET=aarch64;
-.ci/run builds both first); skipped otherwise."""
+Needs the static binaries (make static, make static TARGET=aarch64; .ci/run
+builds both first): a binary not built is a skipped test, and the summary
+counts a skip as a failure. Run by make static-test, not by make test."""
 import os
 import shutil
 import subprocess

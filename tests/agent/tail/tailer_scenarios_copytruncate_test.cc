@@ -159,6 +159,26 @@ TEST_F(TailerScenarioCopytruncate, ACopytruncateBeforeTheFileWasEverReadIsReadFr
             Messages());
 }
 
+TEST_F(TailerScenarioCopytruncate, ACopytruncateBeforeAnyReadIsFoundEvenWhenTheFirstBytesRecur) {
+  // Every generation starts with the same banner: only the copy's arrival
+  // since the file was followed tells what happened.
+  env_.WriteFile(kApp, Text(Numbered("gen0", 1, 2)));
+  Start({kApp});
+  Settle();
+  Rename(kApp, kApp1);
+  env_.WriteFile(kApp, "banner\n");
+  tailer_->Discover();
+  env_.AppendToFile(kApp, Text(Numbered("gen1", 1, 2)));
+  Rename(kApp1, "/logs/app.log.2");
+  CopyFile(kApp, kApp1);
+  TruncateInPlace(kApp, "banner\n" + Text(Numbered("gen2", 1, 2)));
+  Settle();
+
+  EXPECT_EQ(Concat({Numbered("gen0", 1, 2), Lines{"banner"}, Numbered("gen1", 1, 2),
+                    Lines{"banner"}, Numbered("gen2", 1, 2)}),
+            Messages());
+}
+
 TEST_F(TailerScenarioCopytruncate, ACopytruncateOfAFileFollowedEmptyBeforeItWasReadIsReadFirst) {
   // The same with the new app.log empty when followed: its first bytes
   // never seen, the copy is found among the generations written since.

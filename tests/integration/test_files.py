@@ -1,0 +1,199 @@
+"""Which files the real agent follows and how: one file for two entries,
+symbolic-link loops, more files than descriptors, a file truncated and
+written again past the read offset while the agent was busy, and records
+as the CloudWatch agent forms them. Against moto with signature checking."""
+import datetime
+import os
+import resource
+import signal
+import subprocess
+import time
+import unittest
+
+import harness
+
+
+class FilesTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.moto = harness.Moto().start()
+        cls.key_id, cls.secret = cls.moto.create_identity()
+        cls.logs = harness.client("logs", cls.moto.url, cls.key_id, cls.secret)
+        cls.env = harness.agent_env(cls.key_id, cls.secret)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.moto.stop()
+
+    def setUp(self):
+        self.work = harness.Workdir()
+
+    def tearDown(self):
+        self.work.remove()
+
+    def messages(self, group, stream):
+        return [e["message"] for e in harness.read_events(self.logs, group, stream)]
+
+    def run_once(self, config, preexec_fn=None, timeout=300):
+        proc = subprocess.run([harness.EDGELOG, "run", "--config", config, "--once"],
+                              env=self.env, capture_output=True, timeout=timeout,
+                              preexec_fn=preexec_fn)
+        return proc.returncode, proc.stderr.decode(errors="replace")
+
+    def write_lines(self, path, prefix, count):
+        with open(path, "a") as f:
+            for i in range(count):
+                f.write(f"{prefix}-{i:05d}\n")
+        return [f"{prefix}-{i:05d}" for i in range(count)]
+
+    def test_a_file_in_two_entries_reaches_both_streams(self):
+        path = self.work.file("app.log")
+        lines = self.write_lines(path, "line", 50)
+        config = self.work.write_config(self.moto.url, [
+            {"file_path": path, "log_group_name": "/it/files/app", "log_stream_name": "s"},
+            {"file_path": self.work.file("*.log"), "log_group_name": "/it/files/audit",
+             "log_stream_name": "s"}])
+        code, err = self.run_once(config)
+        self.assertEqual(code, 0, err)
+        self.assertEqual(self.messages("/it/files/app", "s"), lines)
+        self.assertEqual(self.messages("/it/files/audit", "s"), lines)
+        more = self.write_lines(path, "more", 10)
+        code, err = self.run_once(config)
+        self.assertEqual(code, 0, err)
+        self.assertEqual(self.messages("/it/files/app", "s"), lines + more,
+                         "each entry resumes from its own checkpoint")
+        self.assertEqual(self.messages("/it/files/audit", "s"), lines + more)
+
+    def test_symbolic_link_loops_under_double_star_do_not_stall_the_agent(self):
+        root = self.work.file("tree")
+        for d in ("a", "b"):
+            os.makedirs(os.path.join(root, d))
+        os.symlink("..", os.path.join(root, "a", "up"))
+        os.symlink("..", os.path.join(root, "b", "up"))
+        os.symlink(".", os.path.join(root, "c"))
+        lines = self.write_lines(os.path.join(root, "a", "x.log"), "x", 20)
+        other = self.work.file("other.log")
+        other_lines = self.write_lines(other, "o", 5)
+        config = self.work.write_config(self.moto.url, [
+            {"file_path": root + "/**/*.log", "log_group_name": "/it/files/loops",
+             "log_stream_name": "s"},
+            {"file_path": other, "log_group_name": "/it/files/loops-other",
+             "log_stream_name": "s"}])
+        started = time.monotonic()
+        code, err = self.run_once(config, timeout=60)
+        self.assertEqual(code, 0, err)
+        print(f"\n    three link loops: --once done in {time.monotonic() - started:.2f} s",
+              flush=True)
+        self.assertEqual(self.messages("/it/files/loops", "s"), lines,
+                         "the file once, though many paths lead to it")
+        self.assertEqual(self.messages("/it/files/loops-other", "s"), other_lines)
+        # And a running agent still answers SIGTERM at once.
+        agent = subprocess.Popen([harness.EDGELOG, "run", "--config", config], env=self.env,
+                                 stderr=subprocess.PIPE)
+        try:
+            time.sleep(0.5)
+            agent.send_signal(signal.SIGTERM)
+            self.assertEqual(agent.wait(15), 0)
+        finally:
+            if agent.poll() is None:
+                agent.kill()
+                agent.wait()
+
+    def test_once_reads_every_file_with_more_files_than_max_open_files(self):
+        expected = {}
+        for n in range(60):
+            expected[n] = self.write_lines(self.work.file(f"f{n:02d}.log"), f"f{n:02d}", 20)
+        config = self.work.write_config(
+            self.moto.url, [{"file_path": self.work.file("f*.log"),
+                             "log_group_name": "/it/files/many", "log_stream_name": "s"}],
+            edgelog={"max_open_files": 10})
+        code, err = self.run_once(config)
+        self.assertEqual(code, 0, err)
+        got = self.messages("/it/files/many", "s")
+        self.assertEqual(sorted(got), sorted(sum(expected.values(), [])))
+        for n, lines in expected.items():
+            mine = [m for m in got if m.startswith(f"f{n:02d}-")]
+            self.assertEqual(mine, lines, f"f{n:02d}.log in order")
+        code, err = self.run_once(config)
+        self.assertEqual(code, 0, err)
+        self.assertEqual(len(self.messages("/it/files/many", "s")), len(got),
+                         "a second --once ships nothing")
+
+    def test_a_low_descriptor_limit_loses_nothing(self):
+        # ulimit -n 128 with no higher hard limit: fewer files open at once
+        # than max_open_files asks for, and every file still arrives.
+        count = 300
+        expected = []
+        for n in range(count):
+            expected += self.write_lines(self.work.file(f"d{n:03d}.log"), f"d{n:03d}", 3)
+        config = self.work.write_config(self.moto.url, [
+            {"file_path": self.work.file("d*.log"), "log_group_name": "/it/files/fds",
+             "log_stream_name": "s"}])
+
+        def low_limit():
+            resource.setrlimit(resource.RLIMIT_NOFILE, (128, 128))
+
+        code, err = self.run_once(config, preexec_fn=low_limit)
+        self.assertEqual(code, 0, err)
+        self.assertIn("descriptor limit", err)
+        self.assertEqual(sorted(self.messages("/it/files/fds", "s")), sorted(expected))
+
+    def test_truncated_and_written_again_past_the_offset_while_busy_loses_nothing(self):
+        path = self.work.file("app.log")
+        header = "#" * 1500 + "\n"  # the same first 1 KiB in every generation
+        with open(path, "w") as f:
+            f.write(header)
+        first = self.write_lines(path, "first", 100)
+        config = self.work.write_config(self.moto.url, [
+            {"file_path": path, "log_group_name": "/it/files/regrow", "log_stream_name": "s"}])
+        agent = subprocess.Popen([harness.EDGELOG, "run", "--config", config], env=self.env,
+                                 stderr=subprocess.PIPE)
+        try:
+            harness.wait_until(
+                lambda: len(self.messages("/it/files/regrow", "s")) >= 101, 60, "the first lines")
+            agent.send_signal(signal.SIGSTOP)  # busy elsewhere
+            with open(path, "w") as f:
+                f.write(header)
+            second = self.write_lines(path, "second-a-longer-line", 300)
+            agent.send_signal(signal.SIGCONT)
+            want = [header[:-1]] + first + [header[:-1]] + second
+            harness.wait_until(
+                lambda: len(self.messages("/it/files/regrow", "s")) >= len(want), 60,
+                "the lines written after the truncation")
+            agent.send_signal(signal.SIGTERM)
+            self.assertEqual(agent.wait(30), 0)
+            self.assertEqual(self.messages("/it/files/regrow", "s"), want)
+        finally:
+            if agent.poll() is None:
+                agent.kill()
+                agent.wait()
+
+    def test_records_keep_their_empty_lines_and_syslog_times_a_few_days_ahead(self):
+        panic = self.work.file("panic.log")
+        with open(panic, "w") as f:
+            f.write("panic: runtime error\n\ngoroutine 4 [running]:\nmain.main()\n"
+                    "\t/app/main.go:9 +0x1d\npanic: again\n")
+        syslog = self.work.file("syslog")
+        ahead = datetime.datetime.now() + datetime.timedelta(days=3)
+        line = ahead.strftime("%b %d %H:%M:%S") + " host app: clock ahead"
+        with open(syslog, "w") as f:
+            f.write(line + "\n")
+        config = self.work.write_config(self.moto.url, [
+            {"file_path": panic, "log_group_name": "/it/files/panic", "log_stream_name": "s",
+             "multi_line_start_pattern": "^panic:"},
+            {"file_path": syslog, "log_group_name": "/it/files/syslog", "log_stream_name": "s",
+             "timestamp_format": "%b %d %H:%M:%S"}])
+        before = time.time() * 1000
+        code, err = self.run_once(config)
+        self.assertEqual(code, 0, err)
+        self.assertEqual(self.messages("/it/files/panic", "s"), [
+            "panic: runtime error\n\ngoroutine 4 [running]:\nmain.main()\n"
+            "\t/app/main.go:9 +0x1d", "panic: again"])
+        events = harness.read_events(self.logs, "/it/files/syslog", "s")
+        self.assertEqual([e["message"] for e in events], [line], "not rejected as too old")
+        self.assertAlmostEqual(events[0]["timestamp"], before, delta=120000,
+                               msg="a time too far ahead is replaced by the read time")
+
+
+if __name__ == "__main__":
+    unittest.main()
