@@ -32,7 +32,10 @@ class FilesTest(unittest.TestCase):
         self.work.remove()
 
     def messages(self, group, stream):
-        return [e["message"] for e in harness.read_events(self.logs, group, stream)]
+        try:
+            return [e["message"] for e in harness.read_events(self.logs, group, stream)]
+        except self.logs.exceptions.ResourceNotFoundException:
+            return []  # not created yet
 
     def run_once(self, config, preexec_fn=None, timeout=300):
         proc = subprocess.run([harness.EDGELOG, "run", "--config", config, "--once"],
