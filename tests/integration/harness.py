@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import unittest
 import urllib.request
 
 import boto3
@@ -206,3 +207,33 @@ class Slowed:
         self.burner.kill()
         self.burner.wait()
         return False
+
+
+class MotoTestCase(unittest.TestCase):
+    """One moto server for the class, an identity edgelog signs with
+    (`env`), a CloudWatch Logs client (`logs`) and a fresh Workdir per test
+    (`work`)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.moto = Moto().start()
+        cls.key_id, cls.secret = cls.moto.create_identity()
+        cls.logs = client("logs", cls.moto.url, cls.key_id, cls.secret)
+        cls.env = agent_env(cls.key_id, cls.secret)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.moto.stop()
+
+    def setUp(self):
+        self.work = Workdir()
+
+    def tearDown(self):
+        self.work.remove()
+
+    def messages(self, group, stream):
+        """The messages of a stream, in order; none while it does not exist."""
+        try:
+            return [e["message"] for e in read_events(self.logs, group, stream)]
+        except self.logs.exceptions.ResourceNotFoundException:
+            return []

@@ -13,30 +13,7 @@ import unittest
 import harness
 
 
-class FilesTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.moto = harness.Moto().start()
-        cls.key_id, cls.secret = cls.moto.create_identity()
-        cls.logs = harness.client("logs", cls.moto.url, cls.key_id, cls.secret)
-        cls.env = harness.agent_env(cls.key_id, cls.secret)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.moto.stop()
-
-    def setUp(self):
-        self.work = harness.Workdir()
-
-    def tearDown(self):
-        self.work.remove()
-
-    def messages(self, group, stream):
-        try:
-            return [e["message"] for e in harness.read_events(self.logs, group, stream)]
-        except self.logs.exceptions.ResourceNotFoundException:
-            return []  # not created yet
-
+class FilesTest(harness.MotoTestCase):
     def run_once(self, config, preexec_fn=None, timeout=300):
         proc = subprocess.run([harness.EDGELOG, "run", "--config", config, "--once"],
                               env=self.env, capture_output=True, timeout=timeout,

@@ -209,20 +209,9 @@ class BackgroundWriter(threading.Thread):
             raise self.error
 
 
-class LogrotateTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.moto = harness.Moto().start()
-        cls.key_id, cls.secret = cls.moto.create_identity()
-        cls.logs = harness.client("logs", cls.moto.url, cls.key_id, cls.secret)
-        cls.env = harness.agent_env(cls.key_id, cls.secret)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.moto.stop()
-
+class LogrotateTest(harness.MotoTestCase):
     def setUp(self):
-        self.work = harness.Workdir()
+        super().setUp()
         self.logdir = self.work.file("logs")
         os.mkdir(self.logdir)
         os.chmod(self.logdir, 0o755)  # logrotate refuses group- or world-writable dirs

@@ -225,26 +225,10 @@ def python_log(t0, t2):
             f"[{b}] INFO worker restarted\n")
 
 
-class RecordsTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.moto = harness.Moto().start()
-        cls.key_id, cls.secret = cls.moto.create_identity()
-        cls.logs = harness.client("logs", cls.moto.url, cls.key_id, cls.secret)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.moto.stop()
-
-    def setUp(self):
-        self.work = harness.Workdir()
-
-    def tearDown(self):
-        self.work.remove()
-
+class RecordsTest(harness.MotoTestCase):
     def ship(self, entries):
         config = self.work.write_config(self.moto.url, entries)
-        code, err = harness.run_once(config, harness.agent_env(self.key_id, self.secret))
+        code, err = harness.run_once(config, self.env)
         self.assertEqual(code, 0, err)
         return err
 

@@ -31,6 +31,23 @@ class TailerScenarioCopytruncate : public TailerScenario {
     TruncateInPlace(kApp, Text(Numbered("new", 1, 2)));
   }
   static Lines Expected() { return Concat({Numbered("old", 1, 4), Numbered("new", 1, 2)}); }
+  // app.log (gen0) is read and renamed; the new app.log is followed holding
+  // `when_followed` and, before any read of it (it waits for the renamed
+  // one), gets `then`, is copied to app.log.1 and truncated to `after`.
+  void CopytruncateBeforeTheFirstRead(const std::string& when_followed, const std::string& then,
+                                      const std::string& after) {
+    env_.WriteFile(kApp, Text(Numbered("gen0", 1, 2)));
+    Start({kApp});
+    Settle();
+    Rename(kApp, kApp1);
+    env_.WriteFile(kApp, when_followed);
+    tailer_->Discover();  // follows the new app.log; no read yet
+    env_.AppendToFile(kApp, then);
+    Rename(kApp1, "/logs/app.log.2");
+    CopyFile(kApp, kApp1);
+    TruncateInPlace(kApp, after);
+    Settle();
+  }
 };
 
 // --- The copy is matched by the pattern (app.log*) ---
@@ -144,16 +161,7 @@ TEST_F(TailerScenarioCopytruncate, TruncatedAndRegrownPastTheOffsetWithTheSameFi
 TEST_F(TailerScenarioCopytruncate, ACopytruncateBeforeTheFileWasEverReadIsReadFromTheCopy) {
   // A loaded CPU: the new app.log is followed (it waits for app.log.1 to be
   // finished) and is copied and truncated before a byte of it is read.
-  env_.WriteFile(kApp, Text(Numbered("gen0", 1, 2)));
-  Start({kApp});
-  Settle();
-  Rename(kApp, kApp1);
-  env_.WriteFile(kApp, Text(Numbered("gen1", 1, 2)));
-  tailer_->Discover();  // follows the new app.log; no read yet
-  Rename(kApp1, "/logs/app.log.2");
-  CopyFile(kApp, kApp1);
-  TruncateInPlace(kApp, Text(Numbered("gen2", 1, 2)));
-  Settle();
+  CopytruncateBeforeTheFirstRead(Text(Numbered("gen1", 1, 2)), "", Text(Numbered("gen2", 1, 2)));
 
   EXPECT_EQ(Concat({Numbered("gen0", 1, 2), Numbered("gen1", 1, 2), Numbered("gen2", 1, 2)}),
             Messages());
@@ -162,17 +170,8 @@ TEST_F(TailerScenarioCopytruncate, ACopytruncateBeforeTheFileWasEverReadIsReadFr
 TEST_F(TailerScenarioCopytruncate, ACopytruncateBeforeAnyReadIsFoundEvenWhenTheFirstBytesRecur) {
   // Every generation starts with the same banner: only the copy's arrival
   // since the file was followed tells what happened.
-  env_.WriteFile(kApp, Text(Numbered("gen0", 1, 2)));
-  Start({kApp});
-  Settle();
-  Rename(kApp, kApp1);
-  env_.WriteFile(kApp, "banner\n");
-  tailer_->Discover();
-  env_.AppendToFile(kApp, Text(Numbered("gen1", 1, 2)));
-  Rename(kApp1, "/logs/app.log.2");
-  CopyFile(kApp, kApp1);
-  TruncateInPlace(kApp, "banner\n" + Text(Numbered("gen2", 1, 2)));
-  Settle();
+  CopytruncateBeforeTheFirstRead("banner\n", Text(Numbered("gen1", 1, 2)),
+                                 "banner\n" + Text(Numbered("gen2", 1, 2)));
 
   EXPECT_EQ(Concat({Numbered("gen0", 1, 2), Lines{"banner"}, Numbered("gen1", 1, 2),
                     Lines{"banner"}, Numbered("gen2", 1, 2)}),
@@ -182,17 +181,7 @@ TEST_F(TailerScenarioCopytruncate, ACopytruncateBeforeAnyReadIsFoundEvenWhenTheF
 TEST_F(TailerScenarioCopytruncate, ACopytruncateOfAFileFollowedEmptyBeforeItWasReadIsReadFirst) {
   // The same with the new app.log empty when followed: its first bytes
   // never seen, the copy is found among the generations written since.
-  env_.WriteFile(kApp, Text(Numbered("gen0", 1, 2)));
-  Start({kApp});
-  Settle();
-  Rename(kApp, kApp1);
-  env_.WriteFile(kApp, "");
-  tailer_->Discover();
-  env_.AppendToFile(kApp, Text(Numbered("gen1", 1, 2)));
-  Rename(kApp1, "/logs/app.log.2");
-  CopyFile(kApp, kApp1);
-  TruncateInPlace(kApp, Text(Numbered("gen2", 1, 2)));
-  Settle();
+  CopytruncateBeforeTheFirstRead("", Text(Numbered("gen1", 1, 2)), Text(Numbered("gen2", 1, 2)));
 
   EXPECT_EQ(Concat({Numbered("gen0", 1, 2), Numbered("gen1", 1, 2), Numbered("gen2", 1, 2)}),
             Messages());
