@@ -32,58 +32,103 @@ FileSource* Tailer::OriginalOf(uint32_t entry, const FileId& id, ReadableFile& f
   return nullptr;
 }
 
+FileSource* Tailer::RewrittenLiveSourceOf(uint32_t entry, const std::string& path) {
+  for (auto& source : open_) {
+    if (source->entry() != entry || source->role() != SourceRole::kLive ||
+        !IsRotatedNameOf(path, source->path())) {
+      continue;
+    }
+    auto rewritten = source->Rewritten();
+    if (rewritten.ok() && *rewritten) return source.get();
+  }
+  return nullptr;
+}
+
 void Tailer::StartOverAfterRewrite(FileSource& source, TailTime now, RecordSink& sink) {
   const uint32_t entry = source.entry();
   const ReadState state = source.state();
   const uint64_t line_start = source.line_start_offset();
   const std::string live_path = info_[source.id()].live_path;
-  std::string tail_bytes(source.tail_bytes());
+  const std::string tail_bytes(source.tail_bytes());
 
-  // Copies of this file: the ones held since they appeared, else a rotated
-  // sibling holding its content, newest first.
-  std::vector<Match> candidates;
+  // What may hold this file's generations: the files held since they
+  // appeared (copies, or files that appeared while its truncation was not
+  // read yet), wherever they were moved since, and rotated siblings never
+  // followed. Oldest first.
+  std::vector<FileId> held_ids;
+  std::vector<std::string> held_paths;
   for (auto it = held_.begin(); it != held_.end();) {
-    if (it->entry != entry || it->original != source.id()) {
-      ++it;
-      continue;
-    }
-    auto info = env_.Stat(it->path);  // renamed meanwhile: found again by Discover
-    if (info.ok() && info->id == it->id) candidates.push_back({entry, it->path, *info});
-    it = held_.erase(it);
-  }
-  if (candidates.empty()) {
-    std::vector<Sibling> siblings = RotatedSiblings(env_, source.path());
-    for (auto s = siblings.rbegin(); s != siblings.rend(); ++s) {
-      if (!Known(entry, s->info.id)) candidates.push_back({entry, s->path, s->info});
-    }
-  }
-
-  FileSource::HeldLine held = FileSource::HeldLine::kHandOn;
-  for (const Match& c : candidates) {
-    auto file = env_.OpenReadable(c.path);
-    if (!file.ok()) continue;
-    bool holds_unread = HoldsReadContent(**file, c.info.size, state);
-    if (!holds_unread && !PrefixOfRead(**file, c.info.size, state, tail_bytes)) continue;
-    file->reset();
-    bool matched = MatchedBy(entry, c.path);
-    if (holds_unread && c.info.size > line_start) {
-      log_.Info(c.path + " holds what " + source.path() + " had before it was truncated; " +
-                "reading its last " + std::to_string(c.info.size - line_start) + " bytes");
-      if (Follow(entry, c.path, c.info, line_start, next_rank_++, live_path)) {
-        open_.back()->set_unmatched(!matched);
-        held = FileSource::HeldLine::kDiscard;  // the copy hands on that line
-      }
+    if (it->entry == entry && it->original == source.id()) {
+      held_ids.push_back(it->id);
+      held_paths.push_back(it->path);
+      it = held_.erase(it);
     } else {
-      // Everything in it was read from the original: known, not read again.
-      log_.Info(c.path + " is a copy of what was read of " + source.path() +
-                " before it was truncated; nothing in it is new");
-      std::optional<uint64_t> rank;
-      if (!matched) rank = next_rank_++;
-      if (Follow(entry, c.path, c.info, c.info.size, rank, live_path)) {
+      ++it;
+    }
+  }
+  auto was_held = [&](const FileId& id) {
+    return std::find(held_ids.begin(), held_ids.end(), id) != held_ids.end();
+  };
+  std::vector<Sibling> candidates;
+  for (const Sibling& s : RotatedSiblings(env_, source.path())) {
+    if (was_held(s.info.id) || !Known(entry, s.info.id)) candidates.push_back(s);
+  }
+  for (const std::string& path : held_paths) {  // held under a name not like a sibling's
+    auto info = env_.Stat(path);
+    bool listed = std::any_of(candidates.begin(), candidates.end(),
+                              [&](const Sibling& c) { return info.ok() && c.info.id == info->id; });
+    if (info.ok() && was_held(info->id) && !listed) candidates.push_back({path, *info});
+  }
+  std::stable_sort(candidates.begin(), candidates.end(), [](const Sibling& a, const Sibling& b) {
+    return a.info.mtime_ns < b.info.mtime_ns;
+  });
+
+  // The copy holding what was read: the newest such candidate.
+  std::optional<size_t> copy;
+  bool holds_unread = false;
+  for (size_t i = candidates.size(); i-- > 0;) {
+    auto file = env_.OpenReadable(candidates[i].path);
+    if (!file.ok()) continue;
+    holds_unread = HoldsReadContent(**file, candidates[i].info.size, state);
+    if (holds_unread || PrefixOfRead(**file, candidates[i].info.size, state, tail_bytes)) {
+      copy = i;
+      break;
+    }
+  }
+  FileSource::HeldLine held = FileSource::HeldLine::kHandOn;
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    const Sibling& c = candidates[i];
+    bool matched = MatchedBy(entry, c.path);
+    if (copy && i == *copy) {
+      if (holds_unread && c.info.size > line_start) {
+        log_.Info(c.path + " holds what " + source.path() + " had before it was truncated; " +
+                  "reading its last " + std::to_string(c.info.size - line_start) + " bytes");
+        if (Follow(entry, c.path, c.info, line_start, next_rank_++, live_path)) {
+          open_.back()->set_unmatched(!matched);
+          held = FileSource::HeldLine::kDiscard;  // the copy hands on that line
+        }
+      } else {
+        // Everything in it was read from the original: known, not read again.
+        log_.Info(c.path + " is a copy of what was read of " + source.path() +
+                  " before it was truncated; nothing in it is new");
+        std::optional<uint64_t> rank;
+        if (!matched) rank = next_rank_++;
+        if (Follow(entry, c.path, c.info, c.info.size, rank, live_path)) {
+          open_.back()->set_unmatched(!matched);
+        }
+      }
+    } else if (copy && i > *copy) {
+      // Newer than the copy of what was read: a generation written and
+      // copied away before this truncation was read (a loaded CPU, two
+      // rotations in a row). Read whole, in order, before the file itself.
+      log_.Info(c.path + " is a generation of " + source.path() + " not read yet; reading it first");
+      if (Follow(entry, c.path, c.info, 0, next_rank_++, live_path)) {
         open_.back()->set_unmatched(!matched);
       }
+    } else if (was_held(c.info.id) && matched) {
+      // Held as a copy but holding none of it: a file of its own.
+      Follow(entry, c.path, c.info, 0, std::nullopt);
     }
-    break;
   }
   log_.Warning(source.path() + " was truncated; reading it again from the start");
   source.StartOver(held, now, sink, stats_);

@@ -330,6 +330,12 @@ bool Tailer::Follow(uint32_t entry, const std::string& path, const FileInfo& inf
                 "; waiting to see whether that is truncated (copytruncate)");
       return false;
     }
+    // Named like a generation of a live file whose truncation is not read
+    // yet: a generation copied away since; it is read in its turn then.
+    if (FileSource* original = RewrittenLiveSourceOf(entry, path)) {
+      held_.push_back(HeldCopy{entry, info.id, path, original->id(), last_now_.mono_ms});
+      return false;
+    }
   }
   uint32_t id = static_cast<uint32_t>(info_.size());
   SourceSetup setup;

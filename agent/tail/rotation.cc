@@ -54,18 +54,23 @@ bool IsCompressedName(const std::string& path) {
   return false;
 }
 
+bool IsRotatedNameOf(const std::string& candidate, const std::string& path) {
+  if (DirName(candidate) != DirName(path) || IsCompressedName(candidate)) return false;
+  std::string name = BaseName(candidate);
+  std::string base = BaseName(path);
+  if (name.size() <= base.size() || name.compare(0, base.size(), base) != 0) return false;
+  char next = name[base.size()];
+  return next == '.' || next == '-';
+}
+
 std::vector<Sibling> RotatedSiblings(Env& env, const std::string& path) {
   std::vector<Sibling> out;
   std::string dir = DirName(path);
-  std::string base = BaseName(path);
   auto names = env.ListDir(dir);
   if (!names.ok()) return out;
   for (const std::string& name : *names) {
-    if (name.size() <= base.size() || name.compare(0, base.size(), base) != 0) continue;
-    char next = name[base.size()];
-    if (next != '.' && next != '-') continue;
     std::string candidate = JoinPath(dir, name);
-    if (IsCompressedName(candidate)) continue;
+    if (!IsRotatedNameOf(candidate, path)) continue;
     auto info = env.Stat(candidate);
     if (info.ok() && info->kind == FileKind::kRegular) out.push_back({candidate, *info});
   }

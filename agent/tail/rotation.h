@@ -24,6 +24,10 @@ struct Sibling {
 // modification time).
 std::vector<Sibling> RotatedSiblings(Env& env, const std::string& path);
 
+// True when `candidate` is named like a rotated generation of `path` (as
+// RotatedSiblings finds them).
+bool IsRotatedNameOf(const std::string& candidate, const std::string& path);
+
 // True for names of compressed files, which are not logs to tail.
 bool IsCompressedName(const std::string& path);
 

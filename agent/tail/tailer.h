@@ -196,9 +196,12 @@ class Tailer {
   // The open source of `entry` whose content `file` (of `size` bytes)
   // repeats, from its start: a copy of it, whole or being made.
   FileSource* OriginalOf(uint32_t entry, const FileId& id, ReadableFile& file, uint64_t size);
+  // The live source of `entry` that `path` is named like a generation of,
+  // if it was truncated or rewritten and that was not read yet.
+  FileSource* RewrittenLiveSourceOf(uint32_t entry, const std::string& path);
   // `source` was truncated or rewritten: follows the copy holding what it
-  // had not been read of (a held copy or a rotated sibling), then starts it
-  // over from offset 0.
+  // had not been read of (a held copy or a rotated sibling), then any newer
+  // generation never read, then starts it over from offset 0.
   void StartOverAfterRewrite(FileSource& source, TailTime now, RecordSink& sink);
   // Held copies whose original was not truncated in time are twins: read
   // whole.

@@ -27,6 +27,7 @@ cannot lose a line (`create`, or a writer paused around copytruncate) that
 set is checked to be everything written."""
 import bisect
 import collections
+import contextlib
 import gzip
 import os
 import signal
@@ -340,23 +341,27 @@ class LogrotateTest(harness.MotoTestCase):
 
     # --- scenarios ------------------------------------------------------------
 
-    def rotations_while_running(self, mode, glob):
+    def rotations_while_running(self, mode, glob, slowed=False):
         """The agent runs; the app writes continuously, also while logrotate
         runs; LIVE_ROTATIONS rotations a generation apart. Then a stop and a
-        restart (`run --once`) that must ship nothing again."""
+        restart (`run --once`) that must ship nothing again. `slowed`: the
+        agent runs 30 % of the time beside a busy core while rotations go
+        on (harness.Slowed), so rotations pile up between its looks."""
         self.configure(mode, glob)
         self.app.write(GEN_LINES)
         self.start_agent()
         harness.wait_until(lambda: len(self.delivered()) > 0, 60, "the first lines")
         self.writer = BackgroundWriter(self.app, self.reopen_flag)
         self.writer.start()
-        for _ in range(LIVE_ROTATIONS):
-            target = self.app.seq + GEN_LINES
-            harness.wait_until(lambda: self.app.seq >= target, 60, "a generation written")
-            reopens = self.app.reopens
-            self.logrotate()
-            if mode == "create":
-                harness.wait_until(lambda: self.app.reopens > reopens, 30, "the app to reopen")
+        with harness.Slowed(self.agent) if slowed else contextlib.nullcontext():
+            for _ in range(LIVE_ROTATIONS):
+                target = self.app.seq + GEN_LINES
+                harness.wait_until(lambda: self.app.seq >= target, 60, "a generation written")
+                reopens = self.app.reopens
+                self.logrotate()
+                if mode == "create":
+                    harness.wait_until(lambda: self.app.reopens > reopens, 30,
+                                       "the app to reopen")
         target = self.app.seq + GEN_LINES
         harness.wait_until(lambda: self.app.seq >= target, 60, "the last generation written")
         self.writer.stop()
@@ -457,6 +462,15 @@ class LogrotateTest(harness.MotoTestCase):
 
     def test_copytruncate_with_a_concurrent_writer_glob(self):
         self.rotations_while_running("copytruncate", glob=True)
+
+    def test_copytruncate_with_the_agent_slowed_exact_path(self):
+        self.rotations_while_running("copytruncate", glob=False, slowed=True)
+
+    def test_copytruncate_with_the_agent_slowed_glob(self):
+        self.rotations_while_running("copytruncate", glob=True, slowed=True)
+
+    def test_create_with_the_agent_slowed_glob(self):
+        self.rotations_while_running("create", glob=True, slowed=True)
 
     def test_copytruncate_while_stopped_exact_path(self):
         self.rotations_while_stopped("copytruncate", glob=False)

@@ -214,6 +214,34 @@ TEST_F(TailerScenarioCopytruncate, AFileStartingLikeAnotherButNeverTruncatedIsRe
   EXPECT_EQ(Concat({Numbered("same", 1, 2), Numbered("same", 1, 1)}), Messages());
 }
 
+TEST_F(TailerScenarioCopytruncate, TwoCopytruncatesBeforeTheFirstTruncationIsReadLoseAndRepeatNothing) {
+  // A loaded CPU: logrotate runs twice (shifting the copies along) before
+  // the agent reads the original again; it has only listed the directory.
+  env_.WriteFile(kApp, Text(Numbered("gen1", 1, 3)));
+  Start({"/logs/app.log*"});
+  Settle();
+  CopyFile(kApp, kApp1);
+  TruncateInPlace(kApp, Text(Numbered("gen2", 1, 3)));
+  Settle();
+  // Second rotation: the copy is seen (and held), the truncation not yet.
+  env_.AppendToFile(kApp, Text(Numbered("gen2", 4, 1)));
+  Rename(kApp1, "/logs/app.log.2");
+  CopyFile(kApp, kApp1);
+  tailer_->Discover();
+  TruncateInPlace(kApp, Text(Numbered("gen3", 1, 3)));
+  // Third rotation, still unread.
+  Rename("/logs/app.log.2", "/logs/app.log.3");
+  Rename(kApp1, "/logs/app.log.2");
+  CopyFile(kApp, kApp1);
+  tailer_->Discover();
+  TruncateInPlace(kApp, Text(Numbered("gen4", 1, 3)));
+  Settle();
+
+  EXPECT_EQ(Concat({Numbered("gen1", 1, 3), Numbered("gen2", 1, 4), Numbered("gen3", 1, 3),
+                    Numbered("gen4", 1, 3)}),
+            Messages());
+}
+
 // --- The copy is not matched by the pattern (app.log) ---
 
 TEST_F(TailerScenarioCopytruncate, UnmatchedCopyStillGivesTheUnreadLinesOnce) {
