@@ -129,7 +129,7 @@ void Tailer::Consider(const Match& m, RecordSink* sink) {
   }
   auto previous = last_at_path_.find({m.entry, m.path});
   if (previous != last_at_path_.end() && info_[previous->second].file_id != m.info.id) {
-    FollowMissedGenerations(m.entry, m.path, info_[previous->second]);
+    FollowMissedGenerations(m.entry, m.path, info_[previous->second].follow_mtime_ns);
   }
   if (Follow(m.entry, m.path, m.info, std::nullopt, std::nullopt)) {
     last_at_path_[{m.entry, m.path}] = static_cast<uint32_t>(info_.size() - 1);
@@ -189,12 +189,12 @@ bool Tailer::Known(uint32_t entry, const FileId& id) const {
 }
 
 void Tailer::FollowMissedGenerations(uint32_t entry, const std::string& path,
-                                     const SourceInfo& predecessor) {
+                                     int64_t since_mtime_ns) {
   // A new file took the place of one being read. Rotated siblings written
   // since that one was first seen, and never seen themselves, are
   // generations that came and went between two looks: read them first.
   for (const Sibling& s : RotatedSiblings(env_, path)) {
-    if (s.info.mtime_ns <= predecessor.follow_mtime_ns || Known(entry, s.info.id)) continue;
+    if (s.info.mtime_ns <= since_mtime_ns || Known(entry, s.info.id)) continue;
     auto file = env_.OpenReadable(s.path);
     if (!file.ok()) continue;
     uint64_t offset = 0;  // unless it copies content already read

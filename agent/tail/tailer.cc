@@ -86,7 +86,6 @@ size_t Tailer::Read(size_t max_bytes, TailTime now, RecordSink& sink) {
     }
     size_t chunk = std::min(options_.read_chunk_bytes, max_bytes - total);
     auto got = source.ReadSome(chunk, now, &buffer_, sink, stats_);
-    SourceInfo& info = info_[source.id()];
     if (!got.ok()) {
       log_.Warning(got.status().message());
       ++idle;
@@ -95,14 +94,15 @@ size_t Tailer::Read(size_t max_bytes, TailTime now, RecordSink& sink) {
     if (got->rewritten) {
       // Truncated, perhaps written again past the offset (copytruncate
       // and a busy writer): what was not read yet may be in a copy.
-      StartOverAfterRewrite(source, now, sink);
-      info.head = source.head();
-      info.state = source.state();
+      StartOverAfterRewrite(source, now, sink);  // may follow more files
+    }
+    SourceInfo& info = info_[source.id()];
+    info.head = source.head();
+    info.state = source.state();
+    if (got->rewritten) {
       idle = 0;
       continue;
     }
-    info.head = source.head();
-    info.state = source.state();
     if (got->bytes > 0) {
       total += got->bytes;
       idle = 0;
@@ -146,7 +146,7 @@ bool Tailer::BeforeFirstRead(size_t index) {
   }
   // Generations rotated away since it was followed and before it was ever
   // read (a copytruncate while the agent was busy) come first.
-  FollowMissedGenerations(source.entry(), source.path(), info_[source.id()]);
+  FollowMissedGenerations(source.entry(), source.path(), info_[source.id()].follow_mtime_ns);
   return false;
 }
 

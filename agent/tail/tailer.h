@@ -179,8 +179,10 @@ class Tailer {
   std::optional<uint64_t> CheckpointOffset(uint32_t entry, const std::string& path,
                                            const FileInfo& info, ReadableFile& file) const;
   const Checkpoint* CheckpointOf(uint32_t entry, const FileId& id) const;
-  void FollowMissedGenerations(uint32_t entry, const std::string& path,
-                               const SourceInfo& predecessor);
+  // Rotated siblings of `path` written since `since_mtime_ns` and never
+  // followed: generations that came and went between two looks, read
+  // first, oldest first.
+  void FollowMissedGenerations(uint32_t entry, const std::string& path, int64_t since_mtime_ns);
   bool Known(uint32_t entry, const FileId& id) const;
   bool Skipped(uint32_t entry, const std::string& path) const;
   bool MatchedBy(uint32_t entry, const std::string& path) const;
