@@ -122,7 +122,7 @@ $(FRAMING_BENCH_BIN): $(call obj,tests/bench/framing_bench.cc) $(LIB)
 # Debian packages for building and testing. Installs only what is missing.
 DEB_PACKAGES := g++ make libcurl4-openssl-dev libmbedtls-dev libcjson-dev \
                 zlib1g-dev libre2-dev libgtest-dev python3 python3-venv ca-certificates openssl \
-                logrotate
+                logrotate strace
 deps:
 	@sh platform/debian/install_deps.sh $(DEB_PACKAGES)
 ifneq ($(TARGET),)

@@ -14,7 +14,7 @@ FileSource* Tailer::OriginalOf(uint32_t entry, const FileId& id, ReadableFile& f
   if (size == 0) return nullptr;  // nothing to compare yet
   for (auto& source : open_) {
     // Only a live file is truncated by copytruncate; a renamed one is not.
-    if (source->entry() != entry || source->file_id() == id ||
+    if (!SameGroup(source->entry(), entry) || source->file_id() == id ||
         source->role() != SourceRole::kLive || source->head().length == 0) {
       continue;
     }
@@ -34,8 +34,8 @@ FileSource* Tailer::OriginalOf(uint32_t entry, const FileId& id, ReadableFile& f
 
 FileSource* Tailer::RewrittenLiveSourceOf(uint32_t entry, const std::string& path) {
   for (auto& source : open_) {
-    if (source->entry() != entry || source->role() != SourceRole::kLive ||
-        !IsRotatedNameOf(path, source->path())) {
+    if (!SameGroup(source->entry(), entry) || source->role() != SourceRole::kLive ||
+        !LooksRotated(path, source->path())) {
       continue;
     }
     auto rewritten = source->Rewritten();
@@ -58,7 +58,7 @@ void Tailer::StartOverAfterRewrite(FileSource& source, TailTime now, RecordSink&
   std::vector<FileId> held_ids;
   std::vector<std::string> held_paths;
   for (auto it = held_.begin(); it != held_.end();) {
-    if (it->entry == entry && it->original == source.id()) {
+    if (it->original == source.id()) {
       held_ids.push_back(it->id);
       held_paths.push_back(it->path);
       it = held_.erase(it);
@@ -117,7 +117,7 @@ void Tailer::StartOverAfterRewrite(FileSource& source, TailTime now, RecordSink&
           open_.back()->set_unmatched(!matched);
         }
       }
-    } else if (copy && i > *copy) {
+    } else if (copy && i > *copy && LooksRotated(c.path, source.path())) {
       // Newer than the copy of what was read: a generation written and
       // copied away before this truncation was read (a loaded CPU, two
       // rotations in a row). Read whole, in order, before the file itself.
@@ -134,44 +134,52 @@ void Tailer::StartOverAfterRewrite(FileSource& source, TailTime now, RecordSink&
   source.StartOver(held, now, sink, stats_);
 }
 
-void Tailer::ReleaseTwins() {
+void Tailer::SettleHeldCopies() {
+  if (held_.empty() || last_now_.mono_ms < next_held_check_ms_) return;
+  next_held_check_ms_ = last_now_.mono_ms + kHeldCheckIntervalMs;
   for (auto it = held_.begin(); it != held_.end();) {
     HeldCopy h = *it;
-    if (last_now_.mono_ms - h.since_ms < options_.rotated_quiet_ms) {
-      ++it;
-      continue;
-    }
     FileSource* original = nullptr;
     for (auto& s : open_) {
       if (s->id() == h.original) original = s.get();
     }
-    if (original != nullptr) {
-      // Its original not read yet, or truncated and about to be read: the
-      // copy is settled then.
-      auto rewritten = original->Rewritten();
-      if (MustWait(*original) || !rewritten.ok() || *rewritten) {
-        ++it;
-        continue;
-      }
+    auto info = env_.Stat(h.path);
+    if (!info.ok() || info->id != h.id) {  // moved or gone: found again by Discover
+      it = held_.erase(it);
+      continue;
     }
-    if (!MakeRoom(nullptr)) {
+    auto file = env_.OpenReadable(h.path);
+    if (!file.ok()) {
       ++it;
       continue;
     }
-    it = held_.erase(it);
-    auto info = env_.Stat(h.path);
-    if (!info.ok() || info->id != h.id) continue;  // renamed meanwhile: found again by Discover
-    uint64_t offset = 0;
-    if (original == nullptr) {
+    std::optional<uint64_t> offset;
+    if (original != nullptr) {
+      // Truncated, to be read (in its turn): the copy is settled then.
+      auto rewritten = original->Rewritten();
+      if (!rewritten.ok() || *rewritten) {
+        ++it;
+        continue;
+      }
+      // While it repeats its original's bytes, everything in it arrives
+      // from the original (a copy being made, a backup copy). From the
+      // moment it differs, it is a file of its own.
+      if (SamePrefix(**file, original->file(), info->size)) {
+        ++it;
+        continue;
+      }
+      log_.Info(h.path + " no longer repeats " + original->path() + ": a file of its own, " +
+                "read whole");
+      offset = 0;
+    } else {
       // The original was finished (read to its end): a copy of it holds
       // nothing new up to what was read.
       const ReadState& was = info_[h.original].state;
-      auto file = env_.OpenReadable(h.path);
-      if (file.ok() && HoldsReadContent(**file, info->size, was)) offset = was.offset;
-    } else {
-      log_.Info(h.path + " starts like " + original->path() +
-                ", which was not truncated: a file of its own, read whole");
+      offset = HoldsReadContent(**file, info->size, was) ? was.offset : 0;
     }
+    file->reset();
+    if (!MakeRoom(nullptr)) break;
+    it = held_.erase(it);
     Follow(h.entry, h.path, *info, offset, std::nullopt);
   }
 }

@@ -34,14 +34,13 @@ void Tailer::Discover() {
     recovered_ = true;
     RecoverRotatedWhileStopped();
   }
-  std::vector<Match> matches;
   // A file matched by two entries is read for each, unless both send to the
-  // same log stream: then once.
-  std::set<std::tuple<std::string, uint64_t, uint64_t>> destined;
+  // same log stream (one group): then once (FindOpen, Known look by group).
+  std::vector<Match> matches;
   std::set<uint32_t> cut_short;  // entries whose walk stopped at a limit
   for (uint32_t entry = 0; entry < entries_.size(); ++entry) {
     GlobExpansion expansion = ExpandGlob(env_, entries_[entry].pattern);
-    if (expansion.truncated) cut_short.insert(entry);
+    if (expansion.truncated) cut_short.insert(group_[entry]);
     if (expansion.truncated && warned_glob_.insert(entry).second) {
       log_.Warning("file_path " + entries_[entry].pattern + " reaches more than " +
                    std::to_string(kMaxGlobDirectoriesListed) + " directories, or deeper than " +
@@ -51,18 +50,16 @@ void Tailer::Discover() {
     for (const std::string& path : expansion.paths) {
       if (Skipped(entry, path)) continue;
       auto info = env_.Stat(path);
-      if (!info.ok()) continue;  // gone meanwhile
-      if (!destined.insert({entries_[entry].key, info->id.device, info->id.inode}).second) {
-        continue;
-      }
-      matches.push_back({entry, path, *info});
+      if (info.ok()) matches.push_back({entry, path, *info});  // else gone meanwhile
     }
   }
   // First what became of the files being read: renamed within the pattern,
   // or no longer matched. Either way an older generation now, finished
   // before anything that takes its place.
   // (A walk cut short proves nothing about the files it did not reach.)
-  for (auto& source : open_) source->set_unmatched(cut_short.count(source->entry()) == 0);
+  for (auto& source : open_) {
+    source->set_unmatched(cut_short.count(group_[source->entry()]) == 0);
+  }
   for (const Match& m : matches) {
     FileSource* source = FindOpen(m.entry, m.info.id);
     if (source == nullptr) continue;
@@ -78,11 +75,20 @@ void Tailer::Discover() {
       source->MarkRotated(next_rank_++);
     }
   }
-  // Then the files not followed yet.
+  // Closed files no pattern leads to any more: renamed away (finished like
+  // any rotated file, before what took their place) or gone.
+  // Closed files renamed within the pattern that grew are older generations
+  // too: woken first.
   for (auto& d : dormant_) d.second.seen = false;
-  for (const Match& m : matches) Consider(m, nullptr);
-  // Closed files no pattern leads to any more: renamed away (finish them
-  // like any rotated file) or gone.
+  for (const Match& m : matches) {
+    auto d = dormant_.find(SourceKey{group_[m.entry], m.info.id.device, m.info.id.inode});
+    if (d == dormant_.end()) continue;
+    d->second.seen = true;
+    if (info_[d->second.id].path != m.path && m.info.size > d->second.state.offset) {
+      MakeRoom(nullptr);  // an older generation goes first, even past the cap
+      Wake(d, m.entry, m.path, m.info, next_rank_++);
+    }
+  }
   for (auto it = dormant_.begin(); it != dormant_.end();) {
     auto next = std::next(it);
     if (!it->second.seen) {
@@ -91,8 +97,9 @@ void Tailer::Discover() {
       for (const Sibling& s : RotatedSiblings(env_, old.path)) {
         if (s.info.id != old.file_id) continue;
         found = true;
-        if (s.info.size > it->second.offset && MakeRoom(nullptr)) {
+        if (s.info.size > it->second.state.offset) {
           uint32_t entry = old.entry;
+          MakeRoom(nullptr);  // an older generation goes first, even past the cap
           Wake(it, entry, s.path, s.info, next_rank_++);
         }
         break;
@@ -104,35 +111,39 @@ void Tailer::Discover() {
     }
     it = next;
   }
+  // Then the files not followed yet.
+  for (const Match& m : matches) Consider(m, nullptr);
 }
 
 void Tailer::Consider(const Match& m, RecordSink* sink) {
   if (FindOpen(m.entry, m.info.id) != nullptr) return;
-  auto dormant = dormant_.find(SourceKey{m.entry, m.info.id.device, m.info.id.inode});
+  auto dormant = dormant_.find(SourceKey{group_[m.entry], m.info.id.device, m.info.id.inode});
   if (dormant != dormant_.end()) {
-    dormant->second.seen = true;
-    if (m.info.size == dormant->second.offset) return;  // nothing new
+    if (m.info.size == dormant->second.state.offset) return;  // nothing new
+    // Renamed within the pattern while closed: an older generation now.
+    bool renamed = info_[dormant->second.id].path != m.path;
     if (MakeRoom(sink)) {
-      Wake(dormant, m.entry, m.path, m.info, std::nullopt);
+      Wake(dormant, m.entry, m.path, m.info,
+           renamed ? std::optional<uint64_t>(next_rank_++) : std::nullopt);
     } else {
       Wait(m.entry, m.path);
     }
     return;
   }
   bool held = std::any_of(held_.begin(), held_.end(), [&](const HeldCopy& h) {
-    return h.entry == m.entry && h.id == m.info.id;
+    return SameGroup(h.entry, m.entry) && h.id == m.info.id;
   });
   if (held) return;  // decided when its original is truncated, or in time
   if (!MakeRoom(sink)) {
     Wait(m.entry, m.path);
     return;
   }
-  auto previous = last_at_path_.find({m.entry, m.path});
+  auto previous = last_at_path_.find({group_[m.entry], m.path});
   if (previous != last_at_path_.end() && info_[previous->second].file_id != m.info.id) {
     FollowMissedGenerations(m.entry, m.path, info_[previous->second].follow_mtime_ns);
   }
   if (Follow(m.entry, m.path, m.info, std::nullopt, std::nullopt)) {
-    last_at_path_[{m.entry, m.path}] = static_cast<uint32_t>(info_.size() - 1);
+    last_at_path_[{group_[m.entry], m.path}] = static_cast<uint32_t>(info_.size() - 1);
   }
 }
 
@@ -160,12 +171,9 @@ void Tailer::OpenWaiting(RecordSink& sink) {
 void Tailer::Wake(std::map<SourceKey, Dormant>::iterator dormant, uint32_t entry,
                   const std::string& path, const FileInfo& info,
                   std::optional<uint64_t> rotated_rank) {
-  uint64_t offset = dormant->second.offset;
-  Fingerprint head = dormant->second.head;
-  uint32_t id = dormant->second.id;
-  std::string live_path = info_[id].live_path;
-  // Still the same file? It may have been truncated, or be a new file on
-  // the same inode.
+  const ReadState state = dormant->second.state;
+  const uint32_t id = dormant->second.id;
+  const std::string live_path = info_[id].live_path;
   auto file = env_.OpenReadable(path);
   if (!file.ok()) {
     if (file.status().code() == Code::kUnavailable) {  // stays dormant
@@ -174,17 +182,36 @@ void Tailer::Wake(std::map<SourceKey, Dormant>::iterator dormant, uint32_t entry
     }
     return;
   }
-  auto now = ReadFingerprint(**file, head.length);
-  if (offset > info.size || !now.ok() || *now != head) offset = 0;
+  // Still what was read? It may have been truncated (and written again
+  // past the offset), or be a new file on the same inode.
+  bool same = HoldsReadContent(**file, info.size, state);
+  file->reset();
   info_[id].dormant = false;
   dormant_.erase(dormant);
-  file->reset();
-  Follow(entry, path, info, offset, rotated_rank, live_path);
+  if (same) {
+    Follow(entry, path, info, state.offset, rotated_rank, live_path);
+    return;
+  }
+  // Rewritten while closed: what was written before that, after the
+  // offset, is in a copy if anywhere (copytruncate).
+  for (const Sibling& s : RotatedSiblings(env_, path)) {
+    if (Known(entry, s.info.id)) continue;
+    auto copy = env_.OpenReadable(s.path);
+    if (!copy.ok() || !HoldsReadContent(**copy, s.info.size, state)) continue;
+    log_.Info(s.path + " holds what " + path + " had before it was truncated; reading it from " +
+              "offset " + std::to_string(state.offset));
+    if (Follow(entry, s.path, s.info, state.offset, next_rank_++, live_path)) {
+      open_.back()->set_unmatched(!MatchedBy(entry, s.path));
+    }
+    break;
+  }
+  log_.Warning(path + " was truncated or rewritten while closed; reading it from the start");
+  Follow(entry, path, info, 0, rotated_rank, live_path);
 }
 
 bool Tailer::Known(uint32_t entry, const FileId& id) const {
   return std::any_of(info_.begin(), info_.end(), [&](const SourceInfo& s) {
-    return s.entry == entry && s.file_id == id;
+    return SameGroup(s.entry, entry) && s.file_id == id;
   });
 }
 
@@ -194,12 +221,15 @@ void Tailer::FollowMissedGenerations(uint32_t entry, const std::string& path,
   // since that one was first seen, and never seen themselves, are
   // generations that came and went between two looks: read them first.
   for (const Sibling& s : RotatedSiblings(env_, path)) {
-    if (s.info.mtime_ns <= since_mtime_ns || Known(entry, s.info.id)) continue;
+    if (s.info.mtime_ns <= since_mtime_ns || Known(entry, s.info.id) ||
+        !LooksRotated(s.path, path)) {
+      continue;
+    }
     auto file = env_.OpenReadable(s.path);
     if (!file.ok()) continue;
     uint64_t offset = 0;  // unless it copies content already read
     for (const SourceInfo& known : info_) {
-      if (known.entry == entry && HoldsReadContent(**file, s.info.size, known.state)) {
+      if (SameGroup(known.entry, entry) && HoldsReadContent(**file, s.info.size, known.state)) {
         offset = std::max(offset, known.state.offset);
       }
     }
@@ -226,11 +256,11 @@ bool Tailer::MakeRoom(RecordSink* sink) {
     }
   }
   if (candidate == open_.end()) {
-    if (!warned_full_) {
+    if (warned_full_ms_ < 0 || last_now_.mono_ms - warned_full_ms_ >= 60000) {
       log_.Warning(std::to_string(options_.max_open_files) +
                    " files are open (edgelog.max_open_files, or what the descriptor "
                    "limit allows) and busy; more files wait for one to be read");
-      warned_full_ = true;
+      warned_full_ms_ = last_now_.mono_ms;
     }
     return false;
   }
@@ -240,15 +270,28 @@ bool Tailer::MakeRoom(RecordSink* sink) {
     if (sink != nullptr) s.FlushAll(last_now_, *sink, stats_);
     info_[s.id()].open = false;
   } else {
-    dormant_[SourceKey{s.entry(), s.file_id().device, s.file_id().inode}] =
-        Dormant{s.id(), s.read_offset(), s.head(), true};
+    dormant_[SourceKey{group_[s.entry()], s.file_id().device, s.file_id().inode}] =
+        Dormant{s.id(), s.state(), true};
     info_[s.id()].open = false;
     info_[s.id()].dormant = true;
   }
   open_.erase(candidate);
-  warned_full_ = false;
   refused_at_ms_ = -1;  // a descriptor freed
   return true;
+}
+
+std::optional<uint64_t> Tailer::ReadEarlier(uint32_t entry, const FileInfo& info,
+                                            ReadableFile& file) const {
+  // Read in this run, closed since (renamed out of the pattern and back in,
+  // say): resumed where it was left while it still holds what was read.
+  for (auto s = info_.rbegin(); s != info_.rend(); ++s) {
+    if (!SameGroup(s->entry, entry) || s->file_id != info.id || s->open || s->dormant) continue;
+    if (s->state.offset > 0 && HoldsReadContent(file, info.size, s->state)) {
+      return s->state.offset;
+    }
+    return std::nullopt;
+  }
+  return std::nullopt;
 }
 
 const Checkpoint* Tailer::CheckpointOf(uint32_t entry, const FileId& id) const {
@@ -319,13 +362,14 @@ bool Tailer::Follow(uint32_t entry, const std::string& path, const FileInfo& inf
     return false;
   }
   if (!offset) offset = CheckpointOffset(entry, path, info, **file);
+  if (!offset) offset = ReadEarlier(entry, info, **file);
   if (!offset && !rotated_rank) {
     // A file repeating what a live file of this entry holds: a copy
     // (copytruncate), whole or being made, to be read from where that
     // file's reading got to once it is truncated. Until then, or until it
     // is clear that no truncation follows (a twin), it waits.
     if (FileSource* original = OriginalOf(entry, info.id, **file, info.size)) {
-      held_.push_back(HeldCopy{entry, info.id, path, original->id(), last_now_.mono_ms});
+      held_.push_back(HeldCopy{entry, info.id, path, original->id()});
       log_.Info(path + " repeats the start of " + original->path() +
                 "; waiting to see whether that is truncated (copytruncate)");
       return false;
@@ -333,7 +377,7 @@ bool Tailer::Follow(uint32_t entry, const std::string& path, const FileInfo& inf
     // Named like a generation of a live file whose truncation is not read
     // yet: a generation copied away since; it is read in its turn then.
     if (FileSource* original = RewrittenLiveSourceOf(entry, path)) {
-      held_.push_back(HeldCopy{entry, info.id, path, original->id(), last_now_.mono_ms});
+      held_.push_back(HeldCopy{entry, info.id, path, original->id()});
       return false;
     }
   }

@@ -50,7 +50,7 @@ void Tailer::RecoverRotatedWhileStopped() {
     if (c.path.empty()) continue;
     for (uint32_t entry = 0; entry < entries_.size(); ++entry) {
       if (CheckpointOf(entry, c.id) != &c || !MatchedBy(entry, c.path)) continue;
-      if (done.insert({entry, c.path}).second) RecoverPath(entry, c.path);
+      if (done.insert({group_[entry], c.path}).second) RecoverPath(entry, c.path);
     }
   }
 }
@@ -102,13 +102,16 @@ void Tailer::RecoverPath(uint32_t entry, const std::string& live_path) {
   if (!lead) return;
   // Newer generations with a checkpoint of their own resume there (they were
   // read before the stop); ones never seen are read whole.
+  // Files under other names (app.log.bak) are not generations.
   for (size_t i = *lead + 1; i < siblings.size(); ++i) {
     if (resume[i]) continue;
     const Checkpoint* own = CheckpointOf(entry, siblings[i].info.id);
     ReadableFile* file = file_of(i);
-    resume[i] = own != nullptr && file != nullptr && StillHolds(*file, siblings[i].info.size, *own)
-                    ? own->offset
-                    : 0;
+    if (own != nullptr && file != nullptr && StillHolds(*file, siblings[i].info.size, *own)) {
+      resume[i] = own->offset;
+    } else if (LooksRotated(siblings[i].path, live_path)) {
+      resume[i] = 0;
+    }
   }
   log_.Info(live_path + " was rotated while edgelog was stopped; finishing " +
             siblings[*lead].path + " first");
@@ -116,7 +119,7 @@ void Tailer::RecoverPath(uint32_t entry, const std::string& live_path) {
   live_file.reset();
   for (size_t i = *lead; i < siblings.size(); ++i) {
     const Sibling& s = siblings[i];
-    if (FindOpen(entry, s.info.id) != nullptr) continue;
+    if (!resume[i] || FindOpen(entry, s.info.id) != nullptr) continue;
     if (Follow(entry, s.path, s.info, resume[i], next_rank_++, live_path)) {
       open_.back()->set_unmatched(!MatchedBy(entry, s.path));
     }

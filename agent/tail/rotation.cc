@@ -63,6 +63,20 @@ bool IsRotatedNameOf(const std::string& candidate, const std::string& path) {
   return next == '.' || next == '-';
 }
 
+bool LooksRotated(const std::string& candidate, const std::string& path) {
+  if (!IsRotatedNameOf(candidate, path)) return false;
+  std::string suffix = BaseName(candidate).substr(BaseName(path).size() + 1);
+  bool digit = false;
+  for (char c : suffix) {
+    if (c >= '0' && c <= '9') {
+      digit = true;
+    } else if (c != '-' && c != '_' && c != '.' && c != ':' && c != 'T') {
+      return false;
+    }
+  }
+  return digit;
+}
+
 std::vector<Sibling> RotatedSiblings(Env& env, const std::string& path) {
   std::vector<Sibling> out;
   std::string dir = DirName(path);

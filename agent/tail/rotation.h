@@ -28,6 +28,15 @@ std::vector<Sibling> RotatedSiblings(Env& env, const std::string& path);
 // RotatedSiblings finds them).
 bool IsRotatedNameOf(const std::string& candidate, const std::string& path);
 
+// True when `candidate` is named as rotation names the generations of
+// `path`: NAME followed by '.' or '-' and a numbered or dated suffix
+// (digits, with '-', '_', '.', ':' or 'T' between them): app.log.1,
+// app.log-20261206, app.log.2026-12-06, app.log-20261206-1733400000; not
+// app.log.bak, app.log-audit or app.log.old. Only such files are read as
+// generations never seen: any other file would put foreign lines in the
+// stream.
+bool LooksRotated(const std::string& candidate, const std::string& path);
+
 // True for names of compressed files, which are not logs to tail.
 bool IsCompressedName(const std::string& path);
 

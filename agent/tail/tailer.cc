@@ -28,6 +28,16 @@ Tailer::Tailer(Env& env, Logger& log, std::vector<TailEntry> entries,
       checkpoints_(std::move(checkpoints)),
       options_(options) {
   if (options_.max_open_files == 0) options_.max_open_files = 1;
+  for (uint32_t e = 0; e < entries_.size(); ++e) {
+    uint32_t group = e;
+    for (uint32_t earlier = 0; earlier < e && !entries_[e].key.empty(); ++earlier) {
+      if (entries_[earlier].key == entries_[e].key) {
+        group = earlier;
+        break;
+      }
+    }
+    group_.push_back(group);
+  }
 }
 
 Tailer::Tailer(Env& env, Logger& log, const std::vector<std::string>& patterns,
@@ -38,7 +48,7 @@ Tailer::~Tailer() = default;
 
 FileSource* Tailer::FindOpen(uint32_t entry, const FileId& id) {
   for (auto& s : open_) {
-    if (s->entry() == entry && s->file_id() == id) return s.get();
+    if (SameGroup(s->entry(), entry) && s->file_id() == id) return s.get();
   }
   return nullptr;
 }
@@ -47,7 +57,7 @@ bool Tailer::MustWait(const FileSource& source) const {
   // Older generations first: a live file waits for every rotated file of its
   // entry, a rotated one for those rotated before it.
   for (const auto& other : open_) {
-    if (other.get() == &source || other->entry() != source.entry() ||
+    if (other.get() == &source || !SameGroup(other->entry(), source.entry()) ||
         other->role() != SourceRole::kRotated) {
       continue;
     }
@@ -58,7 +68,7 @@ bool Tailer::MustWait(const FileSource& source) const {
 
 size_t Tailer::Read(size_t max_bytes, TailTime now, RecordSink& sink) {
   last_now_ = now;
-  ReleaseTwins();
+  SettleHeldCopies();
   OpenWaiting(sink);
   size_t total = 0;
   size_t idle = 0;  // files in a row that had nothing new
@@ -137,8 +147,7 @@ bool Tailer::BeforeFirstRead(size_t index) {
             OriginalOf(source.entry(), source.file_id(), source.file(), info->size)) {
       log_.Info(source.path() + " repeats the start of " + original->path() +
                 "; waiting to see whether that is truncated (copytruncate)");
-      held_.push_back(HeldCopy{source.entry(), source.file_id(), source.path(),
-                               original->id(), last_now_.mono_ms});
+      held_.push_back(HeldCopy{source.entry(), source.file_id(), source.path(), original->id()});
       info_[source.id()].open = false;
       open_.erase(open_.begin() + static_cast<std::ptrdiff_t>(index));
       return true;
@@ -179,7 +188,7 @@ void Tailer::AtEndOfFile(size_t index, TailTime now, RecordSink& sink) {
 
 bool Tailer::LiveSiblingHasData(const FileSource& rotated) {
   for (auto& other : open_) {
-    if (other.get() == &rotated || other->entry() != rotated.entry() ||
+    if (other.get() == &rotated || !SameGroup(other->entry(), rotated.entry()) ||
         other->role() != SourceRole::kLive) {
       continue;
     }
@@ -223,7 +232,6 @@ std::optional<int64_t> Tailer::NextFlushMs() const {
       }
     }
   }
-  for (const HeldCopy& h : held_) consider(h.since_ms + options_.rotated_quiet_ms);
   return next;
 }
 

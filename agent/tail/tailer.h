@@ -144,13 +144,12 @@ class Tailer {
     std::string path;
     FileInfo info;
   };
-  // (entry, device, inode): a file as read for one entry.
+  // (group, device, inode): a file as read for one destination.
   using SourceKey = std::tuple<uint32_t, uint64_t, uint64_t>;
   struct Dormant {
     uint32_t id;
-    uint64_t offset;
-    Fingerprint head;
-    bool seen;  // matched by the last Discover
+    ReadState state;  // what had been read when it was closed
+    bool seen;        // matched by the last Discover
   };
   // A new file whose bytes are those an open file of its entry had (a
   // copytruncate copy, perhaps still being written), waiting to learn
@@ -160,7 +159,6 @@ class Tailer {
     FileId id;
     std::string path;
     uint32_t original;  // source id
-    int64_t since_ms;   // monotonic
   };
 
   // discovery.cc
@@ -179,6 +177,10 @@ class Tailer {
   std::optional<uint64_t> CheckpointOffset(uint32_t entry, const std::string& path,
                                            const FileInfo& info, ReadableFile& file) const;
   const Checkpoint* CheckpointOf(uint32_t entry, const FileId& id) const;
+  // Where a file read and closed earlier in this run was left, if it still
+  // holds what was read.
+  std::optional<uint64_t> ReadEarlier(uint32_t entry, const FileInfo& info,
+                                      ReadableFile& file) const;
   // Rotated siblings of `path` written since `since_mtime_ns` and never
   // followed: generations that came and went between two looks, read
   // first, oldest first.
@@ -205,15 +207,18 @@ class Tailer {
   // had not been read of (a held copy or a rotated sibling), then any newer
   // generation never read, then starts it over from offset 0.
   void StartOverAfterRewrite(FileSource& source, TailTime now, RecordSink& sink);
-  // Held copies whose original was not truncated in time are twins: read
-  // whole.
-  void ReleaseTwins();
+  // Held files that no longer repeat their original are files of their own:
+  // read whole. Looked at every kHeldCheckIntervalMs at most (an idle agent
+  // reads once a second anyway).
+  void SettleHeldCopies();
 
   // recovery.cc: rotation and copytruncate while the agent was stopped.
   void RecoverRotatedWhileStopped();
   void RecoverPath(uint32_t entry, const std::string& live_path);
 
   // tailer.cc
+  bool SameGroup(uint32_t a, uint32_t b) const { return group_[a] == group_[b]; }
+  // The open source reading `id` for `entry`'s group.
   FileSource* FindOpen(uint32_t entry, const FileId& id);
   bool MustWait(const FileSource& source) const;
   // Open source `index` is about to be read from offset 0 for the first
@@ -228,13 +233,18 @@ class Tailer {
   Env& env_;
   Logger& log_;
   std::vector<TailEntry> entries_;
+  // Per entry: the first entry sending to the same log stream (its own
+  // index when none does). Entries of one group read a file once.
+  std::vector<uint32_t> group_;
   std::vector<Checkpoint> checkpoints_;
   TailerOptions options_;
   std::vector<std::unique_ptr<FileSource>> open_;  // files being read
   std::vector<SourceInfo> info_;                   // every source ever, by id
   std::map<SourceKey, Dormant> dormant_;
-  std::map<std::pair<uint32_t, std::string>, uint32_t> last_at_path_;  // entry, path → source
+  std::map<std::pair<uint32_t, std::string>, uint32_t> last_at_path_;  // group, path → source
   std::vector<HeldCopy> held_;
+  static constexpr int64_t kHeldCheckIntervalMs = 1000;
+  int64_t next_held_check_ms_ = 0;  // monotonic
   std::deque<std::pair<uint32_t, std::string>> waiting_;  // entry, path: no descriptor yet
   // When an open last failed for want of descriptors (monotonic ms; -1:
   // not since a file was closed). Waiting files are tried again when a
@@ -244,7 +254,7 @@ class Tailer {
   size_t next_to_read_ = 0;                        // round-robin position
   uint64_t next_rank_ = 1;                         // order of rotated files
   bool recovered_ = false;
-  bool warned_full_ = false;
+  int64_t warned_full_ms_ = -1;  // when "files are open and busy" was said (monotonic)
   std::set<uint32_t> warned_glob_;  // entries whose expansion a walk limit cut short
   std::string buffer_;
   TailStats stats_;

@@ -274,11 +274,16 @@ class LogrotateTest(harness.MotoTestCase):
         code, err = harness.run_once(self.config, self.env)
         self.assertEqual(code, 0, err[-3000:])
 
-    def logrotate(self):
+    def logrotate(self, truncate_delay_s=0):
         """One forced rotation; with the writer paused (no background
-        thread), reopens the app's log as postrotate asked."""
-        proc = subprocess.run([LOGROTATE, "-s", self.rotate_state, "-f", self.rotate_conf],
-                              capture_output=True, timeout=60)
+        thread), reopens the app's log as postrotate asked. With
+        `truncate_delay_s`, logrotate's ftruncate waits that long (strace
+        delays the call), as a slow disk syncing a big copy makes it."""
+        command = [LOGROTATE, "-s", self.rotate_state, "-f", self.rotate_conf]
+        if truncate_delay_s:
+            command = ["strace", "-f", "-o", "/dev/null", "-e",
+                       f"inject=ftruncate:delay_enter={truncate_delay_s * 1000000}"] + command
+        proc = subprocess.run(command, capture_output=True, timeout=60)
         self.assertEqual(proc.returncode, 0, proc.stderr.decode(errors="replace"))
         if not self.writer and os.path.exists(self.reopen_flag):
             os.unlink(self.reopen_flag)
@@ -471,6 +476,21 @@ class LogrotateTest(harness.MotoTestCase):
 
     def test_create_with_the_agent_slowed_glob(self):
         self.rotations_while_running("create", glob=True, slowed=True)
+
+    def test_copytruncate_with_a_slow_truncation_glob(self):
+        # The copy is complete and matched by the pattern long before the
+        # original is truncated: still a copy, not a file of its own.
+        self.configure("copytruncate", glob=True)
+        self.app.write(GEN_LINES)
+        self.start_agent()
+        harness.wait_until(lambda: len(self.delivered()) == GEN_LINES, 60, "the first lines")
+        self.app.write(100)  # not read yet, perhaps, when the copy is made
+        self.logrotate(truncate_delay_s=7)
+        self.app.write(GEN_LINES)
+        self.app.close()
+        expected = lines_in_files(self.logdir)
+        self.wait_for(expected)
+        self.check(self.count("a truncation 7 s after the copy", expected), "slow truncation")
 
     def test_copytruncate_while_stopped_exact_path(self):
         self.rotations_while_stopped("copytruncate", glob=False)

@@ -95,5 +95,31 @@ TEST_F(TailerScenarioEntries, ACheckpointWithoutAnEntryBelongsToTheFirstEntryMat
   EXPECT_EQ(Numbered("line", 1, 2), MessagesFor(1));
 }
 
+TEST_F(TailerScenarioEntries, TwoEntriesOfOneStreamFollowARenamedFileOnce) {
+  env_.WriteFile(kApp, Text(Numbered("old", 1, 3)));
+  StartEntries({Entry(kApp, "/app:s"), Entry("/logs/app.log*", "/app:s")});
+  Settle();
+  env_.AppendToFile(kApp, Text(Numbered("old", 4, 1)));
+  Rename(kApp, "/logs/app.log.1");
+  env_.WriteFile(kApp, Text(Numbered("new", 1, 2)));
+  Settle();
+  EXPECT_EQ(Concat({Numbered("old", 1, 4), Numbered("new", 1, 2)}), Messages());
+}
+
+TEST_F(TailerScenarioEntries, TwoEntriesOfOneStreamRecoverARotationWhileStoppedOnce) {
+  env_.WriteFile(kApp, Text(Numbered("old", 1, 3)));
+  StartEntries({Entry(kApp, "/app:s"), Entry("/logs/app.log*", "/app:s")});
+  Settle();
+  Shutdown();
+  auto saved = Checkpoints();
+  tailer_.reset();
+  env_.AppendToFile(kApp, Text(Numbered("old", 4, 2)));
+  Rename(kApp, "/logs/app.log.1");
+  env_.WriteFile(kApp, Text(Numbered("new", 1, 2)));
+  StartEntries(entries_, saved);
+  Settle();
+  EXPECT_EQ(Concat({Numbered("old", 1, 5), Numbered("new", 1, 2)}), Messages());
+}
+
 }  // namespace
 }  // namespace edgelog::tailer_scenarios

@@ -14,6 +14,8 @@
 namespace edgelog::tailer_scenarios {
 namespace {
 
+constexpr char kApp[] = "/logs/app.log";
+
 // Shows some files under another file's inode number, as a file system
 // that reuses the inode of a deleted file does.
 class InodeReuseEnv : public EnvWrapper {
@@ -281,6 +283,51 @@ TEST_F(TailerScenarioOpenFiles, ADormantFileWhoseReopeningIsRefusedIsReopenedLat
 
   EXPECT_EQ(Numbered("a", 1, 4), MessagesOf(IdOf(Path('a'))));
   EXPECT_EQ(Numbered("b", 1, 2), MessagesOf(IdOf(Path('b'))));
+}
+
+TEST_F(TailerScenarioOpenFiles, ADormantFileTruncatedAndRegrownWithTheSameFirstBytesLosesNothing) {
+  options_.max_open_files = 1;
+  std::string banner = std::string(1100, '=') + "\n";
+  env_.WriteFile(kApp, banner + Text(Numbered("run1", 1, 5)));
+  env_.WriteFile("/logs/other.log", Text(Numbered("other", 1, 1)));
+  Start({kApp, "/logs/other.log"});
+  Settle();
+  ASSERT_TRUE(tailer_->source(0).dormant || !tailer_->source(0).open);
+  TruncateInPlace(kApp, banner + Text(Numbered("run2", 1, 20)));
+  Settle();
+  Lines got;
+  for (auto& m : Messages()) if (m.rfind("run2", 0) == 0) got.push_back(m);
+  EXPECT_EQ(Numbered("run2", 1, 20), got);
+}
+
+TEST_F(TailerScenarioOpenFiles, ADormantFileThatGrewAndWasRenamedWithinThePatternGoesFirst) {
+  options_.max_open_files = 1;
+  env_.WriteFile(kApp, Text(Numbered("old", 1, 3)));
+  env_.WriteFile("/logs/other.txt", Text(Numbered("other", 1, 1)));
+  Start({"/logs/app.log*", "/logs/other.txt"});
+  Settle();
+  env_.AppendToFile(kApp, Text(Numbered("old", 4, 2)));
+  Rename(kApp, "/logs/app.log.1");
+  env_.WriteFile(kApp, Text(Numbered("new", 1, 2)));
+  Settle();
+  Lines got;
+  for (auto& m : Messages()) if (m.rfind("other", 0) != 0) got.push_back(m);
+  EXPECT_EQ(Concat({Numbered("old", 1, 5), Numbered("new", 1, 2)}), got);
+}
+
+TEST_F(TailerScenarioOpenFiles, ADormantFileThatGrewAndWasRenamedAwayGoesFirst) {
+  options_.max_open_files = 1;
+  env_.WriteFile(kApp, Text(Numbered("old", 1, 3)));
+  env_.WriteFile("/logs/other.txt", Text(Numbered("other", 1, 1)));
+  Start({kApp, "/logs/other.txt"});
+  Settle();
+  env_.AppendToFile(kApp, Text(Numbered("old", 4, 2)));
+  Rename(kApp, "/logs/app.log.1");
+  env_.WriteFile(kApp, Text(Numbered("new", 1, 2)));
+  Settle();
+  Lines got;
+  for (auto& m : Messages()) if (m.rfind("other", 0) != 0) got.push_back(m);
+  EXPECT_EQ(Concat({Numbered("old", 1, 5), Numbered("new", 1, 2)}), got);
 }
 
 }  // namespace

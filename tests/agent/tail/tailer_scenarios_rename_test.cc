@@ -179,5 +179,70 @@ INSTANTIATE_TEST_SUITE_P(TailerScenario, TailerScenarioRename,
                                            PatternCase{"RotatedNamesToo", "/logs/app.log*"}),
                          [](const auto& info) { return std::string(info.param.name); });
 
+TEST_F(TailerScenario, AFileNamedLikeTheLogButNotAGenerationIsNotRead) {
+  env_.WriteFile(kApp, Text(Numbered("old", 1, 3)));
+  Start({kApp});
+  Settle();
+  env_.WriteFile("/logs/app.log.err", Text(Numbered("ERR", 1, 3)));
+  env_.AppendToFile(kApp, Text(Numbered("old", 4, 1)));
+  Rename(kApp, "/logs/app.log.1");
+  env_.WriteFile(kApp, Text(Numbered("new", 1, 2)));
+  Settle();
+  EXPECT_EQ(Concat({Numbered("old", 1, 4), Numbered("new", 1, 2)}), Messages());
+}
+
+TEST_F(TailerScenario, ABackupCopyBesideTheLogIsNotReadAtTheNextRotation) {
+  env_.WriteFile(kApp, Text(Numbered("old", 1, 3)));
+  Start({kApp});
+  Settle();
+  CopyFile(kApp, "/logs/app.log.bak");
+  env_.AppendToFile(kApp, Text(Numbered("old", 4, 1)));
+  Settle();
+  Rename(kApp, "/logs/app.log.1");
+  env_.WriteFile(kApp, Text(Numbered("new", 1, 2)));
+  Settle();
+  EXPECT_EQ(Concat({Numbered("old", 1, 4), Numbered("new", 1, 2)}), Messages());
+}
+
+TEST_F(TailerScenario, AFileRenamedOutOfThePatternAndBackInIsNotReadAgain) {
+  env_.WriteFile(kApp, Text(Numbered("a", 1, 3)));
+  Start({"/logs/*.log"});
+  Settle();
+  Rename(kApp, "/logs/app.old");
+  Settle();
+  Rename("/logs/app.old", "/logs/app2.log");
+  Settle();
+  EXPECT_EQ(Numbered("a", 1, 3), Messages());
+}
+
+TEST_F(TailerScenario, AFileNamedLikeTheLogButNotAGenerationIsNotReadAfterAStop) {
+  env_.WriteFile(kApp, Text(Numbered("old", 1, 3)));
+  Start({kApp});
+  Settle();
+  Shutdown();
+  auto saved = Checkpoints();
+  tailer_.reset();
+  env_.AppendToFile(kApp, Text(Numbered("old", 4, 1)));
+  Rename(kApp, "/logs/app.log.1");
+  env_.WriteFile("/logs/app.log.err", Text(Numbered("ERR", 1, 3)));
+  env_.WriteFile(kApp, Text(Numbered("new", 1, 2)));
+  Start({kApp}, saved);
+  Settle();
+  EXPECT_EQ(Concat({Numbered("old", 1, 4), Numbered("new", 1, 2)}), Messages());
+}
+
+TEST_F(TailerScenario, ACheckpointOfAnOlderVersionStillFindsTheRotatedFile) {
+  env_.WriteFile(kApp, Text(Numbered("old", 1, 3)));
+  FileId id = IdOf(kApp);
+  uint64_t off = env_.ReadFile(kApp).size();
+  env_.AppendToFile(kApp, Text(Numbered("old", 4, 2)));
+  Rename(kApp, "/logs/app.log.1");
+  env_.WriteFile(kApp, Text(Numbered("new", 1, 2)));
+  std::vector<Checkpoint> legacy{Checkpoint{id, kApp, off, {}, {}, ""}};
+  StartEntries({Entry(kApp, "/app:s")}, legacy);
+  Settle();
+  EXPECT_EQ(Concat({Numbered("old", 4, 2), Numbered("new", 1, 2)}), Messages());
+}
+
 }  // namespace
 }  // namespace edgelog::tailer_scenarios
