@@ -241,6 +241,17 @@ TEST_F(TailerScenarioCopytruncate, ABackupCopyUnderThePatternIsNotReadAgain) {
   EXPECT_EQ(Numbered("old", 1, 5), Messages());
 }
 
+TEST_F(TailerScenarioCopytruncate, ABackupCopyIsStillNotReadAfterARestart) {
+  ReadTwoLinesThenAppendTwo("/logs/app.log*");
+  CopyFile(kApp, "/logs/app.log.bak");
+  Settle();
+  StopAndStartAgain();
+  env_.AppendToFile(kApp, Text(Numbered("old", 5, 1)));
+  Settle();
+
+  EXPECT_EQ(Numbered("old", 1, 5), Messages());
+}
+
 TEST_F(TailerScenarioCopytruncate, TwoCopytruncatesBeforeTheFirstTruncationIsReadLoseAndRepeatNothing) {
   // A loaded CPU: logrotate runs twice (shifting the copies along) before
   // the agent reads the original again; it has only listed the directory.
