@@ -242,8 +242,11 @@ TEST_F(TailerScenarioCopytruncate, ABackupCopyUnderThePatternIsNotReadAgain) {
 }
 
 TEST_F(TailerScenarioCopytruncate, ABackupCopyIsStillNotReadAfterARestart) {
+  // Seen empty first (a checkpoint at offset 0 is saved for it), then filled.
   ReadTwoLinesThenAppendTwo("/logs/app.log*");
-  CopyFile(kApp, "/logs/app.log.bak");
+  env_.WriteFile("/logs/app.log.bak", "");
+  Pass();
+  env_.AppendToFile("/logs/app.log.bak", env_.ReadFile(kApp));  // cp fills the same inode
   Settle();
   StopAndStartAgain();
   env_.AppendToFile(kApp, Text(Numbered("old", 5, 1)));
