@@ -44,22 +44,15 @@ FileSource* Tailer::RewrittenLiveSourceOf(uint32_t entry, const std::string& pat
   return nullptr;
 }
 
-void Tailer::StartOverAfterRewrite(FileSource& source, TailTime now, RecordSink& sink) {
-  const uint32_t entry = source.entry();
-  const ReadState state = source.state();
-  const uint64_t line_start = source.line_start_offset();
-  const std::string live_path = info_[source.id()].live_path;
-  const std::string tail_bytes(source.tail_bytes());
-
-  // What may hold this file's generations: the files held since they
-  // appeared (copies, or files that appeared while its truncation was not
-  // read yet), wherever they were moved since, and rotated siblings never
-  // followed. Oldest first.
-  std::vector<FileId> held_ids;
+std::vector<Sibling> Tailer::GenerationCandidates(const FileSource& source,
+                                                  std::vector<FileId>* held_ids) {
+  // The files held since they appeared (copies, or files that appeared
+  // while its truncation was not read yet), wherever they were moved since,
+  // and rotated siblings never followed. Oldest first.
   std::vector<std::string> held_paths;
   for (auto it = held_.begin(); it != held_.end();) {
     if (it->original == source.id()) {
-      held_ids.push_back(it->id);
+      held_ids->push_back(it->id);
       held_paths.push_back(it->path);
       it = held_.erase(it);
     } else {
@@ -67,11 +60,11 @@ void Tailer::StartOverAfterRewrite(FileSource& source, TailTime now, RecordSink&
     }
   }
   auto was_held = [&](const FileId& id) {
-    return std::find(held_ids.begin(), held_ids.end(), id) != held_ids.end();
+    return std::find(held_ids->begin(), held_ids->end(), id) != held_ids->end();
   };
   std::vector<Sibling> candidates;
   for (const Sibling& s : RotatedSiblings(env_, source.path())) {
-    if (was_held(s.info.id) || !Known(entry, s.info.id)) candidates.push_back(s);
+    if (was_held(s.info.id) || !Known(source.entry(), s.info.id)) candidates.push_back(s);
   }
   for (const std::string& path : held_paths) {  // held under a name not like a sibling's
     auto info = env_.Stat(path);
@@ -82,6 +75,21 @@ void Tailer::StartOverAfterRewrite(FileSource& source, TailTime now, RecordSink&
   std::stable_sort(candidates.begin(), candidates.end(), [](const Sibling& a, const Sibling& b) {
     return a.info.mtime_ns < b.info.mtime_ns;
   });
+  return candidates;
+}
+
+void Tailer::StartOverAfterRewrite(FileSource& source, TailTime now, RecordSink& sink) {
+  const uint32_t entry = source.entry();
+  const ReadState state = source.state();
+  const uint64_t line_start = source.line_start_offset();
+  const std::string live_path = info_[source.id()].live_path;
+  const std::string tail_bytes(source.tail_bytes());
+
+  std::vector<FileId> held_ids;
+  std::vector<Sibling> candidates = GenerationCandidates(source, &held_ids);
+  auto was_held = [&](const FileId& id) {
+    return std::find(held_ids.begin(), held_ids.end(), id) != held_ids.end();
+  };
 
   // The copy holding what was read: the newest such candidate.
   std::optional<size_t> copy;

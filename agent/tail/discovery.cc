@@ -1,5 +1,5 @@
-// Tailer: finding files, deciding where to start reading them, descriptors,
-// and the generations rotation left behind between two looks.
+// Tailer: finding files, deciding where to start reading them, and the
+// generations rotation left behind between two looks.
 #include <algorithm>
 #include <set>
 #include <tuple>
@@ -75,20 +75,27 @@ void Tailer::Discover() {
       source->MarkRotated(next_rank_++);
     }
   }
-  // Closed files no pattern leads to any more: renamed away (finished like
-  // any rotated file, before what took their place) or gone.
+  // Closed files renamed meanwhile: older generations too.
+  WakeMovedDormant(matches);
+  // Then the files not followed yet.
+  for (const Match& m : matches) Consider(m, nullptr);
+}
+
+void Tailer::WakeMovedDormant(const std::vector<Match>& matches) {
   // Closed files renamed within the pattern that grew are older generations
-  // too: woken first.
+  // now: woken first, even past the cap.
   for (auto& d : dormant_) d.second.seen = false;
   for (const Match& m : matches) {
     auto d = dormant_.find(SourceKey{group_[m.entry], m.info.id.device, m.info.id.inode});
     if (d == dormant_.end()) continue;
     d->second.seen = true;
     if (info_[d->second.id].path != m.path && m.info.size > d->second.state.offset) {
-      MakeRoom(nullptr);  // an older generation goes first, even past the cap
+      MakeRoom(nullptr);
       Wake(d, m.entry, m.path, m.info, next_rank_++);
     }
   }
+  // Closed files no pattern leads to any more: renamed away (finished like
+  // any rotated file, before what took their place) or gone.
   for (auto it = dormant_.begin(); it != dormant_.end();) {
     auto next = std::next(it);
     if (!it->second.seen) {
@@ -99,7 +106,7 @@ void Tailer::Discover() {
         found = true;
         if (s.info.size > it->second.state.offset) {
           uint32_t entry = old.entry;
-          MakeRoom(nullptr);  // an older generation goes first, even past the cap
+          MakeRoom(nullptr);
           Wake(it, entry, s.path, s.info, next_rank_++);
         }
         break;
@@ -111,8 +118,6 @@ void Tailer::Discover() {
     }
     it = next;
   }
-  // Then the files not followed yet.
-  for (const Match& m : matches) Consider(m, nullptr);
 }
 
 void Tailer::Consider(const Match& m, RecordSink* sink) {
@@ -144,27 +149,6 @@ void Tailer::Consider(const Match& m, RecordSink* sink) {
   }
   if (Follow(m.entry, m.path, m.info, std::nullopt, std::nullopt)) {
     last_at_path_[{group_[m.entry], m.path}] = static_cast<uint32_t>(info_.size() - 1);
-  }
-}
-
-void Tailer::Wait(uint32_t entry, const std::string& path) {
-  auto same = std::find(waiting_.begin(), waiting_.end(), std::make_pair(entry, path));
-  if (same == waiting_.end()) waiting_.emplace_back(entry, path);
-}
-
-void Tailer::OpenWaiting(RecordSink& sink) {
-  if (refused_at_ms_ >= 0 && last_now_.mono_ms - refused_at_ms_ < 1000) return;
-  refused_at_ms_ = -1;
-  // Each waiting file is tried once per call: one that still cannot be
-  // opened goes back to the end of the queue.
-  for (size_t tries = waiting_.size(); tries > 0 && !waiting_.empty(); --tries) {
-    if (refused_at_ms_ >= 0) return;  // out of descriptors
-    if (!MakeRoom(&sink)) return;
-    auto [entry, path] = waiting_.front();
-    waiting_.pop_front();
-    auto info = env_.Stat(path);
-    if (!info.ok() || !MatchedBy(entry, path)) continue;  // gone meanwhile
-    Consider(Match{entry, path, *info}, &sink);
   }
 }
 
@@ -239,45 +223,6 @@ void Tailer::FollowMissedGenerations(uint32_t entry, const std::string& path,
       open_.back()->set_unmatched(!MatchedBy(entry, s.path));
     }
   }
-}
-
-bool Tailer::MakeRoom(RecordSink* sink) {
-  if (open_.size() < options_.max_open_files) return true;
-  // Close the live file idle the longest (read to its end, nothing pending;
-  // with --once, pending or not: it is finished).
-  auto candidate = open_.end();
-  for (auto it = open_.begin(); it != open_.end(); ++it) {
-    const FileSource& s = **it;
-    if (s.role() != SourceRole::kLive || !s.at_end() || s.idle_since_ms() < 0) continue;
-    bool pending = s.QuietDeadline() || s.line_start_offset() != s.read_offset();
-    if (pending && (!options_.once || sink == nullptr)) continue;
-    if (candidate == open_.end() || s.idle_since_ms() < (*candidate)->idle_since_ms()) {
-      candidate = it;
-    }
-  }
-  if (candidate == open_.end()) {
-    if (warned_full_ms_ < 0 || last_now_.mono_ms - warned_full_ms_ >= 60000) {
-      log_.Warning(std::to_string(options_.max_open_files) +
-                   " files are open (edgelog.max_open_files, or what the descriptor "
-                   "limit allows) and busy; more files wait for one to be read");
-      warned_full_ms_ = last_now_.mono_ms;
-    }
-    return false;
-  }
-  FileSource& s = **candidate;
-  if (options_.once) {
-    // Read to its end for good: hand on what it holds, keep nothing.
-    if (sink != nullptr) s.FlushAll(last_now_, *sink, stats_);
-    info_[s.id()].open = false;
-  } else {
-    dormant_[SourceKey{group_[s.entry()], s.file_id().device, s.file_id().inode}] =
-        Dormant{s.id(), s.state(), true};
-    info_[s.id()].open = false;
-    info_[s.id()].dormant = true;
-  }
-  open_.erase(candidate);
-  refused_at_ms_ = -1;  // a descriptor freed
-  return true;
 }
 
 std::optional<uint64_t> Tailer::ReadEarlier(uint32_t entry, const FileInfo& info,

@@ -164,6 +164,9 @@ class Tailer {
   // discovery.cc
   // Follows `m` if it is new: a dormant file is woken, a copy held, a file
   // replacing the one read at its path preceded by missed generations.
+  // Wakes closed files that were renamed, within the pattern or away: older
+  // generations now, finished before what took their place.
+  void WakeMovedDormant(const std::vector<Match>& matches);
   // `sink` takes what a file closed to make room hands on (--once); none:
   // only files with nothing pending are closed.
   void Consider(const Match& m, RecordSink* sink);
@@ -207,6 +210,11 @@ class Tailer {
   // had not been read of (a held copy or a rotated sibling), then any newer
   // generation never read, then starts it over from offset 0.
   void StartOverAfterRewrite(FileSource& source, TailTime now, RecordSink& sink);
+  // The files that may hold generations of `source` (its held copies, which
+  // are no longer held then, and rotated siblings never followed), oldest
+  // first; the ids of the held ones are added to `held_ids`.
+  std::vector<Sibling> GenerationCandidates(const FileSource& source,
+                                            std::vector<FileId>* held_ids);
   // Held files that no longer repeat their original are files of their own:
   // read whole. Looked at every kHeldCheckIntervalMs at most (an idle agent
   // reads once a second anyway).
