@@ -4,14 +4,15 @@
 // file is read from the copy, once; what it holds of what was read, never.
 #include <algorithm>
 
+#include "agent/base/file_util.h"
 #include "agent/tail/rotation.h"
 #include "agent/tail/tailer.h"
 
 namespace edgelog {
 
-FileSource* Tailer::OriginalOf(uint32_t entry, const FileId& id, ReadableFile& file,
-                               uint64_t size) {
-  if (size == 0) return nullptr;  // nothing to compare yet
+std::optional<uint32_t> Tailer::OriginalOf(uint32_t entry, const std::string& path,
+                                           const FileId& id, ReadableFile& file, uint64_t size) {
+  if (size == 0) return std::nullopt;  // nothing to compare yet
   for (auto& source : open_) {
     // Only a live file is truncated by copytruncate; a renamed one is not.
     if (!SameGroup(source->entry(), entry) || source->file_id() == id ||
@@ -19,17 +20,38 @@ FileSource* Tailer::OriginalOf(uint32_t entry, const FileId& id, ReadableFile& f
       continue;
     }
     uint64_t read = source->read_offset();
-    if (size >= read && HoldsReadContent(file, size, source->state())) return source.get();
+    if (size >= read && HoldsReadContent(file, size, source->state())) return source->id();
     // A copy still being made, or one shorter than what was read: compared
     // with the original itself while that still holds those bytes.
     auto rewritten = source->Rewritten();
     bool intact = rewritten.ok() && !*rewritten;
     if (intact ? SamePrefix(file, source->file(), size)
                : PrefixOfRead(file, size, source->state(), source->tail_bytes())) {
-      return source.get();
+      return source->id();
     }
   }
-  return nullptr;
+  // Files closed for room are live files too: compared through a
+  // descriptor of their own while they still hold what was read. (Only in
+  // the copy's directory: copies are made beside their original.)
+  for (const auto& [key, dormant] : dormant_) {
+    const SourceInfo& was = info_[dormant.id];
+    if (!SameGroup(was.entry, entry) || was.file_id == id ||
+        DirName(was.path) != DirName(path)) {
+      continue;
+    }
+    auto original = env_.OpenReadable(was.path);
+    if (!original.ok()) continue;
+    auto now = (*original)->Stat();
+    if (!now.ok() || now->id != was.file_id ||
+        !HoldsReadContent(**original, now->size, dormant.state)) {
+      continue;
+    }
+    if ((size >= dormant.state.offset && HoldsReadContent(file, size, dormant.state)) ||
+        SamePrefix(file, **original, size)) {
+      return dormant.id;
+    }
+  }
+  return std::nullopt;
 }
 
 FileSource* Tailer::RewrittenLiveSourceOf(uint32_t entry, const std::string& path) {
@@ -44,27 +66,26 @@ FileSource* Tailer::RewrittenLiveSourceOf(uint32_t entry, const std::string& pat
   return nullptr;
 }
 
-std::vector<Sibling> Tailer::GenerationCandidates(const FileSource& source,
+std::vector<Sibling> Tailer::GenerationCandidates(FileSource& source,
                                                   std::vector<FileId>* held_ids) {
   // The files held since they appeared (copies, or files that appeared
-  // while its truncation was not read yet), wherever they were moved since,
-  // and rotated siblings never followed. Oldest first.
+  // while its truncation was not read yet), wherever they were moved since;
+  // rotated siblings whose content was never read (a reused inode, or a
+  // copy written over an older one in place, counts as new); oldest first.
   std::vector<std::string> held_paths;
-  for (auto it = held_.begin(); it != held_.end();) {
-    if (it->original == source.id()) {
-      held_ids->push_back(it->id);
-      held_paths.push_back(it->path);
-      it = held_.erase(it);
-    } else {
-      ++it;
-    }
+  for (const HeldCopy& h : held_) {
+    if (h.original != source.id()) continue;
+    held_ids->push_back(h.id);
+    held_paths.push_back(h.path);
   }
   auto was_held = [&](const FileId& id) {
     return std::find(held_ids->begin(), held_ids->end(), id) != held_ids->end();
   };
   std::vector<Sibling> candidates;
   for (const Sibling& s : RotatedSiblings(env_, source.path())) {
-    if (was_held(s.info.id) || !Known(source.entry(), s.info.id)) candidates.push_back(s);
+    if (was_held(s.info.id) || !KnownContent(source.entry(), s.path, s.info)) {
+      candidates.push_back(s);
+    }
   }
   for (const std::string& path : held_paths) {  // held under a name not like a sibling's
     auto info = env_.Stat(path);
@@ -78,10 +99,22 @@ std::vector<Sibling> Tailer::GenerationCandidates(const FileSource& source,
   return candidates;
 }
 
-void Tailer::StartOverAfterRewrite(FileSource& source, TailTime now, RecordSink& sink) {
+void Tailer::Retire(uint32_t entry, const FileId& id, TailTime now, RecordSink& sink) {
+  for (size_t i = 0; i < open_.size(); ++i) {
+    FileSource& s = *open_[i];
+    if (!SameGroup(s.entry(), entry) || s.file_id() != id) continue;
+    s.FlushAll(now, sink, stats_);
+    ReleaseCopiesOf(s);
+    info_[s.id()].open = false;
+    open_.erase(open_.begin() + static_cast<std::ptrdiff_t>(i));
+    return;
+  }
+}
+
+bool Tailer::StartOverAfterRewrite(FileSource& source, TailTime now, RecordSink& sink) {
   const uint32_t entry = source.entry();
   const ReadState state = source.state();
-  const uint64_t line_start = source.line_start_offset();
+  const uint64_t handed_on = source.handed_on_offset();
   const std::string live_path = info_[source.id()].live_path;
   const std::string tail_bytes(source.tail_bytes());
 
@@ -91,55 +124,120 @@ void Tailer::StartOverAfterRewrite(FileSource& source, TailTime now, RecordSink&
     return std::find(held_ids.begin(), held_ids.end(), id) != held_ids.end();
   };
 
-  // The copy holding what was read: the newest such candidate.
-  std::optional<size_t> copy;
-  bool holds_unread = false;
-  for (size_t i = candidates.size(); i-- > 0;) {
+  // What each candidate holds of what was read: all of it (a copy made
+  // after the last read), a beginning of it (a copy made before, a backup),
+  // or none of it. The newest holding all of it is the copy; else the
+  // newest holding a beginning (a file merely starting like it never
+  // outranks the real copy).
+  enum class Holds { kNone, kBeginning, kAll };
+  std::vector<Holds> holds(candidates.size(), Holds::kNone);
+  for (size_t i = 0; i < candidates.size(); ++i) {
     auto file = env_.OpenReadable(candidates[i].path);
-    if (!file.ok()) continue;
-    holds_unread = HoldsReadContent(**file, candidates[i].info.size, state);
-    if (holds_unread || PrefixOfRead(**file, candidates[i].info.size, state, tail_bytes)) {
-      copy = i;
-      break;
+    if (!file.ok()) {
+      if (file.status().code() != Code::kUnavailable) continue;
+      refused_at_ms_ = last_now_.mono_ms;  // out of descriptors: settled later
+      return false;
+    }
+    if (HoldsReadContent(**file, candidates[i].info.size, state)) {
+      holds[i] = Holds::kAll;
+    } else if (PrefixOfRead(**file, candidates[i].info.size, state, tail_bytes)) {
+      holds[i] = Holds::kBeginning;
     }
   }
+  std::optional<size_t> copy;
+  for (Holds wanted : {Holds::kAll, Holds::kBeginning}) {
+    for (size_t i = candidates.size(); !copy && i-- > 0;) {
+      if (holds[i] == wanted) copy = i;
+    }
+  }
+  held_.erase(std::remove_if(held_.begin(), held_.end(),
+                             [&](const HeldCopy& h) { return h.original == source.id(); }),
+              held_.end());
+
   FileSource::HeldLine held = FileSource::HeldLine::kHandOn;
   for (size_t i = 0; i < candidates.size(); ++i) {
     const Sibling& c = candidates[i];
     bool matched = MatchedBy(entry, c.path);
-    if (copy && i == *copy) {
-      if (holds_unread && c.info.size > line_start) {
-        log_.Info(c.path + " holds what " + source.path() + " had before it was truncated; " +
-                  "reading its last " + std::to_string(c.info.size - line_start) + " bytes");
-        if (Follow(entry, c.path, c.info, line_start, next_rank_++, live_path)) {
-          open_.back()->set_unmatched(!matched);
-          held = FileSource::HeldLine::kDiscard;  // the copy hands on that line
-        }
-      } else {
-        // Everything in it was read from the original: known, not read again.
-        log_.Info(c.path + " is a copy of what was read of " + source.path() +
-                  " before it was truncated; nothing in it is new");
-        std::optional<uint64_t> rank;
-        if (!matched) rank = next_rank_++;
-        if (Follow(entry, c.path, c.info, c.info.size, rank, live_path)) {
-          open_.back()->set_unmatched(!matched);
-        }
+    std::optional<uint64_t> rank;
+    if (!matched) rank = next_rank_++;
+    if (copy && i == *copy && holds[i] == Holds::kAll && c.info.size > handed_on) {
+      log_.Info(c.path + " holds what " + source.path() + " had before it was truncated; " +
+                "reading its last " + std::to_string(c.info.size - handed_on) + " bytes");
+      Retire(entry, c.info.id, now, sink);  // a copy written over one followed before
+      if (Follow(entry, c.path, c.info, handed_on, next_rank_++, live_path)) {
+        open_.back()->set_unmatched(!matched);
+        held = FileSource::HeldLine::kDiscard;  // the copy hands on that record
+      }
+    } else if (holds[i] != Holds::kNone) {
+      // Everything in it was read from the original: known, not read again.
+      log_.Info(c.path + " holds only what was read of " + source.path() + "; nothing in it " +
+                "is new");
+      Retire(entry, c.info.id, now, sink);
+      if (Follow(entry, c.path, c.info, c.info.size, rank, live_path)) {
+        open_.back()->set_unmatched(!matched);
       }
     } else if (copy && i > *copy && LooksRotated(c.path, source.path())) {
       // Newer than the copy of what was read: a generation written and
       // copied away before this truncation was read (a loaded CPU, two
       // rotations in a row). Read whole, in order, before the file itself.
-      log_.Info(c.path + " is a generation of " + source.path() + " not read yet; reading it first");
+      log_.Info(c.path + " is a generation of " + source.path() + " not read yet; reading it " +
+                "first");
+      Retire(entry, c.info.id, now, sink);
       if (Follow(entry, c.path, c.info, 0, next_rank_++, live_path)) {
         open_.back()->set_unmatched(!matched);
       }
     } else if (was_held(c.info.id) && matched) {
-      // Held as a copy but holding none of it: a file of its own.
+      // Held as a copy but holding none of what was read: a file of its own.
+      Retire(entry, c.info.id, now, sink);
       Follow(entry, c.path, c.info, 0, std::nullopt);
     }
   }
   log_.Warning(source.path() + " was truncated; reading it again from the start");
-  source.StartOver(held, now, sink, stats_);
+  StartOverAsNewGeneration(source, held, now, sink);
+  return true;
+}
+
+void Tailer::StartOverAsNewGeneration(FileSource& source, FileSource::HeldLine held,
+                                      TailTime now, RecordSink& sink) {
+  uint32_t old_id = source.id();
+  uint32_t new_id = static_cast<uint32_t>(info_.size());
+  source.StartOver(held, new_id, now, sink, stats_);
+  SourceInfo next = info_[old_id];
+  info_[old_id].open = false;  // that generation is read
+  next.start_offset = 0;
+  next.head = source.head();
+  next.state = source.state();
+  if (auto info = source.Stat(); info.ok()) next.follow_mtime_ns = info->mtime_ns;
+  info_.push_back(std::move(next));
+}
+
+void Tailer::ReleaseCopiesOf(FileSource& original) {
+  // Compared one last time with the original's bytes, while its descriptor
+  // still reads them (even deleted): what a held file repeats of it was
+  // read; beyond that it is new.
+  std::vector<HeldCopy> mine;
+  for (auto it = held_.begin(); it != held_.end();) {
+    if (it->original == original.id()) {
+      mine.push_back(*it);
+      it = held_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  for (const HeldCopy& h : mine) {
+    auto info = env_.Stat(h.path);
+    if (!info.ok() || info->id != h.id) continue;  // moved or gone: found again by Discover
+    auto file = env_.OpenReadable(h.path);
+    if (!file.ok()) continue;
+    uint64_t offset = 0;
+    if (SamePrefix(**file, original.file(), info->size)) {
+      offset = info->size;
+    } else if (HoldsReadContent(**file, info->size, original.state())) {
+      offset = original.read_offset();
+    }
+    file->reset();
+    Follow(h.entry, h.path, *info, offset, std::nullopt);
+  }
 }
 
 void Tailer::SettleHeldCopies() {
@@ -150,6 +248,10 @@ void Tailer::SettleHeldCopies() {
     FileSource* original = nullptr;
     for (auto& s : open_) {
       if (s->id() == h.original) original = s.get();
+    }
+    if (original == nullptr && info_[h.original].dormant) {  // compared when it wakes
+      ++it;
+      continue;
     }
     auto info = env_.Stat(h.path);
     if (!info.ok() || info->id != h.id) {  // moved or gone: found again by Discover
@@ -180,10 +282,19 @@ void Tailer::SettleHeldCopies() {
                 "read whole");
       offset = 0;
     } else {
-      // The original was finished (read to its end): a copy of it holds
-      // nothing new up to what was read.
+      // The original was finished (read to its end, deleted, closed for
+      // room): what the held file repeated of it is read; beyond that it
+      // is new. Held, it repeated the original when last compared.
       const ReadState& was = info_[h.original].state;
-      offset = HoldsReadContent(**file, info->size, was) ? was.offset : 0;
+      if (HoldsReadContent(**file, info->size, was)) {
+        offset = was.offset;
+      } else if (info->size <= was.offset && was.head.length > 0 &&
+                 info->size >= was.head.length) {
+        auto head = ReadFingerprint(**file, was.head.length);
+        offset = head.ok() && *head == was.head ? info->size : 0;
+      } else {
+        offset = 0;
+      }
     }
     file->reset();
     if (!MakeRoom(nullptr)) break;

@@ -77,7 +77,11 @@ void Tailer::Discover() {
   }
   // Closed files renamed meanwhile: older generations too.
   WakeMovedDormant(matches);
-  // Then the files not followed yet.
+  // Then the files not followed yet, those with a checkpoint first: a file
+  // repeating another is known as a copy only once that one is followed.
+  std::stable_partition(matches.begin(), matches.end(), [&](const Match& m) {
+    return CheckpointOf(m.entry, m.info.id) != nullptr;
+  });
   for (const Match& m : matches) Consider(m, nullptr);
 }
 
@@ -139,6 +143,7 @@ void Tailer::Consider(const Match& m, RecordSink* sink) {
     return SameGroup(h.entry, m.entry) && h.id == m.info.id;
   });
   if (held) return;  // decided when its original is truncated, or in time
+  if (HeldAsACopy(m)) return;  // needs no descriptor of its own
   if (!MakeRoom(sink)) {
     Wait(m.entry, m.path);
     return;
@@ -173,13 +178,18 @@ void Tailer::Wake(std::map<SourceKey, Dormant>::iterator dormant, uint32_t entry
   info_[id].dormant = false;
   dormant_.erase(dormant);
   if (same) {
-    Follow(entry, path, info, state.offset, rotated_rank, live_path);
+    if (Follow(entry, path, info, state.offset, rotated_rank, live_path)) {
+      uint32_t woken = static_cast<uint32_t>(info_.size() - 1);
+      for (HeldCopy& h : held_) {
+        if (h.original == id) h.original = woken;  // its copies, compared again
+      }
+    }
     return;
   }
   // Rewritten while closed: what was written before that, after the
   // offset, is in a copy if anywhere (copytruncate).
   for (const Sibling& s : RotatedSiblings(env_, path)) {
-    if (Known(entry, s.info.id)) continue;
+    if (KnownContent(entry, s.path, s.info)) continue;
     auto copy = env_.OpenReadable(s.path);
     if (!copy.ok() || !HoldsReadContent(**copy, s.info.size, state)) continue;
     log_.Info(s.path + " holds what " + path + " had before it was truncated; reading it from " +
@@ -193,10 +203,38 @@ void Tailer::Wake(std::map<SourceKey, Dormant>::iterator dormant, uint32_t entry
   Follow(entry, path, info, 0, rotated_rank, live_path);
 }
 
-bool Tailer::Known(uint32_t entry, const FileId& id) const {
-  return std::any_of(info_.begin(), info_.end(), [&](const SourceInfo& s) {
-    return SameGroup(s.entry, entry) && s.file_id == id;
-  });
+bool Tailer::HeldAsACopy(const Match& m) {
+  if (m.info.size == 0 || CheckpointOf(m.entry, m.info.id) != nullptr) return false;
+  auto file = env_.OpenReadable(m.path);
+  if (!file.ok()) return false;
+  auto original = OriginalOf(m.entry, m.path, m.info.id, **file, m.info.size);
+  if (!original) return false;
+  held_.push_back(HeldCopy{m.entry, m.info.id, m.path, *original});
+  log_.Info(m.path + " repeats the start of " + info_[*original].path +
+            "; waiting to see whether that is truncated (copytruncate)");
+  return true;
+}
+
+bool Tailer::KnownContent(uint32_t entry, const std::string& path, const FileInfo& info) {
+  if (FileSource* open = FindOpen(entry, info.id)) {
+    auto rewritten = open->Rewritten();  // written over in place since
+    return !rewritten.ok() || !*rewritten;
+  }
+  // Read and closed: known while the file still holds what was read (an
+  // inode reused for a new file, or a copy written over an older one, is
+  // new content).
+  std::unique_ptr<ReadableFile> file;
+  for (auto s = info_.rbegin(); s != info_.rend(); ++s) {
+    if (!SameGroup(s->entry, entry) || s->file_id != info.id) continue;
+    if (s->state.offset == 0 && s->state.head.length == 0) return false;  // nothing seen of it
+    if (!file) {
+      auto opened = env_.OpenReadable(path);
+      if (!opened.ok()) return true;
+      file = std::move(*opened);
+    }
+    return HoldsReadContent(*file, info.size, s->state);
+  }
+  return false;
 }
 
 void Tailer::FollowMissedGenerations(uint32_t entry, const std::string& path,
@@ -205,7 +243,7 @@ void Tailer::FollowMissedGenerations(uint32_t entry, const std::string& path,
   // since that one was first seen, and never seen themselves, are
   // generations that came and went between two looks: read them first.
   for (const Sibling& s : RotatedSiblings(env_, path)) {
-    if (s.info.mtime_ns <= since_mtime_ns || Known(entry, s.info.id) ||
+    if (s.info.mtime_ns <= since_mtime_ns || KnownContent(entry, s.path, s.info) ||
         !LooksRotated(s.path, path)) {
       continue;
     }
@@ -247,10 +285,9 @@ const Checkpoint* Tailer::CheckpointOf(uint32_t entry, const FileId& id) const {
     if (c.id != id) continue;
     if (c.entry == entries_[entry].key) return &c;
     if (!c.entry.empty() || legacy != nullptr) continue;
-    auto first = std::find_if(entries_.begin(), entries_.end(), [&](const TailEntry& e) {
-      return PathMatches(e.pattern, c.path);
-    });
-    if (first == entries_.end() || first - entries_.begin() == entry) legacy = &c;
+    uint32_t first = 0;
+    while (first < entries_.size() && !MatchedBy(first, c.path)) ++first;
+    if (first == entries_.size() || SameGroup(first, entry)) legacy = &c;
   }
   return legacy;
 }
@@ -316,9 +353,9 @@ bool Tailer::Follow(uint32_t entry, const std::string& path, const FileInfo& inf
     // (copytruncate), whole or being made, to be read from where that
     // file's reading got to once it is truncated. Until then, or until it
     // is clear that no truncation follows (a twin), it waits.
-    if (FileSource* original = OriginalOf(entry, info.id, **file, info.size)) {
-      held_.push_back(HeldCopy{entry, info.id, path, original->id()});
-      log_.Info(path + " repeats the start of " + original->path() +
+    if (auto original = OriginalOf(entry, path, info.id, **file, info.size)) {
+      held_.push_back(HeldCopy{entry, info.id, path, *original});
+      log_.Info(path + " repeats the start of " + info_[*original].path +
                 "; waiting to see whether that is truncated (copytruncate)");
       return false;
     }

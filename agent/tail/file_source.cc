@@ -155,12 +155,16 @@ StatusOr<bool> FileSource::Rewritten() {
   return false;
 }
 
-void FileSource::StartOver(HeldLine held, TailTime now, RecordSink& sink, TailStats& stats) {
+void FileSource::StartOver(HeldLine held, uint32_t new_id, TailTime now, RecordSink& sink,
+                           TailStats& stats) {
   ++stats.truncations;
   if (held == HeldLine::kHandOn) {
     framer_.Flush([&](const LinePiece& piece) { Emit(piece, now, sink, stats); });
   }
-  assembler_.Restart(now, sink, stats);
+  assembler_.Restart(new_id, held == HeldLine::kHandOn ? RecordAssembler::Pending::kHandOn
+                                                       : RecordAssembler::Pending::kDiscard,
+                     now, sink, stats);
+  id_ = new_id;
   read_offset_ = 0;
   ResetFramer(0);
   at_end_ = false;

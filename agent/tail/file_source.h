@@ -65,15 +65,22 @@ class FileSource {
   // before it changed: it was truncated (perhaps by copytruncate), whether
   // or not it grew again since.
   StatusOr<bool> Rewritten();
-  // What happens to the incomplete line held back when starting over.
+  // What happens to the incomplete line and the pending record held back
+  // when starting over.
   enum class HeldLine {
-    kHandOn,   // deliver it as it is (nothing else holds its bytes)
-    kDiscard,  // a rotated copy will be read from line_start_offset()
+    kHandOn,   // deliver them as they are (nothing else holds their bytes)
+    kDiscard,  // a rotated copy will be read from handed_on_offset()
   };
-  // Starts over from offset 0; pending records are handed on first.
-  void StartOver(HeldLine held, TailTime now, RecordSink& sink, TailStats& stats);
+  // Starts over from offset 0, as source `new_id`: the file holds a new
+  // generation, whose reading is tracked (and checkpointed) apart from the
+  // old one's. What the old one held back is handed on first, as `id()`.
+  void StartOver(HeldLine held, uint32_t new_id, TailTime now, RecordSink& sink,
+                 TailStats& stats);
   // Where the line being read began: read_offset() less the bytes held back.
   uint64_t line_start_offset() const { return framer_.emitted_offset(); }
+  // Where the record being formed began: every byte before it was handed
+  // on (<= line_start_offset()).
+  uint64_t handed_on_offset() const { return assembler_.handed_on_offset(); }
 
   // Hands on the incomplete last line and any pending record: the file was
   // rotated away or deleted, or the agent is stopping.

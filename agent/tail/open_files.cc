@@ -51,18 +51,21 @@ bool Tailer::MakeRoom(RecordSink* sink) {
     }
     return false;
   }
+  size_t index = static_cast<size_t>(candidate - open_.begin());
   FileSource& s = **candidate;
   if (options_.once) {
     // Read to its end for good: hand on what it holds, keep nothing.
     if (sink != nullptr) s.FlushAll(last_now_, *sink, stats_);
+    ReleaseCopiesOf(s);  // may follow files
     info_[s.id()].open = false;
   } else {
+    // Files held as its copies stay held: compared again when it wakes.
     dormant_[SourceKey{group_[s.entry()], s.file_id().device, s.file_id().inode}] =
         Dormant{s.id(), s.state(), true};
     info_[s.id()].open = false;
     info_[s.id()].dormant = true;
   }
-  open_.erase(candidate);
+  open_.erase(open_.begin() + static_cast<std::ptrdiff_t>(index));
   refused_at_ms_ = -1;  // a descriptor freed
   return true;
 }

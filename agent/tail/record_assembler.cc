@@ -96,8 +96,12 @@ std::optional<int64_t> RecordAssembler::QuietDeadline() const {
   return pending_touched_mono_ms_ + kQuietMs;
 }
 
-void RecordAssembler::Restart(TailTime now, RecordSink& sink, TailStats& stats) {
-  Flush(now, sink, stats);
+void RecordAssembler::Restart(uint32_t source, Pending pending, TailTime now, RecordSink& sink,
+                              TailStats& stats) {
+  if (pending == Pending::kHandOn) Flush(now, sink, stats);
+  has_pending_ = false;
+  pending_.clear();
+  source_ = source;
   emitted_ = 0;
 }
 

@@ -78,9 +78,15 @@ class RecordAssembler {
   // When FlushIfQuiet will next have work (monotonic ms); nothing when no
   // record waits.
   std::optional<int64_t> QuietDeadline() const;
-  // Starts over at offset 0 (the file was truncated); a pending record is
-  // handed on first.
-  void Restart(TailTime now, RecordSink& sink, TailStats& stats);
+  // Starts over at offset 0 as source `source` (the file was truncated: a
+  // new generation). The pending record is handed on first, or with
+  // `discard` dropped (a copy will hand it on again).
+  enum class Pending { kHandOn, kDiscard };
+  void Restart(uint32_t source, Pending pending, TailTime now, RecordSink& sink,
+               TailStats& stats);
+  // The end offset of the last thing handed to the sink: where a pending
+  // record (if any) begins.
+  uint64_t handed_on_offset() const { return emitted_; }
 
  private:
   bool StartsRecord(std::string_view line) const;

@@ -102,9 +102,18 @@ size_t Tailer::Read(size_t max_bytes, TailTime now, RecordSink& sink) {
       continue;
     }
     if (got->rewritten) {
+      // Written over in place with a copy of another file (cp over an old
+      // copy, an inode reused at once): held like any copy.
+      if (HoldIfACopy(index, now, &sink)) {
+        idle = 0;
+        continue;
+      }
       // Truncated, perhaps written again past the offset (copytruncate
       // and a busy writer): what was not read yet may be in a copy.
-      StartOverAfterRewrite(source, now, sink);  // may follow more files
+      if (!StartOverAfterRewrite(source, now, sink)) {  // may follow more files
+        ++idle;  // a copy could not be opened yet
+        continue;
+      }
     }
     SourceInfo& info = info_[source.id()];
     info.head = source.head();
@@ -142,21 +151,34 @@ bool Tailer::BeforeFirstRead(size_t index) {
   // first bytes arrive. If they repeat a live file of its entry, it is a
   // copy being made (logrotate creates the copy empty, then fills it):
   // held like any copy.
-  if (source.head().length == 0) {
-    if (FileSource* original =
-            OriginalOf(source.entry(), source.file_id(), source.file(), info->size)) {
-      log_.Info(source.path() + " repeats the start of " + original->path() +
-                "; waiting to see whether that is truncated (copytruncate)");
-      held_.push_back(HeldCopy{source.entry(), source.file_id(), source.path(), original->id()});
-      info_[source.id()].open = false;
-      open_.erase(open_.begin() + static_cast<std::ptrdiff_t>(index));
-      return true;
-    }
-  }
+  if (source.head().length == 0 && HoldIfACopy(index, last_now_, nullptr)) return true;
   // Generations rotated away since it was followed and before it was ever
   // read (a copytruncate while the agent was busy) come first.
   FollowMissedGenerations(source.entry(), source.path(), info_[source.id()].follow_mtime_ns);
   return false;
+}
+
+bool Tailer::HoldIfACopy(size_t index, TailTime now, RecordSink* sink) {
+  FileSource& source = *open_[index];
+  if (source.role() != SourceRole::kLive) return false;
+  auto info = source.Stat();
+  if (!info.ok() || info->size == 0) return false;
+  auto original =
+      OriginalOf(source.entry(), source.path(), source.file_id(), source.file(), info->size);
+  if (!original) return false;
+  const std::string& original_path = info_[*original].path;
+  // A file that had content of its own becomes a copy only under a rotated
+  // name of the original (a file truncated and starting like another is
+  // not one).
+  if (source.read_offset() > 0 && !IsRotatedNameOf(source.path(), original_path)) return false;
+  log_.Info(source.path() + " repeats the start of " + original_path +
+            "; waiting to see whether that is truncated (copytruncate)");
+  if (sink != nullptr) source.FlushAll(now, *sink, stats_);  // what it held of its old content
+  ReleaseCopiesOf(source);
+  held_.push_back(HeldCopy{source.entry(), source.file_id(), source.path(), *original});
+  info_[source.id()].open = false;
+  open_.erase(open_.begin() + static_cast<std::ptrdiff_t>(index));
+  return true;
 }
 
 void Tailer::AtEndOfFile(size_t index, TailTime now, RecordSink& sink) {
@@ -187,9 +209,12 @@ void Tailer::AtEndOfFile(size_t index, TailTime now, RecordSink& sink) {
 }
 
 bool Tailer::LiveSiblingHasData(const FileSource& rotated) {
+  // Only the file that took its place shows the application moved on: any
+  // other file of the pattern may be busy on its own.
+  const std::string& live_path = info_[rotated.id()].live_path;
   for (auto& other : open_) {
     if (other.get() == &rotated || !SameGroup(other->entry(), rotated.entry()) ||
-        other->role() != SourceRole::kLive) {
+        other->role() != SourceRole::kLive || other->path() != live_path) {
       continue;
     }
     auto info = other->Stat();
@@ -203,6 +228,7 @@ void Tailer::Close(size_t index, TailTime now, RecordSink& sink) {
   source.FlushAll(now, sink, stats_);
   if (source.role() == SourceRole::kRotated) ++stats_.rotations;
   log_.Info("finished " + source.path());
+  ReleaseCopiesOf(source);
   info_[source.id()].open = false;
   open_.erase(open_.begin() + static_cast<std::ptrdiff_t>(index));
   refused_at_ms_ = -1;  // a descriptor freed

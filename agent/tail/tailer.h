@@ -164,6 +164,9 @@ class Tailer {
   // discovery.cc
   // Follows `m` if it is new: a dormant file is woken, a copy held, a file
   // replacing the one read at its path preceded by missed generations.
+  // A new file of the pattern that repeats a live file (a copy): held, and
+  // true. Looked at before it takes a descriptor.
+  bool HeldAsACopy(const Match& m);
   // Wakes closed files that were renamed, within the pattern or away: older
   // generations now, finished before what took their place.
   void WakeMovedDormant(const std::vector<Match>& matches);
@@ -188,7 +191,10 @@ class Tailer {
   // followed: generations that came and went between two looks, read
   // first, oldest first.
   void FollowMissedGenerations(uint32_t entry, const std::string& path, int64_t since_mtime_ns);
-  bool Known(uint32_t entry, const FileId& id) const;
+  // True when the file at `path` is content `entry`'s group has or had:
+  // open for it (and not written over since), or read and closed while it
+  // still holds what was read. A reused inode with new content is not.
+  bool KnownContent(uint32_t entry, const std::string& path, const FileInfo& info);
   bool Skipped(uint32_t entry, const std::string& path) const;
   bool MatchedBy(uint32_t entry, const std::string& path) const;
   // True when a file may be opened: below max_open_files, or an idle file
@@ -200,21 +206,34 @@ class Tailer {
             const std::string& path, const FileInfo& info, std::optional<uint64_t> rotated_rank);
 
   // copies.cc: copytruncate.
-  // The open source of `entry` whose content `file` (of `size` bytes)
-  // repeats, from its start: a copy of it, whole or being made.
-  FileSource* OriginalOf(uint32_t entry, const FileId& id, ReadableFile& file, uint64_t size);
+  // The source id of the live file (open, or closed for room) of `entry`'s
+  // group whose content `file` (at `path`, of `size` bytes, identity `id`) repeats
+  // from its start: a copy of it, whole or being made.
+  std::optional<uint32_t> OriginalOf(uint32_t entry, const std::string& path, const FileId& id,
+                                     ReadableFile& file, uint64_t size);
   // The live source of `entry` that `path` is named like a generation of,
   // if it was truncated or rewritten and that was not read yet.
   FileSource* RewrittenLiveSourceOf(uint32_t entry, const std::string& path);
   // `source` was truncated or rewritten: follows the copy holding what it
   // had not been read of (a held copy or a rotated sibling), then any newer
   // generation never read, then starts it over from offset 0.
-  void StartOverAfterRewrite(FileSource& source, TailTime now, RecordSink& sink);
-  // The files that may hold generations of `source` (its held copies, which
-  // are no longer held then, and rotated siblings never followed), oldest
-  // first; the ids of the held ones are added to `held_ids`.
-  std::vector<Sibling> GenerationCandidates(const FileSource& source,
-                                            std::vector<FileId>* held_ids);
+  // False (nothing done) when a candidate copy could not be opened for want
+  // of descriptors: tried again at the next read.
+  bool StartOverAfterRewrite(FileSource& source, TailTime now, RecordSink& sink);
+  // Starts `source` over from offset 0 under a new source id: its next
+  // generation, tracked and checkpointed apart from the one read so far.
+  void StartOverAsNewGeneration(FileSource& source, FileSource::HeldLine held, TailTime now,
+                                RecordSink& sink);
+  // Closes the open source of `entry`'s group reading `id`, handing on what
+  // it holds back.
+  void Retire(uint32_t entry, const FileId& id, TailTime now, RecordSink& sink);
+  // The files that may hold generations of `source` (its held copies and
+  // rotated siblings whose content was never read), oldest first; the ids
+  // of the held ones are added to `held_ids`.
+  std::vector<Sibling> GenerationCandidates(FileSource& source, std::vector<FileId>* held_ids);
+  // `original` is closed: the files held as its copies are compared with it
+  // one last time and followed from the end of what they repeat.
+  void ReleaseCopiesOf(FileSource& original);
   // Held files that no longer repeat their original are files of their own:
   // read whole. Looked at every kHeldCheckIntervalMs at most (an idle agent
   // reads once a second anyway).
@@ -234,8 +253,14 @@ class Tailer {
   // and a file followed while empty whose first bytes repeat a live file is
   // held as a copy (true: it is no longer open).
   bool BeforeFirstRead(size_t index);
+  // Open source `index` now repeats a live file of its group from the
+  // start (a copy filled after it was followed, or written over it in
+  // place): true when it was turned into a held copy (handing on to `sink`
+  // what it held back of its old content). No longer open then.
+  bool HoldIfACopy(size_t index, TailTime now, RecordSink* sink);
   void AtEndOfFile(size_t index, TailTime now, RecordSink& sink);
   void Close(size_t index, TailTime now, RecordSink& sink);
+  // The file now at the path `rotated` was written under has unread data.
   bool LiveSiblingHasData(const FileSource& rotated);
 
   Env& env_;

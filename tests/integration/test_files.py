@@ -148,6 +148,45 @@ class FilesTest(harness.MotoTestCase):
                 agent.kill()
                 agent.wait()
 
+    def cp_rotations(self, glob):
+        """The classic cron copytruncate, `cp app.log app.log.1 && : > app.log`:
+        cp writes over the old copy in place (the same inode every time).
+        The agent is stopped around each rotation, so lines are unread."""
+        path = self.work.file("app.log")
+        open(path, "w").close()
+        group = "/it/files/cp" + ("-glob" if glob else "")
+        config = self.work.write_config(self.moto.url, [
+            {"file_path": path + ("*" if glob else ""), "log_group_name": group,
+             "log_stream_name": "s"}])
+        agent = subprocess.Popen([harness.EDGELOG, "run", "--config", config], env=self.env,
+                                 stderr=subprocess.DEVNULL)
+        written = []
+        try:
+            for r in range(4):
+                written += self.write_lines(path, f"r{r}-read", 20)
+                harness.wait_until(lambda: len(self.messages(group, "s")) >= len(written), 60,
+                                   "the lines read")
+                agent.send_signal(signal.SIGSTOP)
+                written += self.write_lines(path, f"r{r}-unread", 20)
+                subprocess.run(f"cp {path} {path}.1 && : > {path}", shell=True, check=True)
+                agent.send_signal(signal.SIGCONT)
+            written += self.write_lines(path, "final", 5)
+            harness.wait_until(lambda: len(self.messages(group, "s")) >= len(written), 60,
+                               "every line")
+            agent.send_signal(signal.SIGTERM)
+            self.assertEqual(agent.wait(30), 0)
+        finally:
+            if agent.poll() is None:
+                agent.kill()
+                agent.wait()
+        self.assertEqual(self.messages(group, "s"), written)
+
+    def test_cp_over_the_old_copy_then_truncate_loses_nothing(self):
+        self.cp_rotations(glob=False)
+
+    def test_cp_over_the_old_copy_then_truncate_repeats_nothing_under_a_glob(self):
+        self.cp_rotations(glob=True)
+
     def test_records_keep_their_empty_lines_and_syslog_times_a_few_days_ahead(self):
         panic = self.work.file("panic.log")
         with open(panic, "w") as f:

@@ -210,7 +210,7 @@ class Harness {
   void FlushIfQuiet(TailTime now) { assembler_.FlushIfQuiet(now, sink_, stats_); }
   void Flush(int64_t now_ms = kNow) { assembler_.Flush(At(now_ms), sink_, stats_); }
   void Restart(int64_t now_ms = kNow) {
-    assembler_.Restart(At(now_ms), sink_, stats_);
+    assembler_.Restart(kSource, RecordAssembler::Pending::kHandOn, At(now_ms), sink_, stats_);
     offset_ = 0;
   }
 

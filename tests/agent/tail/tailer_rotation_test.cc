@@ -107,7 +107,10 @@ TEST_F(TailerTest, ATruncatedFileIsReadAgainFromTheStart) {
   ASSERT_EQ(1u, records.size());
   EXPECT_EQ("after", records[0].message);
   EXPECT_EQ(6u, records[0].end_offset);
-  EXPECT_EQ(0u, records[0].source) << "a truncated file keeps its source";
+  EXPECT_EQ(1u, records[0].source)
+      << "a truncated file's new generation is a source of its own, checkpointed apart";
+  EXPECT_EQ(id, tailer_->source(1).file_id);
+  EXPECT_FALSE(tailer_->source(0).open) << "the old generation is read";
   EXPECT_EQ(1u, tailer_->stats().truncations);
 }
 

@@ -348,7 +348,8 @@ TEST_F(TailerScenarioCopytruncate, TruncationToEmptyThenShorterLinesReadsThemFro
 
   EXPECT_EQ(Concat({Numbered("before", 1, 3), Lines{"a", "b"}}), Messages());
   EXPECT_EQ((std::vector<uint64_t>{9, 18, 27, 2, 4}), EndOffsetsOf(IdOf(kApp)));
-  EXPECT_EQ(1u, tailer_->source_count()) << "a truncated file keeps its source";
+  EXPECT_EQ(2u, tailer_->source_count()) << "each generation a source of its own";
+  EXPECT_EQ(1u, SourcesOf(IdOf(kApp)).size() - 1) << "both on the same file";
 }
 
 TEST_F(TailerScenarioCopytruncate, TruncationFollowedByMoreDataThanWasReadIsReadFromItsStart) {

@@ -1,0 +1,75 @@
+// A truncated file's next generation is tracked apart from the one read
+// before: a checkpoint saved when the old lines are acknowledged, before the
+// new ones are, must not let a crash skip the new ones.
+#include <gtest/gtest.h>
+
+#include "tests/agent/run/agent_loop_test_fixture.h"
+
+namespace edgelog::agent_loop_test {
+namespace {
+
+constexpr char kOther[] = "/var/log/other.log";
+
+TEST_F(AgentLoopTest, ACrashAfterATruncationWasReadLosesNoNewLine) {
+  // The old lines' batch is slow to be acknowledged; meanwhile app.log is
+  // truncated and written past the old offset, and the agent reads the new
+  // lines. The old batch's ack saves a checkpoint; the power is cut then.
+  std::string old_text;
+  for (int i = 0; i < 100; ++i) old_text += "old-line-" + std::to_string(1000 + i) + "\n";
+  std::string new_text;
+  for (int i = 0; i < 200; ++i) new_text += "new-line-" + std::to_string(1000 + i) + "\n";
+  env_.WriteFile(kLog, old_text);
+  bool truncated = false, release = false;
+  int truncated_at = 0, released_at = 0;
+  std::string crash_checkpoints;
+  uint64_t crash_buffer = 0;
+  http_.set_responder([&](const SeenRequest& r) -> std::optional<HttpResponse> {
+    if (r.target != "PutLogEvents") return FakeHttp::Ok();
+    for (const std::string& m : MessagesOf(r.body)) {
+      if (m.rfind("old-", 0) == 0 && !release) return std::nullopt;  // in flight
+      if (m.rfind("new-", 0) == 0 && crash_checkpoints.empty()) return std::nullopt;
+    }
+    return FakeHttp::Ok();
+  });
+  int rc = RunUntilStopped(
+      [&](int wait) {
+        if (!truncated && !http_.requests_for("PutLogEvents").empty()) {
+          auto file = env_.OpenWritable(kLog, WriteMode::kTruncate);
+          ASSERT_TRUE(file.ok());
+          ASSERT_TRUE((*file)->Append(new_text).ok());
+          truncated = true;
+          truncated_at = wait;
+          return;
+        }
+        if (truncated && !release && wait > truncated_at + 5) {
+          release = true;
+          released_at = wait;
+        }
+        // The old batch is acknowledged and its checkpoint saved by now.
+        if (release && crash_checkpoints.empty() && wait > released_at + 50) {
+          crash_checkpoints = env_.ReadFile(kCheckpoints);  // power cut here
+          crash_buffer = BufferedBytes();
+        }
+      },
+      [&] { return !crash_checkpoints.empty(); });
+  (void)rc;
+  ASSERT_FALSE(crash_checkpoints.empty());
+  env_.WriteFile(kCheckpoints, crash_checkpoints);
+  ASSERT_EQ(0u, crash_buffer);
+  std::string dir = std::string(kStateDir) + "/buffer";
+  if (auto names = env_.ListDir(dir); names.ok()) {
+    for (const std::string& n : *names) (void)env_.Remove(dir + "/" + n);  // after the crash
+  }
+  http_.set_responder(nullptr);
+  size_t puts = http_.requests_for("PutLogEvents").size();
+  options_.once = true;
+  EXPECT_EQ(kExitOk, RunOnce());
+  Strings after = SentMessages(puts);
+  int new_lines = 0;
+  for (const std::string& m : after) new_lines += m.rfind("new-", 0) == 0;
+  EXPECT_EQ(200, new_lines) << "new lines delivered after the crash; first: "
+                            << (after.empty() ? "" : after.front());
+}
+
+}  // namespace
+}  // namespace edgelog::agent_loop_test
