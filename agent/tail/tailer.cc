@@ -127,10 +127,8 @@ size_t Tailer::Read(size_t max_bytes, TailTime now, RecordSink& sink) {
       idle = 0;
       continue;
     }
-    size_t before = open_.size();
-    AtEndOfFile(index, now, sink);
-    if (open_.size() != before || !source.at_end()) {
-      idle = 0;  // closed, or started over: look again at what is left
+    if (AtEndOfFile(index, now, sink)) {
+      idle = 0;  // closed (`source` is gone): look again at what is left
     } else {
       ++idle;
     }
@@ -181,24 +179,24 @@ bool Tailer::HoldIfACopy(size_t index, TailTime now, RecordSink* sink) {
   return true;
 }
 
-void Tailer::AtEndOfFile(size_t index, TailTime now, RecordSink& sink) {
+bool Tailer::AtEndOfFile(size_t index, TailTime now, RecordSink& sink) {
   FileSource& source = *open_[index];
   auto info = source.Stat();
   if (info.ok() && info->links == 0) {  // deleted: read to its end, let go
     Close(index, now, sink);
-    return;
+    return true;
   }
-  if (source.role() != SourceRole::kRotated) return;
+  if (source.role() != SourceRole::kRotated) return false;
   if (source.finishing()) {
     // The read after the decision found nothing more: done.
     if (source.unmatched()) {
       Close(index, now, sink);
-    } else {
-      source.FlushAll(now, sink, stats_);
-      source.MarkLive();
-      ++stats_.rotations;
+      return true;
     }
-    return;
+    source.FlushAll(now, sink, stats_);
+    source.MarkLive();
+    ++stats_.rotations;
+    return false;
   }
   // An application keeps writing to a renamed file until it reopens its
   // log: the file is done once the application writes to a newer file, or
@@ -206,6 +204,7 @@ void Tailer::AtEndOfFile(size_t index, TailTime now, RecordSink& sink) {
   bool quiet = source.idle_since_ms() >= 0 &&
                now.mono_ms - source.idle_since_ms() >= options_.rotated_quiet_ms;
   if (quiet || LiveSiblingHasData(source)) source.set_finishing();
+  return false;
 }
 
 bool Tailer::LiveSiblingHasData(const FileSource& rotated) {

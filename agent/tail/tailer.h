@@ -258,7 +258,9 @@ class Tailer {
   // place): true when it was turned into a held copy (handing on to `sink`
   // what it held back of its old content). No longer open then.
   bool HoldIfACopy(size_t index, TailTime now, RecordSink* sink);
-  void AtEndOfFile(size_t index, TailTime now, RecordSink& sink);
+  // Open source `index` read to its end: deleted or finished files are
+  // closed (true: `index` no longer names it).
+  bool AtEndOfFile(size_t index, TailTime now, RecordSink& sink);
   void Close(size_t index, TailTime now, RecordSink& sink);
   // The file now at the path `rotated` was written under has unread data.
   bool LiveSiblingHasData(const FileSource& rotated);
