@@ -98,8 +98,13 @@ class TortureTest(unittest.TestCase):
             writer = Writer(path)
             writer.write(1000)
             env = harness.agent_env(key_id, secret)
+            agent_log = open(work.file("agent.log"), "wb")
             agent = subprocess.Popen([harness.EDGELOG, "run", "--config", config], env=env,
-                                     stderr=subprocess.PIPE)
+                                     stderr=agent_log)
+
+            def agent_says():
+                with open(work.file("agent.log"), "rb") as f:
+                    return "\nagent log (tail):\n" + f.read()[-4000:].decode(errors="replace")
             # The storm starts once the agent follows the file.
             first = writer.message_bytes
             harness.wait_until(lambda: stored_bytes(logs, "/it/torture", "app") >= first,
@@ -120,11 +125,14 @@ class TortureTest(unittest.TestCase):
                         time.sleep(rng.uniform(0, 1))  # rotations at varied moments
                 writer.write(5000)
             live_bytes = writer.message_bytes
-            harness.wait_until(
-                lambda: stored_bytes(logs, "/it/torture", "app") >= live_bytes,
-                300, f"{writer.seq} lines before the stop", interval=0.5)
+            try:
+                harness.wait_until(
+                    lambda: stored_bytes(logs, "/it/torture", "app") >= live_bytes,
+                    300, f"{writer.seq} lines before the stop", interval=0.5)
+            except AssertionError as e:
+                raise AssertionError(str(e) + agent_says()) from None
             agent.send_signal(signal.SIGTERM)
-            self.assertEqual(agent.wait(60), 0, agent.stderr.read().decode(errors="replace"))
+            self.assertEqual(agent.wait(60), 0, agent_says())
             agent = None
 
             # Two rotations while the agent is stopped.
