@@ -90,6 +90,7 @@ class TortureTest(unittest.TestCase):
         logs = harness.client("logs", moto.url, key_id, secret)
         work = harness.Workdir()
         agent = None
+        agent_log = None
         try:
             path = work.file("app.log")
             config = work.write_config(moto.url, [{
@@ -157,6 +158,8 @@ class TortureTest(unittest.TestCase):
             if agent and agent.poll() is None:
                 agent.kill()
                 agent.wait()
+            if agent_log:
+                agent_log.close()
             moto.stop()
             work.remove()
 
