@@ -67,10 +67,13 @@ size_t OnHeader(char* data, size_t size, size_t n, void* userp) {
   if (line.rfind("HTTP/", 0) == 0) {  // a new response (after 100, proxies)
     r->date.clear();
     r->amzn_error_type.clear();
+    r->request_id.clear();
   } else if (HeaderIs(line, "date")) {
     r->date = HeaderValue(line, 4);
   } else if (HeaderIs(line, "x-amzn-errortype")) {
     r->amzn_error_type = HeaderValue(line, 16);
+  } else if (HeaderIs(line, "x-amzn-requestid")) {
+    r->request_id = HeaderValue(line, 16);
   }
   return size * n;
 }

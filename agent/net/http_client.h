@@ -44,6 +44,7 @@ struct HttpResponse {
   std::string body;
   std::string date;           // the Date header, for clock-skew checks
   std::string amzn_error_type;  // the x-amzn-ErrorType header
+  std::string request_id;       // the x-amzn-RequestId header: AWS answered
 };
 
 class HttpClient {

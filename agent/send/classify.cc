@@ -1,6 +1,9 @@
 #include "agent/send/classify.h"
 
+#include <cjson/cJSON.h>
+
 #include <algorithm>
+#include <memory>
 #include <string_view>
 
 #include "agent/aws/aws_error.h"
@@ -48,6 +51,19 @@ const char* TransportName(TransportError e) {
   return "transfer failed";
 }
 
+// A success from CloudWatch Logs carries a request id and a JSON object
+// (or nothing). A captive portal, a wrong endpoint_override or a middlebox
+// answering 200 with a page of its own does not: its "success" must never
+// mark events as delivered.
+std::string WhyNotAnAnswer(const HttpResponse& response) {
+  if (response.request_id.empty()) return "no x-amzn-RequestId header";
+  if (response.body.empty()) return "";
+  std::unique_ptr<cJSON, void (*)(cJSON*)> root(
+      cJSON_ParseWithLength(response.body.data(), response.body.size()), cJSON_Delete);
+  if (!cJSON_IsObject(root.get())) return "a body that is not a JSON object";
+  return "";
+}
+
 }  // namespace
 
 Classification Classify(const HttpResponse& response) {
@@ -61,7 +77,15 @@ Classification Classify(const HttpResponse& response) {
     c.detail = response.error_message;
     return c;
   }
-  if (response.status >= 200 && response.status < 300) return c;
+  if (response.status >= 200 && response.status < 300) {
+    std::string why = WhyNotAnAnswer(response);
+    if (why.empty()) return c;
+    c.verdict = Verdict::kRetry;
+    c.code = "not a CloudWatch Logs answer";
+    c.detail = "HTTP " + std::to_string(response.status) + " with " + why +
+               ": check the endpoint and any proxy";
+    return c;
+  }
   AwsError error = ParseAwsError(response.body, response.amzn_error_type);
   c.code = error.code.empty() ? "HTTP " + std::to_string(response.status) : error.code;
   c.detail = error.message;

@@ -2,15 +2,24 @@
 
 #include <cjson/cJSON.h>
 
+#include <cmath>
 #include <memory>
+
+#include "agent/base/cloudwatch_limits.h"
 
 namespace edgelog {
 namespace {
 
+// An index is a whole number within a request (at most 10,000 events);
+// anything else (1e300, 2.5, -1) is not one, and never reaches a cast.
 std::optional<size_t> Index(const cJSON* info, const char* key) {
   const cJSON* item = cJSON_GetObjectItemCaseSensitive(info, key);
-  if (!cJSON_IsNumber(item) || item->valuedouble < 0) return std::nullopt;
-  return static_cast<size_t>(item->valuedouble);
+  if (!cJSON_IsNumber(item)) return std::nullopt;
+  double v = item->valuedouble;
+  if (!(v >= 0 && v < static_cast<double>(kMaxEventsPerRequest)) || v != std::floor(v)) {
+    return std::nullopt;
+  }
+  return static_cast<size_t>(v);
 }
 
 }  // namespace

@@ -35,6 +35,7 @@ class Handler(BaseHTTPRequestHandler):
             stats["header_bytes"] += len(str(self.headers)) + len(self.requestline) + 2
         answer = b'{"nextSequenceToken":"1"}' if events else b"{}"
         self.send_response(200)
+        self.send_header("x-amzn-RequestId", "00000000-0000-0000-0000-000000000000")
         self.send_header("Content-Type", "application/x-amz-json-1.1")
         self.send_header("Content-Length", str(len(answer)))
         self.end_headers()

@@ -28,6 +28,8 @@ Faults (each applies to whole requests, whatever the operation):
     RESET        reads part of the body, then closes with SO_LINGER 0 (RST)
     CLOSE        reads the whole request, then closes without answering
                  (nothing is stored: an overloaded endpoint dropping work)
+    PORTAL       200 with an HTML page and no x-amzn-RequestId, nothing
+                 stored (a captive portal or a middlebox answering for AWS)
 """
 import enum
 import gzip
@@ -49,6 +51,7 @@ class Fault(enum.Enum):
     SLOW = "slow"
     RESET = "reset"
     CLOSE = "close"
+    PORTAL = "portal"
 
 
 class _Server(ThreadingHTTPServer):
@@ -106,6 +109,10 @@ class _Handler(BaseHTTPRequestHandler):
         if fault is Fault.THROTTLE:
             self._error(400, "ThrottlingException", "Rate exceeded")
             return
+        if fault is Fault.PORTAL:
+            self._answer(200, b"<html>Sign in to continue</html>", "text/html",
+                         request_id=None)
+            return
         if fault is Fault.INTERNAL:
             self._answer(500, b"<html>Internal Server Error</html>", "text/html")
             return
@@ -129,11 +136,13 @@ class _Handler(BaseHTTPRequestHandler):
         self._answer(status, json.dumps({"__type": code, "message": message}).encode(),
                      "application/x-amz-json-1.1", code)
 
-    def _answer(self, status, body, content_type, error_type=None):
+    def _answer(self, status, body, content_type, error_type=None,
+                request_id="00000000-0000-0000-0000-000000000000"):
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
-        self.send_header("x-amzn-RequestId", "00000000-0000-0000-0000-000000000000")
+        if request_id:
+            self.send_header("x-amzn-RequestId", request_id)
         if error_type:
             self.send_header("x-amzn-ErrorType", error_type)
         self.end_headers()

@@ -63,7 +63,8 @@ class FaultModesTest(FaultCase):
         self.wait_delivered("app", 1000)
         figures = []
         for fault, count in [(Fault.UNAVAILABLE, 3), (Fault.INTERNAL, 3), (Fault.THROTTLE, 3),
-                             (Fault.RESET, 3), (Fault.CLOSE, 3), (Fault.SLOW, 1)]:
+                             (Fault.RESET, 3), (Fault.CLOSE, 3), (Fault.PORTAL, 3),
+                             (Fault.SLOW, 1)]:
             requests = self.cw.count("requests")
             started = time.monotonic()
             self.cw.set_fault(fault, count=count, delay=2.0)

@@ -426,6 +426,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
         print(self.headers.get("X-Amz-Target"), flush=True)
         self.send_response(200)
+        self.send_header("x-amzn-RequestId", "00000000-0000-0000-0000-000000000000")
         self.send_header("Content-Type", "application/x-amz-json-1.1")
         self.end_headers()
         self.wfile.write(b"{}")

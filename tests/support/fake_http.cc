@@ -51,6 +51,7 @@ HttpResponse FakeHttp::Ok(const std::string& body) {
   HttpResponse r;
   r.status = 200;
   r.body = body;
+  r.request_id = "fake-request-id";
   return r;
 }
 
@@ -58,6 +59,7 @@ HttpResponse FakeHttp::AwsError(int status, const std::string& code,
                                 const std::string& message) {
   HttpResponse r;
   r.status = status;
+  r.request_id = "fake-request-id";
   r.body = "{\"__type\":\"" + code + "\",\"message\":\"" + message + "\"}";
   return r;
 }

@@ -17,6 +17,7 @@ HttpResponse Answer(int status, const std::string& body, const std::string& erro
   r.status = status;
   r.body = body;
   r.amzn_error_type = error_type;
+  r.request_id = "2b3c4d5e-0000-4000-8000-000000000000";
   return r;
 }
 
@@ -35,6 +36,25 @@ TEST(ClassifyTest, TwoHundredsAreOk) {
   EXPECT_EQ(Verdict::kOk, Classify(Answer(200, "{}")).verdict);
   EXPECT_EQ(Verdict::kOk, Classify(Answer(200, "")).verdict);
   EXPECT_EQ(Verdict::kOk, Classify(Answer(204, "")).verdict);
+}
+
+TEST(ClassifyTest, ASuccessWithoutARequestIdIsNotACloudWatchAnswer) {
+  // A captive portal or a middlebox: 200, but not from AWS.
+  HttpResponse portal = Answer(200, "{}");
+  portal.request_id.clear();
+  Classification c = Classify(portal);
+  EXPECT_EQ(Verdict::kRetry, c.verdict);
+  EXPECT_EQ("not a CloudWatch Logs answer", c.code);
+  EXPECT_NE(std::string::npos, c.detail.find("x-amzn-RequestId")) << c.detail;
+}
+
+TEST(ClassifyTest, ASuccessWhoseBodyIsNotAJsonObjectIsNotACloudWatchAnswer) {
+  for (const char* body : {"<html><body>Welcome to the hotel network</body></html>", "[]",
+                           "\"ok\"", "{\"truncated\":"}) {
+    Classification c = Classify(Answer(200, body));
+    EXPECT_EQ(Verdict::kRetry, c.verdict) << body;
+    EXPECT_NE(std::string::npos, c.detail.find("not a JSON object")) << body;
+  }
 }
 
 TEST(ClassifyTest, EveryTransportFailureIsRetriedAndNamed) {

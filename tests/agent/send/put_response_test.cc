@@ -40,6 +40,18 @@ TEST(PutResponseTest, IndexesThatAreNotNonNegativeNumbersAreIgnored) {
   EXPECT_FALSE(info.any());
 }
 
+TEST(PutResponseTest, IndexesOutsideARequestAreIgnoredNotCast) {
+  // 1e300 does not fit any integer: casting it is undefined behaviour.
+  for (const char* v : {"1e300", "-1e300", "10000", "2.5", "1e19"}) {
+    std::string body = std::string(R"({"rejectedLogEventsInfo":{"tooOldLogEventEndIndex":)") + v +
+                       R"(,"tooNewLogEventStartIndex":)" + v + "}}";
+    EXPECT_FALSE(ParseRejectedInfo(body).any()) << v;
+  }
+  RejectedInfo last = ParseRejectedInfo(R"({"rejectedLogEventsInfo":{"tooOldLogEventEndIndex":9999}})");
+  ASSERT_TRUE(last.too_old_end.has_value());
+  EXPECT_EQ(9999u, *last.too_old_end);
+}
+
 TEST(PutResponseTest, TooNewRejectsFromTheStartIndexToTheEnd) {
   RejectedInfo info = ParseRejectedInfo(R"({"rejectedLogEventsInfo":{"tooNewLogEventStartIndex":3}})");
   EXPECT_EQ("", RejectionReason(info, 0));

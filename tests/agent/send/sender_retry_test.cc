@@ -86,6 +86,14 @@ HttpResponse WithStatus(int status) {
   return r;
 }
 
+// A 200 that did not come from CloudWatch Logs: it must not count as
+// delivered.
+HttpResponse NotFromAws(const std::string& body, const std::string& request_id = "") {
+  HttpResponse r = FakeHttp::Ok(body);
+  r.request_id = request_id;
+  return r;
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Failures, SenderTransientTest,
     ::testing::Values(
@@ -96,7 +104,10 @@ INSTANTIATE_TEST_SUITE_P(
         TransientCase{"Bare500", WithStatus(500)},
         TransientCase{"ConnectionRefused", FakeHttp::Transport(TransportError::kConnect)},
         TransientCase{"ConnectionReset", FakeHttp::Transport(TransportError::kConnection)},
-        TransientCase{"Timeout", FakeHttp::Transport(TransportError::kTimeout)}),
+        TransientCase{"Timeout", FakeHttp::Transport(TransportError::kTimeout)},
+        TransientCase{"CaptivePortal", NotFromAws("<html>Sign in to the network</html>")},
+        TransientCase{"EmptyJsonWithoutRequestId", NotFromAws("{}")},
+        TransientCase{"HtmlWithARequestId", NotFromAws("<html>ok</html>", "r-1")}),
     [](const ::testing::TestParamInfo<TransientCase>& info) { return info.param.name; });
 
 // ---------------------------------------------------------------------------
