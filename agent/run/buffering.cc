@@ -7,6 +7,8 @@
 // lines may be checkpointed) once a group commit has synced it. The sender
 // is then fed from the spool, oldest first, so order is kept; when the spool
 // is empty and the endpoint answers, batches go straight to the sender again.
+#include <algorithm>
+
 #include "agent/base/cloudwatch_limits.h"
 #include "agent/batch/gzip.h"
 #include "agent/batch/payload.h"
@@ -56,6 +58,11 @@ void Pipeline::Route(Batch batch) {
 }
 
 void Pipeline::FlushToSpool() {
+  // After a failed append (a full disk, an unwritable directory) the next
+  // try waits, doubling up to kSpoolRetryMaxMs: a busy writer must not make
+  // the agent hammer the disk. Room freed by an ack ends the wait.
+  int64_t now = deps_.clock.MonotonicMillis();
+  if (now < spool_retry_at_ms_) return;
   while (!to_spool_.empty()) {
     Batch& b = to_spool_.front();
     const LogStreamTarget& target = targets_[b.stream];
@@ -64,6 +71,10 @@ void Pipeline::FlushToSpool() {
                    b.body};
     auto seq = spool_->Append(s);
     if (!seq.ok()) {
+      spool_retry_delay_ms_ = spool_retry_delay_ms_ == 0
+                                  ? kSpoolRetryFirstMs
+                                  : std::min(2 * spool_retry_delay_ms_, kSpoolRetryMaxMs);
+      spool_retry_at_ms_ = now + spool_retry_delay_ms_;
       // Full (block), or the disk is: the batch stays in memory, reading
       // stops once memory fills, and the files keep the data meanwhile.
       if (!warned_full_) {
@@ -74,6 +85,7 @@ void Pipeline::FlushToSpool() {
       return;
     }
     warned_full_ = false;
+    spool_retry_delay_ms_ = 0;
     unsynced_.emplace(*seq, std::move(b));
     to_spool_.pop_front();
     if (next_sync_ms_ == 0) next_sync_ms_ = deps_.clock.MonotonicMillis() + kSyncIntervalMs;
@@ -93,6 +105,7 @@ void Pipeline::SpillForStop() {
   // A request still unanswered is given up too: were its batch left to the
   // files, every batch behind it would be read and sent again.
   spilling_ = true;
+  spool_retry_at_ms_ = 0;  // a last try, whatever the backoff
   std::vector<Batch> waiting = sender_->TakeWaiting(kSpooledBit, /*abandon_requests=*/true);
   to_spool_.insert(to_spool_.begin(), std::make_move_iterator(waiting.begin()),
                    std::make_move_iterator(waiting.end()));

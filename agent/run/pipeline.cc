@@ -204,6 +204,7 @@ void Pipeline::Collect() {
   for (const Ack& a : sender_->TakeAcks()) {
     if (a.batch_id & kSpooledBit) {
       spool_->Ack(a.batch_id & ~kSpooledBit);
+      spool_retry_at_ms_ = 0;  // room again, maybe
     } else {
       tracker_.OnAck(a.batch_id);
     }
@@ -278,7 +279,7 @@ int64_t Pipeline::WaitMs(bool more_to_read, int64_t idle_ms) const {
   if (http_timeout >= 0) wait = std::min(wait, http_timeout);
   if (!rejected_.empty()) wait = std::min<int64_t>(wait, 1000);  // retry the write
   if (!unsynced_.empty()) until(next_sync_ms_, mono);           // group commit
-  if (!to_spool_.empty()) wait = std::min<int64_t>(wait, 1000);  // room again?
+  if (!to_spool_.empty()) until(spool_retry_at_ms_, mono);       // room again?
   return wait;
 }
 

@@ -114,6 +114,10 @@ class Pipeline : public RecordSink {
   std::map<uint64_t, Batch> unsynced_;  // appended, not yet durable: by spool seq
   int64_t next_sync_ms_ = 0;
   bool warned_full_ = false;
+  int64_t spool_retry_at_ms_ = 0;     // no append before (monotonic), after a failure
+  int64_t spool_retry_delay_ms_ = 0;  // the wait after the last failure
+  static constexpr int64_t kSpoolRetryFirstMs = 100;
+  static constexpr int64_t kSpoolRetryMaxMs = 5000;
   uint64_t rejected_batch_ = 0;  // AckTracker id of the rejected records waiting
   uint64_t next_rejected_batch_;
   std::string fatal_;

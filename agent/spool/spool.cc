@@ -11,13 +11,20 @@ namespace {
 constexpr const char* kSuffix = ".seg";
 constexpr int64_t kDropLogIntervalMs = 60000;
 
-// "000042.seg" → 42; 0 for anything else.
+// "000042.seg" → 42, "1234567.seg" → 1234567 (names grow past six
+// digits); 0 for anything else.
 uint64_t SegmentNumber(const std::string& name) {
-  if (name.size() != 6 + 4 || name.compare(6, 4, kSuffix) != 0) return 0;
+  constexpr size_t kSuffixLength = 4;
+  if (name.size() <= kSuffixLength ||
+      name.compare(name.size() - kSuffixLength, kSuffixLength, kSuffix) != 0) {
+    return 0;
+  }
   uint64_t n = 0;
-  for (size_t i = 0; i < 6; ++i) {
+  for (size_t i = 0; i < name.size() - kSuffixLength; ++i) {
     if (name[i] < '0' || name[i] > '9') return 0;
-    n = n * 10 + static_cast<uint64_t>(name[i] - '0');
+    uint64_t digit = static_cast<uint64_t>(name[i] - '0');
+    if (n > (UINT64_MAX - digit) / 10) return 0;
+    n = n * 10 + digit;
   }
   return n;
 }
@@ -111,8 +118,17 @@ Status Spool::Recover() {
   auto names = env_.ListDir(dir_);
   if (!names.ok()) return names.status();
   std::vector<uint64_t> numbers;
+  std::string unknown;
   for (const std::string& name : *names) {
-    if (uint64_t n = SegmentNumber(name)) numbers.push_back(n);
+    if (uint64_t n = SegmentNumber(name)) {
+      numbers.push_back(n);
+    } else if (name != "corrupt") {
+      unknown += (unknown.empty() ? "" : ", ") + name;
+    }
+  }
+  if (!unknown.empty()) {
+    log_.Warning("disk buffer " + dir_ + " holds files that are not segments (left alone): " +
+                 unknown);
   }
   std::sort(numbers.begin(), numbers.end());
   Salvage salvage;
@@ -178,10 +194,16 @@ Status Spool::StartSegment() {
   } else if (current_) {
     current_->Close();
   }
+  // A segment whose only write failed (and was cut off) holds nothing: it
+  // is written again under its own name. The number moves only once a new
+  // segment file exists, so failing opens and writes (a full disk, an
+  // unwritable directory) never run through names.
+  bool reuse = current_ && current_size_ == 0;
   current_.reset();
-  ++current_number_;
-  auto file = env_.OpenWritable(SegmentPath(current_number_), WriteMode::kTruncate);
-  if (!file.ok()) return file.status();
+  uint64_t number = reuse ? current_number_ : current_number_ + 1;
+  auto file = env_.OpenWritable(SegmentPath(number), WriteMode::kTruncate);
+  if (!file.ok()) return file.status();  // tried again under the same name
+  current_number_ = number;
   current_ = std::move(*file);
   current_size_ = 0;
   current_synced_ = 0;

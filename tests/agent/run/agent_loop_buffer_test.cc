@@ -442,5 +442,53 @@ TEST_F(AgentLoopBufferTest, AnOutageMakesFewConnectionAttemptsWhateverTheNumberO
   EXPECT_LE(attempts, 80u) << "the streams do not share one backoff";
 }
 
+// Refuses to create files in the disk buffer (ENOSPC), and counts the tries.
+class FullBufferDiskEnv : public EnvWrapper {
+ public:
+  explicit FullBufferDiskEnv(Env& target) : EnvWrapper(target) {}
+  StatusOr<std::unique_ptr<WritableFile>> OpenWritable(const std::string& path,
+                                                       WriteMode mode) override {
+    if (full && path.rfind(kBufferDir + "/", 0) == 0) {
+      ++refused;
+      return Status::NoSpace("open " + path + ": No space left on device");
+    }
+    return target().OpenWritable(path, mode);
+  }
+  bool full = true;
+  int refused = 0;
+};
+
+// A full disk during an outage, with a busy writer: the buffer is tried
+// again with a growing wait (100 ms, doubling up to 5 s), not at every turn
+// of the loop; once there is room every line arrives once, in order.
+TEST_F(AgentLoopBufferTest, AFullDiskIsTriedAgainWithBackoffNotAtEveryTurn) {
+  Strings all;
+  WriteLines(kLog, 0, 50, &all);
+  FullBufferDiskEnv disk(env_);
+  down_ = true;
+  int64_t start = clock_.MonotonicMillis();
+  int next = 50;
+  int refused_at_minute = -1;
+  int rc = RunAgent(
+      disk,
+      [&](int) {
+        int64_t elapsed = clock_.MonotonicMillis() - start;
+        if (elapsed < 60000) {
+          WriteLines(kLog, next, next + 5, &all);  // the writer goes on
+          next += 5;
+        } else if (disk.full) {
+          refused_at_minute = disk.refused;
+          disk.full = false;
+          down_ = false;
+        }
+      },
+      [&] { return !disk.full && delivered_.size() == all.size(); });
+  EXPECT_EQ(0, rc);
+  ASSERT_GE(refused_at_minute, 1) << "the buffer was never tried";
+  // 100 + 200 + ... + 3200 ms, then every 5 s: about 18 tries in a minute.
+  EXPECT_LE(refused_at_minute, 25) << "segment opens in one minute of a full disk";
+  EXPECT_TRUE(all == delivered_) << delivered_.size() << " delivered of " << all.size();
+}
+
 }  // namespace
 }  // namespace edgelog

@@ -182,5 +182,54 @@ TEST_F(SpoolFaultsTest, AnAckBeforeAFailedSyncIsDurableAfterTheNextSuccessfulSyn
       << "batch 1 was acked and a Sync succeeded after the ack";
 }
 
+// A full disk or an unwritable directory with a busy writer: every append
+// fails. The segment counter must not run through names meanwhile (it used
+// to reach 000100.seg here, and leave empty files behind).
+TEST_F(SpoolFaultsTest, FailingOpensAreRetriedUnderTheSameName) {
+  auto spool = Open(&faults_);
+  ASSERT_TRUE(spool);
+  AppendAndSync(*spool, {1});
+  faults_.FailCall(1, FaultKind::kNoSpace, FaultPersistence::kFromThenOn);
+  for (int i = 0; i < 100; ++i) ASSERT_FALSE(spool->Append(MakeBatch(2)).ok());
+  faults_.FailCall(0, FaultKind::kIoError, FaultPersistence::kOnce);
+  AppendAndSync(*spool, {2});
+  EXPECT_EQ((std::vector<std::string>{"000001.seg", "000002.seg"}), Segments());
+  EXPECT_EQ((IdList{1, 2}), Ids(TakeAll(*spool)));
+}
+
+TEST_F(SpoolFaultsTest, FailingWritesReuseTheirEmptySegment) {
+  auto spool = Open(&faults_);
+  ASSERT_TRUE(spool);
+  AppendAndSync(*spool, {1});
+  for (int i = 0; i < 100; ++i) {
+    // The write fails; then each time the old segment is closed (counted
+    // call 1) and the next one opened (2), and the write into it fails (3).
+    faults_.FailCall(i == 0 ? 1 : 3, FaultKind::kNoSpace, FaultPersistence::kOnce);
+    ASSERT_FALSE(spool->Append(MakeBatch(2)).ok());
+    ASSERT_TRUE(faults_.fired());
+  }
+  faults_.FailCall(0, FaultKind::kIoError, FaultPersistence::kOnce);
+  AppendAndSync(*spool, {2});
+  EXPECT_EQ((std::vector<std::string>{"000001.seg", "000002.seg"}), Segments());
+  EXPECT_EQ((IdList{1, 2}), Ids(TakeAll(*spool)));
+}
+
+// Past 999999 the names have seven digits and more; recovery reads them.
+TEST_F(SpoolFaultsTest, SegmentNamesPastSixDigitsAreRecovered) {
+  env_.WriteFile(SegmentPath("999999.seg"), "");
+  {
+    auto spool = Open();
+    ASSERT_TRUE(spool);
+    AppendAndSync(*spool, {1});
+    AppendAndSync(*spool, {2});
+  }
+  EXPECT_EQ((std::vector<std::string>{"1000000.seg"}), Segments());
+  env_.SimulateCrash(/*keep_unsynced_bytes=*/false);
+  auto spool = Open();
+  ASSERT_TRUE(spool);
+  EXPECT_EQ(2u, spool->stats().recovered);
+  EXPECT_EQ((IdList{1, 2}), Ids(TakeAll(*spool)));
+}
+
 }  // namespace
 }  // namespace edgelog

@@ -253,5 +253,15 @@ TEST_F(SpoolRecoveryTest, ASegmentOfOnlyAcksIsDeletedAtOpen) {
   EXPECT_EQ(0u, Segments().size()) << "a segment is created when something is written";
 }
 
+TEST_F(SpoolRecoveryTest, FilesThatAreNotSegmentsAreReportedAndLeftAlone) {
+  env_.WriteFile(SegmentPath("notes.txt"), "mine");
+  env_.WriteFile(SegmentPath("000001.seg.bak"), "");
+  auto spool = Open();
+  ASSERT_TRUE(spool);
+  EXPECT_EQ(1, log_.Count(LogLevel::kWarning, "notes.txt"));
+  EXPECT_EQ(1, log_.Count(LogLevel::kWarning, "000001.seg.bak"));
+  EXPECT_TRUE(env_.Exists(SegmentPath("notes.txt")));
+}
+
 }  // namespace
 }  // namespace edgelog
