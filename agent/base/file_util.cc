@@ -34,7 +34,7 @@ Status WriteFileAtomically(Env& env, const std::string& path,
     return env.Rename(tmp, path);
   }();
   if (!s.ok()) {
-    env.Remove(tmp);  // best effort; the old file is still in place
+    env.Remove(tmp).IgnoreError();  // best effort; the old file is still in place
     return s;
   }
   return env.SyncDir(DirName(path));

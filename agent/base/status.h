@@ -3,6 +3,8 @@
 // A Status is either OK or carries a code and a message. The codes are few
 // and each one tells the caller what to do next; the message is for humans.
 // OK costs nothing (no allocation). No exception crosses a module boundary.
+// A Status must be looked at: dropping one is a compile error, and the rare
+// call whose failure changes nothing says so with IgnoreError() and a reason.
 #ifndef EDGELOG_AGENT_BASE_STATUS_H_
 #define EDGELOG_AGENT_BASE_STATUS_H_
 
@@ -30,7 +32,7 @@ enum class Code {
 // Returns a short lower-case name for `code`, e.g. "not found".
 const char* CodeName(Code code);
 
-class Status {
+class [[nodiscard]] Status {
  public:
   Status() = default;  // OK
   Status(Code code, std::string message)
@@ -63,6 +65,9 @@ class Status {
 
   // "OK", or "<code name>: <message>".
   std::string ToString() const;
+
+  // Drops this status on purpose; the caller says why in a comment.
+  void IgnoreError() const {}
 
  private:
   Code code_ = Code::kOk;

@@ -46,9 +46,12 @@ std::vector<Checkpoint> LoadCheckpointsOrStartOver(Env& env, Logger& log,
   auto loaded = LoadCheckpoints(env, path);
   if (loaded.ok()) return std::move(*loaded);
   std::string aside = path + ".corrupt";
-  env.Rename(path, aside);
-  log.Error(loaded.status().message() + "; moved to " + aside +
-            ", files will be read from their start");
+  Status moved = env.Rename(path, aside);
+  log.Error(loaded.status().message() +
+            (moved.ok() ? "; moved to " + aside
+                        : "; cannot move it to " + aside + " (" + moved.ToString() +
+                              "): the next save replaces it") +
+            "; files will be read from their start");
   return {};
 }
 

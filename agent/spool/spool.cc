@@ -133,7 +133,8 @@ Status Spool::Recover() {
   std::sort(numbers.begin(), numbers.end());
   Salvage salvage;
   for (uint64_t n : numbers) {
-    RecoverSegment(n, &salvage);  // what cannot be read is set aside below
+    // A segment that cannot be read is moved aside (and said so) inside.
+    RecoverSegment(n, &salvage).IgnoreError();
     current_number_ = std::max(current_number_, n);
   }
   for (uint64_t seq : salvage.acked) {
@@ -192,7 +193,7 @@ Status Spool::StartSegment() {
   if (current_ && current_size_ > current_synced_) {
     left_.push_back(Unsynced{current_number_, std::move(current_), current_synced_});
   } else if (current_) {
-    current_->Close();
+    current_->Close().IgnoreError();  // all of it is synced already
   }
   // A segment whose only write failed (and was cut off) holds nothing: it
   // is written again under its own name. The number moves only once a new
@@ -223,7 +224,10 @@ Status Spool::AppendRecord(RecordType type, std::string_view payload, uint64_t* 
   if (!s.ok()) {
     // Maybe part of it went out: never write after a torn record.
     failed_write_ = true;
-    env_.Truncate(SegmentPath(current_number_), current_size_);
+    // If the cut fails too, the torn record stays the last one in its
+    // segment (the next record goes to another, or rewrites this one when
+    // it holds nothing else): recovery cuts it as a torn tail.
+    env_.Truncate(SegmentPath(current_number_), current_size_).IgnoreError();
     return s;
   }
   *offset = current_size_;
@@ -283,21 +287,33 @@ void Spool::FailSync() {
   // durable. They are forgotten (the caller still has them) and the records
   // written since the last sync cut off, so a restart does not send them
   // twice. The acks among those records are written again.
+  std::vector<uint64_t> forgotten;
   for (uint64_t seq : unsynced_) {
     auto it = pending_.find(seq);
-    if (it != pending_.end()) Forget(seq, it->second);
+    if (it == pending_.end()) continue;
+    Forget(seq, it->second);
+    forgotten.push_back(seq);
   }
   unsynced_.clear();
   acks_to_write_.insert(acks_to_write_.begin(), unsynced_acks_.begin(), unsynced_acks_.end());
   unsynced_acks_.clear();
+  bool cut = true;
   for (Unsynced& u : left_) {
-    env_.Truncate(SegmentPath(u.number), u.synced_size);
-    u.file->Close();
+    cut = env_.Truncate(SegmentPath(u.number), u.synced_size).ok() && cut;
+    u.file->Close().IgnoreError();  // what it holds past the cut does not count
   }
   left_.clear();
   if (current_) {
-    env_.Truncate(SegmentPath(current_number_), current_synced_);
+    cut = env_.Truncate(SegmentPath(current_number_), current_synced_).ok() && cut;
     current_size_ = current_synced_;
+  }
+  if (!cut) {
+    // The forgotten records may still reach the disk whole, and come back at
+    // the next start beside the copies the caller appends again: ack them,
+    // first thing in the next sync, so that only the copies count.
+    std::vector<AckRecord> superseded;
+    for (uint64_t seq : forgotten) superseded.push_back(AckRecord{seq, AckReason::kDropped});
+    acks_to_write_.insert(acks_to_write_.begin(), superseded.begin(), superseded.end());
   }
   failed_write_ = true;  // the next record goes to a new segment
 }
@@ -308,7 +324,7 @@ StatusOr<std::vector<uint64_t>> Spool::Sync() {
     FailSync();
     return s;
   }
-  for (Unsynced& u : left_) u.file->Close();
+  for (Unsynced& u : left_) u.file->Close().IgnoreError();  // synced just now
   left_.clear();
   current_synced_ = current_size_;
   dir_dirty_ = false;

@@ -87,7 +87,7 @@ class Child {
     if (pid_ > 0) {
       Kill();
       int ignored;
-      WaitBlocking(&ignored);
+      WaitBlocking(&ignored).IgnoreError();  // nothing more a destructor can do
     }
   }
   Child(const Child&) = delete;

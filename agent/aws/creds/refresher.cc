@@ -76,7 +76,7 @@ void CachedCredentials::RefreshIfDue() {
     std::lock_guard<std::mutex> lock(mu_);
     if (!invalidated_ && clock_.NowUnixMillis() < next_refresh_ms_) return;
   }
-  Refresh();
+  Refresh().IgnoreError();  // a failure is kept in last_error_, logged, and retried
 }
 
 void CachedCredentials::StartThread() {
@@ -93,7 +93,7 @@ void CachedCredentials::Run() {
     if (stopping_) return;
     if (!invalidated_ && clock_.NowUnixMillis() < next_refresh_ms_) continue;
     lock.unlock();
-    Refresh();
+    Refresh().IgnoreError();  // a failure is kept in last_error_, logged, and retried
     lock.lock();
   }
 }

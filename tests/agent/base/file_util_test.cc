@@ -100,7 +100,7 @@ TEST(ReadWholeFileTest, AMissingFileIsNotFound) {
 
 TEST(WriteFileAtomicallyTest, CreatesTheFileWithTheData) {
   MemEnv env;
-  env.CreateDirs("/state");
+  ASSERT_TRUE(env.CreateDirs("/state").ok());
   ASSERT_TRUE(WriteFileAtomically(env, kPath, kNew).ok());
   EXPECT_EQ(kNew, env.ReadFile(kPath));
 }
@@ -125,7 +125,7 @@ TEST(WriteFileAtomicallyTest, NewContentsSurviveACrashOnceItReturnedOk) {
 
 TEST(WriteFileAtomicallyTest, ANewFileSurvivesACrashOnceItReturnedOk) {
   MemEnv env;
-  env.CreateDirs("/state");
+  ASSERT_TRUE(env.CreateDirs("/state").ok());
   ASSERT_TRUE(WriteFileAtomically(env, kPath, kNew).ok());
   env.SimulateCrash();
   EXPECT_EQ(kNew, env.ReadFile(kPath));
@@ -191,7 +191,7 @@ TEST_P(WriteFileAtomicallySweep, FileHoldsOldOrNewContentsAfterEveryFaultAndCras
     if (c.old_file_exists) {
       mem.WriteFile(kPath, kOld);
     } else {
-      mem.CreateDirs("/state");
+      ASSERT_TRUE(mem.CreateDirs("/state").ok());
     }
     FaultEnv env(mem);
     env.FailCall(n, c.kind, c.persistence);

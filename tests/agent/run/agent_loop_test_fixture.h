@@ -85,7 +85,7 @@ class AgentLoopTest : public ::testing::Test {
   AgentLoopTest() {
     env_.SetVar("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE");
     env_.SetVar("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
-    env_.CreateDirs(kStateDir);  // the CLI does this in production
+    EXPECT_TRUE(env_.CreateDirs(kStateDir).ok());  // the CLI does this in production
     config_.state_dir = kStateDir;
     config_.region = "us-east-1";
     config_.files.push_back(Entry(kLog, "/app/group", "host-1"));

@@ -60,7 +60,7 @@ inline bool BodyHas(const SeenRequest& r, const std::string& message) {
 class SenderTest : public ::testing::Test {
  protected:
   SenderTest() {
-    mem_.CreateDirs("/state");
+    EXPECT_TRUE(mem_.CreateDirs("/state").ok());
     mem_.SetVar("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE");
     mem_.SetVar("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
   }

@@ -231,5 +231,23 @@ TEST_F(SpoolFaultsTest, SegmentNamesPastSixDigitsAreRecovered) {
   EXPECT_EQ((IdList{1, 2}), Ids(TakeAll(*spool)));
 }
 
+// A failed sync whose clean-up (the cut) fails too: the forgotten records
+// may still reach the disk whole. The copies appended again must be the
+// only ones that come back.
+TEST_F(SpoolFaultsTest, ABatchWhoseCutFailedDoesNotComeBackBesideItsCopy) {
+  {
+    auto spool = Open(&faults_);
+    ASSERT_TRUE(spool);
+    AppendAndSync(*spool, {1});
+    ASSERT_TRUE(spool->Append(MakeBatch(2)).ok());
+    // The sync fails, and so does every call after it: the cut as well.
+    faults_.FailCall(1, FaultKind::kIoError, FaultPersistence::kFromThenOn);
+    ASSERT_FALSE(spool->Sync().ok());
+    faults_.FailCall(0, FaultKind::kIoError, FaultPersistence::kOnce);
+    AppendAndSync(*spool, {2});  // the caller appends it again
+  }
+  EXPECT_EQ((IdList{1, 2}), IdsAfterCrash(/*keep_unsynced_bytes=*/true));
+}
+
 }  // namespace
 }  // namespace edgelog

@@ -228,7 +228,7 @@ TEST_F(SpoolRecoveryTest, TheSpoolOpensOverAnyJunkAndDeliversWhatIsGood) {
       {"000008.seg.tmp", "not a segment either"},
   };
   for (const auto& [name, data] : junk) env_.WriteFile(SegmentPath(name), data);
-  env_.CreateDirs(std::string(kDir) + "/000009.seg");  // a directory
+  ASSERT_TRUE(env_.CreateDirs(std::string(kDir) + "/000009.seg").ok());  // a directory
 
   auto spool = Open();
   ASSERT_TRUE(spool) << "the spool always opens";

@@ -28,7 +28,7 @@ void ExpectSame(const std::vector<Checkpoint>& want, const std::vector<Checkpoin
 
 class CheckpointStoreTest : public ::testing::Test {
  protected:
-  CheckpointStoreTest() { env_.CreateDirs("/state"); }
+  CheckpointStoreTest() { EXPECT_TRUE(env_.CreateDirs("/state").ok()); }
 
   StatusOr<std::vector<Checkpoint>> LoadText(const std::string& text) {
     env_.WriteFile(kPath, text);

@@ -35,7 +35,7 @@ class GlobTest : public ::testing::Test {
          }) {
       env_.WriteFile(path, "line\n");
     }
-    env_.CreateDirs("/logs/dir.log");  // a directory whose name matches *.log
+    EXPECT_TRUE(env_.CreateDirs("/logs/dir.log").ok());  // a directory matching *.log
   }
 
   Paths Expand(const std::string& pattern) {

@@ -116,7 +116,7 @@ TEST_F(WebIdentityTest, TheTokenFileIsReadOnEveryFetch) {
 
 TEST_F(WebIdentityTest, AMissingTokenFileIsAnErrorNamingTheFile) {
   SetUpIrsa();
-  env_.Remove(kTokenFile);
+  ASSERT_TRUE(env_.Remove(kTokenFile).ok());
   auto c = Fetch();
   ASSERT_FALSE(c.ok());
   EXPECT_NE(Code::kNotFound, c.status().code());  // set up but failing: the chain stops
