@@ -219,11 +219,21 @@ void Pipeline::Collect() {
     if (spilling_) FeedSenderFromSpool();
   }
   WriteRejected();
-  if (tracker_.TakeChanged()) {
-    Status s = SaveCheckpoints();
-    if (!s.ok()) deps_.log.Error("cannot save checkpoints: " + s.ToString());
-  }
+  SaveCheckpointsIfDue();
   sender_->Pump();
+}
+
+void Pipeline::SaveCheckpointsIfDue() {
+  // At most once per kCheckpointIntervalMs (and at stop): every save is a
+  // write, two fsyncs and a rename, which flash storage pays for. A crash
+  // costs at most the lines acknowledged since the last save, sent again.
+  if (tracker_.TakeChanged()) checkpoints_changed_ = true;
+  int64_t now = deps_.clock.MonotonicMillis();
+  if (!checkpoints_changed_ || now < next_checkpoint_save_ms_) return;
+  next_checkpoint_save_ms_ = now + kCheckpointIntervalMs;
+  Status s = SaveCheckpoints();
+  checkpoints_changed_ = !s.ok();  // tried again at the next interval
+  if (!s.ok()) deps_.log.Error("cannot save checkpoints: " + s.ToString());
 }
 
 Status Pipeline::SaveCheckpoints() {
@@ -283,6 +293,7 @@ int64_t Pipeline::WaitMs(bool more_to_read, int64_t idle_ms) const {
   if (!rejected_.empty()) wait = std::min<int64_t>(wait, 1000);  // retry the write
   if (!unsynced_.empty()) until(next_sync_ms_, mono);           // group commit
   if (!to_spool_.empty()) until(spool_retry_at_ms_, mono);       // room again?
+  if (checkpoints_changed_) until(next_checkpoint_save_ms_, mono);
   return wait;
 }
 

@@ -72,6 +72,9 @@ class Pipeline : public RecordSink {
   // buffering.cc: the disk buffer between the batcher and the sender.
   void Route(Batch batch);
   void FlushToSpool();
+  // Saves the checkpoints when lines were acknowledged since the last save
+  // and the last save is kCheckpointIntervalMs old.
+  void SaveCheckpointsIfDue();
   void SyncSpoolIfDue();
   void SyncBuffer();
   void FeedSenderFromSpool();
@@ -114,6 +117,9 @@ class Pipeline : public RecordSink {
   std::map<uint64_t, Batch> unsynced_;  // appended, not yet durable: by spool seq
   int64_t next_sync_ms_ = 0;
   bool warned_full_ = false;
+  bool checkpoints_changed_ = false;  // acknowledged since the last save
+  int64_t next_checkpoint_save_ms_ = 0;
+  static constexpr int64_t kCheckpointIntervalMs = 1000;
   int64_t spool_retry_at_ms_ = 0;     // no append before (monotonic), after a failure
   int64_t spool_retry_delay_ms_ = 0;  // the wait after the last failure
   static constexpr int64_t kSpoolRetryFirstMs = 100;

@@ -114,5 +114,35 @@ TEST_F(AgentLoopTest, NoMatchingFileIsAWarningAndANormalExit) {
   EXPECT_GE(log_.Count(LogLevel::kWarning, "no file matches"), 1);
 }
 
+// Counts the saves of checkpoints.json (each one a rename into place).
+class CheckpointSavesEnv : public EnvWrapper {
+ public:
+  explicit CheckpointSavesEnv(Env& target) : EnvWrapper(target) {}
+  Status Rename(const std::string& from, const std::string& to) override {
+    if (to == kCheckpoints) ++saves;
+    return target().Rename(from, to);
+  }
+  int saves = 0;
+};
+
+// Twelve requests answered within a second used to make thirteen rewrites
+// of checkpoints.json (two fsyncs and a rename each): flash wears. They are
+// saved at most once a second, and at the end.
+TEST_F(AgentLoopTest, CheckpointsAreSavedOnATimerNotForEveryAcknowledgedRequest) {
+  std::string text;
+  for (int i = 0; i < 12 * 10000; ++i) text += "line " + std::to_string(i) + "\n";
+  env_.WriteFile(kLog, text);
+  CheckpointSavesEnv counting(env_);
+  AgentDeps deps{counting, clock_, log_, poller_, http_, *credentials_, nullptr};
+  int64_t start = clock_.MonotonicMillis();
+  AgentLoop loop(deps, config_, Entries(), context_, options_);
+  ASSERT_EQ(kExitOk, loop.Run());
+  int64_t took_ms = clock_.MonotonicMillis() - start;
+  EXPECT_EQ(12u, http_.requests_for("PutLogEvents").size());
+  EXPECT_LE(counting.saves, 2 + took_ms / 1000) << "over " << took_ms << " ms";
+  EXPECT_GE(counting.saves, 1);
+  EXPECT_EQ(static_cast<int64_t>(text.size()), SavedOffset(kLog)) << "the last save is complete";
+}
+
 }  // namespace
 }  // namespace edgelog
