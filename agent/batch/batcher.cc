@@ -13,6 +13,36 @@ constexpr size_t kKeptCapacityBytes = 256 << 10;
 
 }  // namespace
 
+StatusOr<Batch> MakeBatch(uint64_t id, uint32_t stream, BatchContents contents,
+                          GzipCompressor& gzip) {
+  Batch batch;
+  batch.id = id;
+  batch.stream = stream;
+  batch.event_count = contents.event_count;
+  batch.api_bytes = contents.api_bytes;
+  batch.json_bytes = contents.json.size();
+  batch.min_timestamp_ms = contents.min_timestamp_ms;
+  batch.max_timestamp_ms = contents.max_timestamp_ms;
+  EDGELOG_RETURN_IF_ERROR(gzip.Compress(contents.json, &batch.body));
+  return batch;
+}
+
+StatusOr<Batch> MakeBatch(uint64_t id, uint32_t stream, const LogStreamTarget& target,
+                          const std::vector<ParsedEvent>& events, GzipCompressor& gzip) {
+  BatchContents contents;
+  contents.json = BuildBody(target, events);
+  contents.event_count = events.size();
+  if (!events.empty()) {
+    contents.min_timestamp_ms = contents.max_timestamp_ms = events.front().timestamp_ms;
+  }
+  for (const ParsedEvent& e : events) {
+    contents.api_bytes += e.message.size() + kEventOverheadBytes;
+    contents.min_timestamp_ms = std::min(contents.min_timestamp_ms, e.timestamp_ms);
+    contents.max_timestamp_ms = std::max(contents.max_timestamp_ms, e.timestamp_ms);
+  }
+  return MakeBatch(id, stream, std::move(contents), gzip);
+}
+
 Batcher::Batcher(std::vector<LogStreamTarget> targets,
                  const BatcherOptions& options)
     : targets_(std::move(targets)),
@@ -78,21 +108,17 @@ Status Batcher::Seal(uint32_t stream) {
     }
     events = scratch_;
   }
-  std::string json;
-  json.reserve(body_prefixes_[stream].size() + events.size() + kBodySuffix.size());
-  json.append(body_prefixes_[stream]).append(events).append(kBodySuffix);
-
-  Batch batch;
-  batch.id = open.id;
-  batch.stream = stream;
-  batch.event_count = open.slots.size();
-  batch.api_bytes = open.api_bytes;
-  batch.json_bytes = json.size();
-  batch.min_timestamp_ms = open.min_ts;
-  batch.max_timestamp_ms = open.max_ts;
-  EDGELOG_RETURN_IF_ERROR(gzip_.Compress(json, &batch.body));
-  sealed_bytes_ += batch.body.size();
-  sealed_.push_back(std::move(batch));
+  BatchContents contents;
+  contents.json.reserve(body_prefixes_[stream].size() + events.size() + kBodySuffix.size());
+  contents.json.append(body_prefixes_[stream]).append(events).append(kBodySuffix);
+  contents.event_count = open.slots.size();
+  contents.api_bytes = open.api_bytes;
+  contents.min_timestamp_ms = open.min_ts;
+  contents.max_timestamp_ms = open.max_ts;
+  StatusOr<Batch> batch = MakeBatch(open.id, stream, std::move(contents), gzip_);
+  if (!batch.ok()) return batch.status();
+  sealed_bytes_ += batch->body.size();
+  sealed_.push_back(std::move(*batch));
 
   // An idle stream should not keep a megabyte of capacity around.
   if (open.json.capacity() > kKeptCapacityBytes) {

@@ -21,6 +21,7 @@
 #include "agent/base/status.h"
 #include "agent/batch/gzip.h"
 #include "agent/batch/log_stream.h"
+#include "agent/batch/payload.h"
 
 namespace edgelog {
 
@@ -35,6 +36,24 @@ struct Batch {
   int64_t min_timestamp_ms = 0;
   int64_t max_timestamp_ms = 0;
 };
+
+// What a batch is made of, before it is gzipped.
+struct BatchContents {
+  std::string json;  // the whole uncompressed body
+  size_t event_count = 0;
+  size_t api_bytes = 0;
+  int64_t min_timestamp_ms = 0;
+  int64_t max_timestamp_ms = 0;
+};
+
+// Every Batch is made by one of these two, so that no field is left to a
+// caller: the batcher's seal, and the halves of a request CloudWatch refused
+// as too big (their counts, sizes and time range from their own events).
+StatusOr<Batch> MakeBatch(uint64_t id, uint32_t stream, BatchContents contents,
+                          GzipCompressor& gzip);
+StatusOr<Batch> MakeBatch(uint64_t id, uint32_t stream, const LogStreamTarget& target,
+                          const std::vector<ParsedEvent>& events,
+                          GzipCompressor& gzip);
 
 struct BatcherOptions {
   int64_t flush_interval_ms = 5000;

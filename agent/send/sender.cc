@@ -333,16 +333,17 @@ void Sender::SplitOrReject(uint32_t stream, const Classification& c) {
   std::vector<ParsedEvent> parts[2] = {
       std::vector<ParsedEvent>(events->begin(), events->begin() + half),
       std::vector<ParsedEvent>(events->begin() + half, events->end())};
+  StatusOr<Batch> halves[2] = {MakeBatch(original.id, stream, targets_[stream], parts[0], gzip_),
+                               MakeBatch(original.id, stream, targets_[stream], parts[1], gzip_)};
+  if (!halves[0].ok() || !halves[1].ok()) {
+    // Cannot happen short of memory; the request stays whole and is retried.
+    st.queue.push_front(std::move(original));
+    RetryLater(stream, c, "splitting a refused request");
+    return;
+  }
   for (int i = 1; i >= 0; --i) {  // push_front in reverse keeps the order
-    Batch part;
-    part.id = original.id;
-    part.stream = stream;
-    part.event_count = parts[i].size();
-    std::string json = BuildBody(targets_[stream], parts[i]);
-    part.json_bytes = json.size();
-    if (!gzip_.Compress(json, &part.body).ok()) part.body.clear();
-    queued_bytes_ += part.body.size();
-    st.queue.push_front(std::move(part));
+    queued_bytes_ += halves[i]->body.size();
+    st.queue.push_front(std::move(*halves[i]));
   }
   queued_bytes_ -= original.body.size();
   st.attempt = 0;

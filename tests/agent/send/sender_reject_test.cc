@@ -139,6 +139,38 @@ TEST_F(SenderTest, InvalidParameterSplitsTheBatchUntilTheRefusedEventIsAlone) {
   }
 }
 
+// The halves of a refused request are whole batches: were their sizes and
+// times left at 0, one that went through the disk buffer would be filed as
+// "older than 14 days" without ever being sent.
+TEST_F(SenderTest, TheHalvesOfASplitRequestCarryTheirOwnCountsSizesAndTimes) {
+  Init({kTarget});
+  int puts = 0;
+  http_.set_responder([&](const SeenRequest&) -> std::optional<HttpResponse> {
+    if (puts++ == 0) {
+      return FakeHttp::AwsError(400, "InvalidParameterException", "Log event is invalid");
+    }
+    return std::nullopt;  // the halves wait for an answer
+  });
+  Batch whole = MakeBatch(0, {"a", "bb", "ccc", "dddd"});
+  int64_t t0 = whole.min_timestamp_ms;
+  ASSERT_GT(t0, 0);
+  sender_->Enqueue(std::move(whole));
+  Turn();
+  Turn();
+  std::vector<Batch> halves = sender_->TakeWaiting(UINT64_MAX, /*abandon_requests=*/true);
+  ASSERT_EQ(2u, halves.size());
+  EXPECT_EQ((Strings{"a", "bb"}), MessagesOf(halves[0].body));
+  EXPECT_EQ((Strings{"ccc", "dddd"}), MessagesOf(halves[1].body));
+  EXPECT_EQ(2u, halves[0].event_count);
+  EXPECT_EQ(1u + 2u + 2 * 26u, halves[0].api_bytes);
+  EXPECT_EQ(3u + 4u + 2 * 26u, halves[1].api_bytes);
+  EXPECT_EQ(t0, halves[0].min_timestamp_ms);
+  EXPECT_EQ(t0 + 1, halves[0].max_timestamp_ms);
+  EXPECT_EQ(t0 + 2, halves[1].min_timestamp_ms);
+  EXPECT_EQ(t0 + 3, halves[1].max_timestamp_ms);
+  EXPECT_GT(halves[1].json_bytes, 0u);
+}
+
 TEST_F(SenderTest, InvalidParameterForASingleEventBatchRejectsItWithoutSplitting) {
   Init({kTarget});
   http_.set_responder([](const SeenRequest&) -> std::optional<HttpResponse> {
