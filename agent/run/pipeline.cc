@@ -205,7 +205,10 @@ Status Pipeline::SealAndSend(bool everything) {
 void Pipeline::Collect() {
   for (const HttpResponse& r : deps_.http.Poll()) sender_->OnResponse(r);
   for (const Ack& a : sender_->TakeAcks()) {
-    if (a.batch_id & kSpooledBit) {
+    if ((a.batch_id & kSpooledBit) && a.unreadable > 0) {
+      spool_->SetAside(a.batch_id & ~kSpooledBit, a.problem);  // kept for a human
+      spool_retry_at_ms_ = 0;
+    } else if (a.batch_id & kSpooledBit) {
       spool_->Ack(a.batch_id & ~kSpooledBit);
       spool_retry_at_ms_ = 0;  // room again, maybe
     } else {

@@ -192,7 +192,9 @@ void Sender::HandlePutAnswer(uint32_t stream, const Classification& c,
       return;
     case Verdict::kFinal: {
       auto events = FrontEvents(stream);
-      if (events.ok() && Reject(stream, *events, "refused: " + Describe(c))) {
+      if (!events.ok()) {
+        GiveUpUnreadable(stream, events.status(), c);
+      } else if (Reject(stream, *events, "refused: " + Describe(c))) {
         FinishFront(stream, 0, events->size());
       } else {
         RetryLater(stream, c, "PutLogEvents");
@@ -269,8 +271,8 @@ void Sender::OnPutAccepted(uint32_t stream, const HttpResponse& response) {
   }
   auto events = FrontEvents(stream);
   if (!events.ok()) {
-    deps_.log.Error("cannot read back refused events: " + events.status().ToString());
-    FinishFront(stream, 0, 0);
+    Classification c{Verdict::kOk, "some events refused", ""};
+    GiveUpUnreadable(stream, events.status(), c);
     return;
   }
   // Consecutive events with the same reason make one group, one append.
@@ -314,7 +316,7 @@ void Sender::SplitOrReject(uint32_t stream, const Classification& c) {
   StreamState& st = streams_[stream];
   auto events = FrontEvents(stream);
   if (!events.ok()) {
-    RetryLater(stream, c, "PutLogEvents");
+    GiveUpUnreadable(stream, events.status(), c);
     return;
   }
   if (events->size() <= 1) {
@@ -362,6 +364,22 @@ bool Sender::Reject(uint32_t stream, const std::vector<ParsedEvent>& events,
                     targets_[stream].group + " / " + targets_[stream].stream +
                     " refused (" + reason + "); kept in " + deps_.rejected.path());
   return true;
+}
+
+void Sender::GiveUpUnreadable(uint32_t stream, const Status& why, const Classification& c) {
+  // CloudWatch refused the request and its body cannot be read back to
+  // split it or keep its events: retrying would hold the stream forever.
+  StreamState& st = streams_[stream];
+  size_t events = st.queue.front().event_count;
+  std::string problem = "CloudWatch Logs refused a request (" + Describe(c) +
+                        ") whose body cannot be read back (" + why.ToString() + ")";
+  deps_.log.Error(problem + "; its " + std::to_string(events) + " events for " +
+                  targets_[stream].group + " / " + targets_[stream].stream +
+                  " are given up and the stream goes on");
+  stats_.events_unreadable += events;
+  st.pending.unreadable += events;
+  st.pending.problem = problem;
+  FinishFront(stream, 0, 0);
 }
 
 StatusOr<std::vector<ParsedEvent>> Sender::FrontEvents(uint32_t stream) {

@@ -65,6 +65,10 @@ struct Ack {
   uint32_t stream = 0;
   size_t delivered = 0;
   size_t rejected = 0;
+  // Events given up because CloudWatch refused them and the body cannot be
+  // read back (a poison batch); `problem` says what happened.
+  size_t unreadable = 0;
+  std::string problem;
 };
 
 struct SenderStats {
@@ -73,6 +77,7 @@ struct SenderStats {
   uint64_t batches_acked = 0;
   uint64_t events_delivered = 0;
   uint64_t events_rejected = 0;
+  uint64_t events_unreadable = 0;  // given up: refused, and unreadable
   uint64_t body_bytes_sent = 0;  // compressed PutLogEvents bodies, retries included
   uint64_t streams_created = 0;
   uint64_t groups_created = 0;
@@ -177,6 +182,8 @@ class Sender {
   // The endpoint answered: the shared backoff ends, waiting streams go now.
   void EndpointAnswered();
   StatusOr<std::vector<ParsedEvent>> FrontEvents(uint32_t stream);
+  // Finishes the front batch, refused (`c`) and unreadable (`why`).
+  void GiveUpUnreadable(uint32_t stream, const Status& why, const Classification& c);
 
   SenderDeps deps_;
   LogsRequestContext context_;

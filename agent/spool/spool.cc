@@ -72,7 +72,15 @@ Status Spool::RecoverSegment(uint64_t number, Salvage* salvage) {
       continue;
     }
     auto batch = DecodeBatch(r.payload);
-    if (!batch.ok()) continue;  // checksummed yet malformed: cannot be sent
+    if (!batch.ok()) {
+      // Checksummed yet malformed: it can never be sent. Kept for a human;
+      // whatever its number was, it has no ack to wait for.
+      std::string record;
+      edgelog::AppendRecord(r.type, r.payload, &record);
+      KeepPoison(0, record, path + " at offset " + std::to_string(r.offset) + ": " +
+                                batch.status().ToString());
+      continue;
+    }
     next_seq_ = std::max(next_seq_, batch->seq + 1);
     if (corrupt) {
       salvage->batches[batch->seq] = std::move(*batch);  // rewritten into a new segment
@@ -98,6 +106,46 @@ Status Spool::RecoverSegment(uint64_t number, Salvage* salvage) {
   }
   segments_[number] = Segment{};
   return Status::Ok();
+}
+
+void Spool::KeepPoison(uint64_t seq, std::string_view record, const std::string& reason) {
+  ++stats_.set_aside;
+  std::string corrupt_dir = JoinPath(dir_, "corrupt");
+  std::string name = "batch-" + (seq != 0 ? std::to_string(seq)
+                                          : "unnumbered-" + std::to_string(stats_.set_aside));
+  std::string path = JoinPath(corrupt_dir, name + ".rec");
+  Status s = env_.CreateDirs(corrupt_dir);
+  if (s.ok()) s = WriteFileAtomically(env_, path, record);
+  if (s.ok()) s = WriteFileAtomically(env_, JoinPath(corrupt_dir, name + ".txt"), reason + "\n");
+  log_.Error("disk buffer: a batch cannot be sent (" + reason + "); " +
+             (s.ok() ? "its record is kept in " + path
+                     : "it cannot be kept in " + corrupt_dir + " either (" + s.ToString() + ")") +
+             " and the batches behind it go on");
+}
+
+void Spool::SetAside(uint64_t seq, const std::string& reason) {
+  auto it = pending_.find(seq);
+  if (it == pending_.end()) return;
+  Entry entry = it->second;
+  auto record = ReadRecord(entry);
+  KeepPoison(seq, record.ok() ? *record : std::string(), reason);
+  WriteAck(seq, AckReason::kDropped);
+  ++stats_.dropped_batches;
+  stats_.dropped_events += entry.events;
+  Forget(seq, entry);
+}
+
+StatusOr<std::string> Spool::ReadRecord(const Entry& entry) {
+  auto file = env_.OpenReadable(SegmentPath(entry.segment));
+  if (!file.ok()) return file.status();
+  std::string record(entry.length, '\0');
+  auto n = (*file)->ReadAt(entry.offset, record.data(), record.size());
+  if (!n.ok()) return n.status();
+  if (*n != record.size()) {
+    return Status::Corruption(SegmentPath(entry.segment) + " ends before its record at " +
+                              std::to_string(entry.offset));
+  }
+  return record;
 }
 
 void Spool::MoveAside(uint64_t number) {
@@ -396,28 +444,39 @@ std::optional<SpooledBatch> Spool::TakeNext() {
       ++it;
       continue;
     }
-    auto file = env_.OpenReadable(SegmentPath(e.segment));
-    std::string record(e.length, '\0');
-    StatusOr<size_t> n = file.ok() ? (*file)->ReadAt(e.offset, record.data(), record.size())
-                                   : StatusOr<size_t>(file.status());
-    if (n.ok() && *n == record.size()) {
-      SegmentContents c = ReadSegment(record);
+    auto record = ReadRecord(e);
+    if (!record.ok() && record.status().code() != Code::kCorruption) {
+      // No descriptor, an I/O error: nothing says the record is bad. It is
+      // read again later, and the batches behind it wait to keep the order.
+      if (record.status().message() != last_read_error_) {
+        last_read_error_ = record.status().message();
+        log_.Error("disk buffer: cannot read batch " + std::to_string(it->first) + " back (" +
+                   record.status().ToString() + "); trying again");
+      }
+      return std::nullopt;
+    }
+    last_read_error_.clear();
+    std::string reason;
+    if (record.ok()) {
+      SegmentContents c = ReadSegment(*record);
       if (c.records.size() == 1 && c.records[0].type == RecordType::kBatch) {
         auto batch = DecodeBatch(c.records[0].payload);
-        if (batch.ok()) {
+        if (batch.ok() && batch->seq == it->first) {
           e.taken = true;
           return std::move(*batch);
         }
+        reason = batch.ok() ? "its record holds batch " + std::to_string(batch->seq)
+                            : batch.status().ToString();
+      } else {
+        reason = "its record no longer checks out (changed on disk since it was written)";
       }
+    } else {
+      reason = record.status().ToString();
     }
-    log_.Error("disk buffer: batch " + std::to_string(it->first) + " in " +
-               SegmentPath(e.segment) + " cannot be read back; dropped");
-    ++stats_.dropped_batches;
-    stats_.dropped_events += e.events;
     uint64_t seq = it->first;
-    Entry entry = e;
     ++it;
-    Forget(seq, entry);
+    SetAside(seq, "batch " + std::to_string(seq) + " in " + SegmentPath(e.segment) + ": " +
+                      reason);
   }
   return std::nullopt;
 }

@@ -53,6 +53,7 @@ struct SpoolStats {
   uint64_t dropped_bytes = 0;
   uint64_t torn_tails = 0;       // segments whose damaged tail was cut off
   uint64_t corrupt_segments = 0;  // moved to corrupt/
+  uint64_t set_aside = 0;         // poison batches copied to corrupt/ and dropped
 };
 
 class Spool {
@@ -81,9 +82,14 @@ class Spool {
   }
 
   // The oldest durable batch not taken yet, read back from disk; nothing
-  // when there is none. A batch that cannot be read back (its segment
-  // damaged since) is dropped and counted.
+  // when there is none. A batch whose record cannot be read now (no
+  // descriptor, an I/O error) waits for a later call; one whose record reads
+  // but does not decode is set aside (SetAside), so the batches behind it go on.
   std::optional<SpooledBatch> TakeNext();
+  // Gives up batch `seq` as poison: a copy of its record goes to
+  // DIR/corrupt/batch-SEQ.rec, with `reason` in batch-SEQ.txt beside it, for
+  // a human to look at; then it is acknowledged as dropped, and counted.
+  void SetAside(uint64_t seq, const std::string& reason);
   // `seq` is done: delivered, or kept as rejected. Appends an ack record
   // (made durable with the next Sync; a record that cannot be written now is
   // written by the next Sync) and deletes fully acknowledged segments.
@@ -131,6 +137,10 @@ class Spool {
   Status Recover();
   Status RecoverSegment(uint64_t number, Salvage* salvage);
   void MoveAside(uint64_t number);
+  // Copies `record` (batch `seq`, undecodable for `reason`) to corrupt/.
+  void KeepPoison(uint64_t seq, std::string_view record, const std::string& reason);
+  // The record of `entry`, read back from its segment.
+  StatusOr<std::string> ReadRecord(const Entry& entry);
   Status StartSegment();
   // Starts a new segment first when the current one is full or damaged.
   Status AppendRecord(RecordType type, std::string_view payload, uint64_t* offset);
@@ -161,6 +171,7 @@ class Spool {
   std::vector<uint64_t> unsynced_;         // batches appended since the last sync
   std::vector<AckRecord> unsynced_acks_;   // ack records written since then
   std::vector<AckRecord> acks_to_write_;   // ack records to write (again)
+  std::string last_read_error_;            // said once, until a read works again
   bool failed_write_ = false;  // the current segment may hold a torn record
   int64_t last_drop_log_ms_ = -1;
   SpoolStats stats_;

@@ -171,6 +171,36 @@ TEST_F(SenderTest, TheHalvesOfASplitRequestCarryTheirOwnCountsSizesAndTimes) {
   EXPECT_GT(halves[1].json_bytes, 0u);
 }
 
+// A batch whose body cannot be read back (a poison record from the disk
+// buffer) and that CloudWatch refuses: it cannot be split or kept as
+// rejected. It is given up, said so, and the stream behind it goes on,
+// where it used to be retried forever.
+TEST_F(SenderTest, ARefusedBatchThatCannotBeReadBackIsGivenUpAndTheStreamGoesOn) {
+  for (const char* code : {"InvalidParameterException", "SerializationException"}) {
+    SCOPED_TRACE(code);
+    Init({kTarget});
+    acks_.clear();
+    http_.set_responder([&](const SeenRequest& r) -> std::optional<HttpResponse> {
+      if (r.body == "not gzip") return FakeHttp::AwsError(400, code, "cannot read the body");
+      return FakeHttp::Ok();
+    });
+    Batch poison = MakeBatch(0, {"x", "y"});
+    poison.body = "not gzip";
+    uint64_t poison_id = poison.id;
+    sender_->Enqueue(std::move(poison));
+    uint64_t next = Enqueue(0, {"after"});
+    RunUntilIdle();
+    ASSERT_EQ(2u, acks_.size());
+    EXPECT_EQ(poison_id, acks_[0].batch_id);
+    EXPECT_EQ(2u, acks_[0].unreadable);
+    EXPECT_EQ(0u, acks_[0].delivered);
+    EXPECT_NE(std::string::npos, acks_[0].problem.find(code)) << acks_[0].problem;
+    EXPECT_EQ(next, acks_[1].batch_id);
+    EXPECT_EQ(1u, acks_[1].delivered);
+    EXPECT_GE(log_.Count(LogLevel::kError, "cannot be read back"), 1);
+  }
+}
+
 TEST_F(SenderTest, InvalidParameterForASingleEventBatchRejectsItWithoutSplitting) {
   Init({kTarget});
   http_.set_responder([](const SeenRequest&) -> std::optional<HttpResponse> {

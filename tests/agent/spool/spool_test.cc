@@ -186,7 +186,7 @@ TEST_F(SpoolTest, TheSeqOfTheArgumentIsIgnored) {
 
 // A batch whose segment is damaged after it was written cannot be read back:
 // it is dropped and counted, and the next one is handed out instead.
-TEST_F(SpoolTest, ABatchThatCannotBeReadBackIsDroppedCountedAndSkipped) {
+TEST_F(SpoolTest, APoisonBatchIsSetAsideWithItsReasonAndTheNextOneGoesOn) {
   auto spool = Open();
   ASSERT_TRUE(spool);
   AppendAndSync(*spool, {1, 2});
@@ -198,8 +198,65 @@ TEST_F(SpoolTest, ABatchThatCannotBeReadBackIsDroppedCountedAndSkipped) {
   ASSERT_TRUE(taken.has_value());
   EXPECT_TRUE(SameContents(MakeBatch(2), *taken));
   EXPECT_EQ(1u, spool->stats().dropped_batches);
+  EXPECT_EQ(1u, spool->stats().set_aside);
   EXPECT_EQ(MakeBatch(1).event_count, spool->stats().dropped_events);
-  EXPECT_GE(log_.Count(LogLevel::kError, "cannot be read back"), 1);
+  EXPECT_GE(log_.Count(LogLevel::kError, "cannot be sent"), 1);
+  // The record as it is on disk, and why, for a human.
+  std::string kept = env_.ReadFile(std::string(kDir) + "/corrupt/batch-1.rec");
+  EXPECT_EQ(bytes.substr(0, kept.size()), kept);
+  EXPECT_FALSE(kept.empty());
+  EXPECT_NE("", env_.ReadFile(std::string(kDir) + "/corrupt/batch-1.txt"));
+  // It is done with (acknowledged as dropped): nothing else waits.
+  spool->Ack(taken->seq);
+  EXPECT_TRUE(spool->empty());
+  EXPECT_FALSE(spool->TakeNext().has_value());
+}
+
+// Refuses to open segments for reading while `refuse` is set (EMFILE).
+class NoDescriptorEnv : public EnvWrapper {
+ public:
+  explicit NoDescriptorEnv(Env& target) : EnvWrapper(target) {}
+  StatusOr<std::unique_ptr<ReadableFile>> OpenReadable(const std::string& path) override {
+    if (refuse) return Status::Unavailable("open " + path + ": Too many open files");
+    return target().OpenReadable(path);
+  }
+  bool refuse = false;
+};
+
+TEST_F(SpoolTest, ABatchThatCannotBeReadNowIsReadLaterNotDropped) {
+  NoDescriptorEnv env(env_);
+  auto spool = Open(&env);
+  ASSERT_TRUE(spool);
+  AppendAndSync(*spool, {1, 2});
+  env.refuse = true;
+  EXPECT_FALSE(spool->TakeNext().has_value());
+  EXPECT_FALSE(spool->TakeNext().has_value());
+  EXPECT_EQ(0u, spool->stats().dropped_batches);
+  EXPECT_EQ(1, log_.Count(LogLevel::kError, "Too many open files")) << "said once";
+  env.refuse = false;
+  EXPECT_EQ((IdList{1, 2}), Ids(TakeAll(*spool)));
+}
+
+// A record whose checksum is right but whose batch does not decode (written
+// by a broken build, say): kept for a human at start, never sent, and the
+// batches after it are.
+TEST_F(SpoolTest, AChecksummedButMalformedBatchIsKeptAsideAtStart) {
+  {
+    auto spool = Open();
+    ASSERT_TRUE(spool);
+    AppendAndSync(*spool, {1});
+  }
+  std::string bad;
+  AppendRecord(RecordType::kBatch, "not a batch payload", &bad);
+  env_.AppendToFile(SegmentPath("000001.seg"), bad);
+  {
+    auto spool = Open();
+    ASSERT_TRUE(spool);
+    AppendAndSync(*spool, {2});
+    EXPECT_EQ((IdList{1, 2}), Ids(TakeAll(*spool)));
+    EXPECT_EQ(1u, spool->stats().set_aside);
+  }
+  EXPECT_EQ(std::string(bad), env_.ReadFile(std::string(kDir) + "/corrupt/batch-unnumbered-1.rec"));
 }
 
 }  // namespace
