@@ -43,7 +43,6 @@ struct RunOptions {
   int64_t rescan_interval_ms = 1000;
   int64_t watched_rescan_interval_ms = 10000;
   int64_t shutdown_grace_ms = 10000;  // delivery time after SIGTERM
-  size_t max_buffered_bytes = 8 << 20;  // batch bytes held in memory before reading pauses
   // Files open at once, at most, whatever edgelog.max_open_files says: what
   // the descriptor limit (RLIMIT_NOFILE) leaves once sockets, the disk
   // buffer and the rest have theirs. 0: no limit known.

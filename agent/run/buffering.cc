@@ -32,7 +32,7 @@ size_t Pipeline::MemoryHeld() const {
 }
 
 void Pipeline::UpdateSpilling() {
-  bool behind = sender_->queued_bytes() > static_cast<size_t>(config_.buffer_memory_bytes);
+  bool behind = Buffered() > MemoryBudget();
   if (!spilling_ && (behind || sender_->endpoint_down() || !spool_->empty())) {
     spilling_ = true;
     deps_.log.Info(std::string(behind ? "CloudWatch Logs is behind"
@@ -134,7 +134,7 @@ void Pipeline::SyncBuffer() {
 
 void Pipeline::FeedSenderFromSpool() {
   int64_t now = deps_.clock.NowUnixMillis();
-  while (sender_->queued_bytes() < kFeedBytes) {
+  while (sender_->queued_bytes() < std::min(kFeedBytes, MemoryBudget() / 2)) {
     std::optional<SpooledBatch> s = spool_->TakeNext();
     if (!s) return;
     uint32_t stream = sender_->StreamFor(s->group, s->stream);

@@ -177,7 +177,7 @@ void Pipeline::Discover() {
 
 bool Pipeline::ReadFiles() {
   size_t read = 0;
-  while (read < kReadPerIterationBytes && Buffered() < options_.max_buffered_bytes) {
+  while (read < kReadPerIterationBytes && Buffered() < MemoryBudget()) {
     size_t n = tailer_.Read(kReadSliceBytes, Now(deps_.clock), *this);
     TrackNewSources();
     if (n == 0) return false;
@@ -282,7 +282,7 @@ Status Pipeline::SaveCheckpoints() {
 }
 
 int64_t Pipeline::WaitMs(bool more_to_read, int64_t idle_ms) const {
-  if (more_to_read && Buffered() < options_.max_buffered_bytes) return 0;
+  if (more_to_read && Buffered() < MemoryBudget()) return 0;
   int64_t mono = deps_.clock.MonotonicMillis();
   int64_t wait = idle_ms;
   auto until = [&](std::optional<int64_t> deadline, int64_t now) {

@@ -58,7 +58,12 @@ class Pipeline : public RecordSink {
   int64_t WaitMs(bool more_to_read, int64_t idle_ms) const;
   // Nothing waits in a batch, the sender or the rejected queue.
   bool Drained() const;
+  // Batch bytes held in memory: open and sealed in the batcher, queued in
+  // the sender, waiting for the disk buffer. The one measure of
+  // edgelog.buffer.memory_bytes (MemoryBudget): past it batches spill to
+  // disk, and reading pauses until they have.
   size_t Buffered() const;
+  size_t MemoryBudget() const { return static_cast<size_t>(config_.buffer_memory_bytes); }
 
   Tailer& tailer() { return tailer_; }
   Sender& sender() { return *sender_; }

@@ -34,7 +34,10 @@ class FakeHttp : public HttpClient {
 
   void Start(HttpRequest request) override;
   std::vector<HttpResponse> Poll() override;
-  int64_t NextTimeoutMs() override { return pending_.empty() ? -1 : 0; }
+  int64_t NextTimeoutMs() override { return pending_.empty() ? -1 : held_poll_ms_; }
+  // How long the loop may sleep while requests are held (0 by default: it
+  // polls again at once). A slow endpoint lets time pass between polls.
+  void set_held_poll_ms(int64_t ms) { held_poll_ms_ = ms; }
   size_t in_flight() const override { return pending_.size(); }
 
   // Every request started so far, in order.
@@ -52,6 +55,7 @@ class FakeHttp : public HttpClient {
   Responder responder_;
   std::vector<SeenRequest> seen_;
   std::deque<size_t> pending_;  // indexes into seen_
+  int64_t held_poll_ms_ = 0;
 };
 
 // A Poller for FakeHttp tests: Wait(t) advances `clock` by t and returns.

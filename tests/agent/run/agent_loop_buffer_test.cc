@@ -319,7 +319,7 @@ class AgentLoopBufferFullTest : public AgentLoopBufferTest {
   static constexpr size_t kLineBytes = 30000;  // 9 MB of lines, ~7 MB gzipped
   AgentLoopBufferFullTest() {
     config_.buffer_max_bytes = 1 << 20;
-    options_.max_buffered_bytes = 1 << 20;  // memory: reading pauses soon
+    config_.buffer_memory_bytes = 1 << 20;  // memory: reading pauses soon
     std::mt19937_64 rng(42);
     for (int i = 0; i < kLines; ++i) all_.push_back(NoisyLine(i, kLineBytes, rng));
   }
@@ -404,7 +404,7 @@ TEST_F(AgentLoopBufferFullTest, WithDropOldestTheDropIsCountedLoggedAndTheCapHol
   // than the ~7 MB of gzipped lines.
   config_.buffer_max_bytes = 3 << 20;
   config_.buffer_when_full = "drop_oldest";
-  options_.max_buffered_bytes = RunOptions().max_buffered_bytes;  // reading goes on
+  config_.buffer_memory_bytes = Config().buffer_memory_bytes;  // reading goes on
   RunOutage();
   EXPECT_GE(log_.Count(LogLevel::kWarning, "dropped the oldest"), 1)
       << "no drop logged though the outage outlasted a " << cap_ << "-byte buffer";
@@ -488,6 +488,51 @@ TEST_F(AgentLoopBufferTest, AFullDiskIsTriedAgainWithBackoffNotAtEveryTurn) {
   // 100 + 200 + ... + 3200 ms, then every 5 s: about 18 tries in a minute.
   EXPECT_LE(refused_at_minute, 25) << "segment opens in one minute of a full disk";
   EXPECT_TRUE(all == delivered_) << delivered_.size() << " delivered of " << all.size();
+}
+
+// edgelog.buffer.memory_bytes is one budget, measured one way, for both
+// spilling and pausing. An endpoint that takes requests and never answers,
+// 20 MiB of lines: with 32 MiB all of them are read and nothing spills; with
+// 2 MiB batches spill to disk once the backlog passes it, and reading goes
+// on. (Reading used to pause at a fixed 8 MiB whatever the setting, and
+// spilling compared another measure.)
+class AgentLoopMemoryBudgetTest : public AgentLoopBufferTest {
+ protected:
+  void RunWithBudget(int64_t budget) {
+    std::mt19937_64 rng(5);
+    std::string text;
+    for (int i = 0; text.size() < (20u << 20); ++i) text += NoisyLine(i, 2000, rng) + "\n";
+    env_.WriteFile(kLog, text);
+    file_bytes_ = text.size();
+    ReadCountingEnv counting(env_, kLog);
+    config_.buffer_memory_bytes = budget;
+    http_.set_responder([](const SeenRequest&) -> std::optional<HttpResponse> {
+      return std::nullopt;  // taken, never answered
+    });
+    http_.set_held_poll_ms(100);
+    int64_t start = clock_.MonotonicMillis();
+    RunAgent(counting, nullptr, [&] {
+      if (clock_.MonotonicMillis() - start < 20000) return false;
+      read_ = counting.bytes_read();
+      spilled_ = BufferBytes();
+      return true;
+    });
+  }
+  uint64_t file_bytes_ = 0;
+  uint64_t read_ = 0;
+  uint64_t spilled_ = 0;
+};
+
+TEST_F(AgentLoopMemoryBudgetTest, ABudgetAboveTheBacklogNeitherPausesNorSpills) {
+  RunWithBudget(int64_t{32} << 20);
+  EXPECT_GE(read_, file_bytes_) << "reading paused below the budget";
+  EXPECT_EQ(0u, spilled_) << "spilled to disk below the budget";
+}
+
+TEST_F(AgentLoopMemoryBudgetTest, ABacklogPastTheBudgetSpillsAndReadingGoesOn) {
+  RunWithBudget(int64_t{2} << 20);
+  EXPECT_GT(spilled_, 0u) << "no spill past the budget";
+  EXPECT_GE(read_, file_bytes_) << "spilling did not let reading go on";
 }
 
 }  // namespace
