@@ -209,8 +209,9 @@ const std::vector<OptionSpec> kOptions = {
     {"edgelog.buffer", OptionType::kObject, OptionUse::kUsed, "",
      "The disk buffer (STATE_DIR/buffer) for when CloudWatch cannot keep up."},
     {"edgelog.buffer.memory_bytes", OptionType::kInteger, OptionUse::kUsed, "8388608",
-     "Backlog held in memory; beyond it, or while CloudWatch is unreachable, batches "
-     "go to disk.",
+     "Backlog held in memory (open, sealed and queued batches, and those on their way to "
+     "disk); beyond it, or while CloudWatch is unreachable, batches go to disk, and "
+     "reading pauses until they have.",
      &Config::buffer_memory_bytes, CheckMemoryBytes},
     {"edgelog.buffer.max_bytes", OptionType::kInteger, OptionUse::kUsed, "268435456",
      "Disk buffer size, at most (compressed request bodies).", &Config::buffer_max_bytes,
