@@ -54,6 +54,7 @@ struct Config {
   int64_t max_open_files = 1024;
   int64_t buffer_memory_bytes = 8 << 20;   // backlog kept in memory before spilling to disk
   int64_t buffer_max_bytes = 256 << 20;    // disk buffer cap (compressed bodies)
+  int64_t rejected_max_bytes = 64 << 20;   // rejected.jsonl, at most, before it is rotated
   std::string buffer_when_full = "block";  // or "drop_oldest"
 
   // The role to assume, if any: the logs section's wins.

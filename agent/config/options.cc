@@ -65,6 +65,7 @@ std::string CheckAbsolutePath(const cJSON* v) {
 std::string CheckOpenFiles(const cJSON* v) { return CheckRange(v, 8, 1000000); }
 std::string CheckMemoryBytes(const cJSON* v) { return CheckRange(v, 1 << 20, 1LL << 32); }
 std::string CheckBufferBytes(const cJSON* v) { return CheckRange(v, 1 << 20, 1LL << 40); }
+std::string CheckRejectedBytes(const cJSON* v) { return CheckRange(v, 64 << 10, 1LL << 40); }
 
 std::string CheckWhenFull(const cJSON* v) {
   std::string_view s = v->valuestring;
@@ -220,6 +221,12 @@ const std::vector<OptionSpec> kOptions = {
      "block: stop reading (the files keep the data); drop_oldest: drop the oldest "
      "batches, counted and logged.",
      &Config::buffer_when_full, CheckWhenFull},
+    {"edgelog.rejected", OptionType::kObject, OptionUse::kUsed, "",
+     "Events CloudWatch refused, kept in STATE_DIR/rejected.jsonl."},
+    {"edgelog.rejected.max_bytes", OptionType::kInteger, OptionUse::kUsed, "67108864",
+     "rejected.jsonl, at most: past it the file becomes rejected.jsonl.1 (replacing the "
+     "one before) and a new one starts.",
+     &Config::rejected_max_bytes, CheckRejectedBytes},
     {"edgelog.http", OptionType::kObject, OptionUse::kUsed, "", "HTTP client settings."},
     {"edgelog.http.ca_bundle", OptionType::kString, OptionUse::kUsed, "",
      "PEM file of trusted CAs; else SSL_CERT_FILE, then AWS_CA_BUNDLE, then the system's.",

@@ -62,7 +62,8 @@ Pipeline::Pipeline(const AgentDeps& deps, const Config& config,
       config_(config),
       options_(options),
       checkpoint_path_(JoinPath(config.state_dir, "checkpoints.json")),
-      rejected_log_(deps.env, JoinPath(config.state_dir, "rejected.jsonl")),
+      rejected_log_(deps.env, JoinPath(config.state_dir, "rejected.jsonl"),
+                    static_cast<uint64_t>(config.rejected_max_bytes)),
       loaded_checkpoints_(LoadCheckpointsOrStartOver(deps.env, deps.log, config.state_dir)),
       tailer_(deps.env, deps.log, std::move(entries), loaded_checkpoints_,
               TailerOptionsOf(config, options)),
@@ -117,6 +118,7 @@ void Pipeline::OnRejected(const Record& r, std::string_view reason) {
   uint32_t stream = stream_of_[tailer_.source(r.source).entry];
   rejected_.push_back(
       {stream, std::string(reason), ParsedEvent{r.timestamp_ms, std::string(r.message)}});
+  rejected_bytes_ += r.message.size() + reason.size();
   tracker_.OnRecord(r.source, rejected_batch_, r.end_offset);
 }
 
@@ -134,8 +136,14 @@ void Pipeline::WriteRejected() {
     Status s = rejected_log_.Append(targets_[rejected_[start].stream], events,
                                     rejected_[start].reason, deps_.clock.NowUnixMillis());
     if (!s.ok()) {
-      deps_.log.Error("cannot keep rejected records in " + rejected_log_.path() + ": " +
-                      s.ToString() + "; will try again");
+      if (s.ToString() != rejected_problem_) {  // said once, not at every retry
+        rejected_problem_ = s.ToString();
+        deps_.log.Error("cannot keep rejected records in " + rejected_log_.path() + ": " +
+                        s.ToString() + "; will try again (reading pauses while they wait)");
+      }
+      for (size_t j = 0; j < start; ++j) {
+        rejected_bytes_ -= rejected_[j].event.message.size() + rejected_[j].reason.size();
+      }
       rejected_.erase(rejected_.begin(), rejected_.begin() + static_cast<std::ptrdiff_t>(start));
       return;
     }
@@ -144,6 +152,8 @@ void Pipeline::WriteRejected() {
     start = i;
   }
   rejected_.clear();
+  rejected_bytes_ = 0;
+  rejected_problem_.clear();
   tracker_.OnAck(rejected_batch_);
   rejected_batch_ = 0;
 }
@@ -308,8 +318,10 @@ bool Pipeline::Drained() const {
 }
 
 size_t Pipeline::Buffered() const {
+  // Records waiting for rejected.jsonl count too: while it cannot be
+  // written, reading pauses instead of the queue growing.
   return batcher_->sealed_bytes() + batcher_->open_bytes() + sender_->queued_bytes() +
-         MemoryHeld();
+         MemoryHeld() + rejected_bytes_;
 }
 
 void Pipeline::SyncBufferIfAny() {

@@ -113,6 +113,8 @@ class Pipeline : public RecordSink {
   AckTracker tracker_;
   size_t tracked_sources_ = 0;
   std::vector<Rejected> rejected_;
+  size_t rejected_bytes_ = 0;  // of the messages and reasons in rejected_
+  std::string rejected_problem_;  // the last failure to write them, said once
 
   // The disk buffer. While spilling, sealed batches go to the spool (kept in
   // memory until synced), and the sender is fed from it, oldest first.

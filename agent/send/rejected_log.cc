@@ -1,5 +1,6 @@
 #include "agent/send/rejected_log.h"
 
+#include "agent/base/file_util.h"
 #include "agent/text/json_escape.h"
 
 namespace edgelog {
@@ -20,12 +21,35 @@ Status RejectedLog::Append(const LogStreamTarget& target,
     AppendJsonString(reason, &lines);
     lines += "}\n";
   }
-  auto file = env_.OpenWritable(path_, WriteMode::kAppend);
-  if (!file.ok()) return file.status();
-  EDGELOG_RETURN_IF_ERROR((*file)->Append(lines));
-  EDGELOG_RETURN_IF_ERROR((*file)->Sync());
-  EDGELOG_RETURN_IF_ERROR((*file)->Close());
+  EDGELOG_RETURN_IF_ERROR(MakeRoom(lines.size()));
+  Status s = [&] {
+    auto file = env_.OpenWritable(path_, WriteMode::kAppend);
+    if (!file.ok()) return file.status();
+    EDGELOG_RETURN_IF_ERROR((*file)->Append(lines));
+    EDGELOG_RETURN_IF_ERROR((*file)->Sync());
+    return (*file)->Close();
+  }();
+  if (!s.ok()) {
+    size_.reset();  // part of it may be there: looked at again next time
+    return s;
+  }
   events_written_ += events.size();
+  return Status::Ok();
+}
+
+Status RejectedLog::MakeRoom(uint64_t adding) {
+  if (!size_) {
+    auto info = env_.Stat(path_);
+    if (!info.ok() && info.status().code() != Code::kNotFound) return info.status();
+    size_ = info.ok() ? info->size : 0;
+  }
+  if (*size_ == 0 || *size_ + adding <= max_bytes_) {
+    *size_ += adding;
+    return Status::Ok();
+  }
+  EDGELOG_RETURN_IF_ERROR(env_.Rename(path_, path_ + ".1"));
+  EDGELOG_RETURN_IF_ERROR(env_.SyncDir(DirName(path_)));
+  size_ = adding;
   return Status::Ok();
 }
 

@@ -2,11 +2,15 @@
 // STATE_DIR/rejected.jsonl, one JSON object per line:
 //   {"time":T,"group":G,"stream":S,"timestamp":T,"message":M,"reason":R}
 // Each append is synced before it returns, so an event is acknowledged
-// (and its file offset passed) only once it is safely here.
+// (and its file offset passed) only once it is safely here. The file is
+// capped: an append that would take it past `max_bytes` first renames it to
+// PATH.1 (replacing the one before), so the two together hold at most
+// 2 x max_bytes (plus one append larger than the cap).
 #ifndef EDGELOG_AGENT_SEND_REJECTED_LOG_H_
 #define EDGELOG_AGENT_SEND_REJECTED_LOG_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,7 +24,8 @@ namespace edgelog {
 class RejectedLog {
  public:
   // `path` is the file to append to; created when first needed.
-  RejectedLog(Env& env, std::string path) : env_(env), path_(std::move(path)) {}
+  RejectedLog(Env& env, std::string path, uint64_t max_bytes = 64 << 20)
+      : env_(env), path_(std::move(path)), max_bytes_(max_bytes) {}
 
   // Appends one line per event with `reason`, then syncs.
   Status Append(const LogStreamTarget& target, const std::vector<ParsedEvent>& events,
@@ -30,8 +35,13 @@ class RejectedLog {
   uint64_t events_written() const { return events_written_; }
 
  private:
+  // Renames the file to PATH.1 when `adding` bytes would pass the cap.
+  Status MakeRoom(uint64_t adding);
+
   Env& env_;
   std::string path_;
+  uint64_t max_bytes_;
+  std::optional<uint64_t> size_;  // of the file at `path`, once known
   uint64_t events_written_ = 0;
 };
 

@@ -15,6 +15,8 @@ using agent_loop_test::AgentLoopTest;
 using agent_loop_test::kCheckpoints;
 using agent_loop_test::kLog;
 using agent_loop_test::kStateDir;
+using agent_loop_test::FakeStop;
+using agent_loop_test::ScriptedPoller;
 using agent_loop_test::Strings;
 using testing::FakeHttp;
 using testing::SeenRequest;
@@ -124,6 +126,83 @@ TEST_F(AgentLoopTest, ACorruptCheckpointFileIsSetAsideAndFilesAreReadFromTheStar
   EXPECT_EQ("this is not json", env_.ReadFile(std::string(kCheckpoints) + ".corrupt"));
   EXPECT_EQ(6, SavedOffset(kLog));
   EXPECT_GE(log_.Count(LogLevel::kError, "corrupt"), 1);
+}
+
+// Refuses to open rejected.jsonl while `refuse` is set, and counts the
+// bytes read from the log file.
+class RejectedUnwritableEnv : public EnvWrapper {
+ public:
+  explicit RejectedUnwritableEnv(Env& target) : EnvWrapper(target) {}
+  StatusOr<std::unique_ptr<WritableFile>> OpenWritable(const std::string& path,
+                                                       WriteMode mode) override {
+    if (refuse && path == std::string(kStateDir) + "/rejected.jsonl") {
+      return Status::IoError("open " + path + ": Input/output error");
+    }
+    return target().OpenWritable(path, mode);
+  }
+  StatusOr<std::unique_ptr<ReadableFile>> OpenReadable(const std::string& path) override {
+    auto file = target().OpenReadable(path);
+    if (!file.ok() || path != kLog) return file;
+    return std::unique_ptr<ReadableFile>(std::make_unique<Counted>(this, std::move(*file)));
+  }
+  bool refuse = true;
+  uint64_t bytes_read = 0;
+
+ private:
+  class Counted : public ReadableFile {
+   public:
+    Counted(RejectedUnwritableEnv* env, std::unique_ptr<ReadableFile> f)
+        : env_(env), f_(std::move(f)) {}
+    StatusOr<size_t> ReadAt(uint64_t offset, char* buf, size_t n) override {
+      auto got = f_->ReadAt(offset, buf, n);
+      if (got.ok()) env_->bytes_read += *got;
+      return got;
+    }
+    StatusOr<FileInfo> Stat() override { return f_->Stat(); }
+
+   private:
+    RejectedUnwritableEnv* env_;
+    std::unique_ptr<ReadableFile> f_;
+  };
+};
+
+// 20 MB of lines older than 14 days while rejected.jsonl cannot be written:
+// they used to pile up in memory, all of them. The records waiting for the
+// file count against edgelog.buffer.memory_bytes, so reading pauses; once
+// the file can be written, every one of them is kept there.
+TEST_F(AgentLoopTest, WhileRejectedRecordsCannotBeKeptReadingPausesInsteadOfQueueing) {
+  config_.files[0].timestamp_format = "%Y-%m-%d %H:%M:%S";
+  std::string text;
+  int lines = 0;
+  for (; text.size() < (20u << 20); ++lines) {
+    text += "2001-02-03 04:05:06 old line " + std::to_string(lines) + " " +
+            std::string(1000, 'o') + "\n";
+  }
+  env_.WriteFile(kLog, text);
+  RejectedUnwritableEnv env(env_);
+  ScriptedPoller poller(clock_);
+  FakeStop stop;
+  int64_t start = clock_.MonotonicMillis();
+  uint64_t read_while_refused = 0;
+  poller.on_wait = [&] {
+    if (env.refuse && clock_.MonotonicMillis() - start >= 30000) {
+      read_while_refused = env.bytes_read;
+      env.refuse = false;
+    }
+    if (!env.refuse && env.bytes_read >= text.size() &&
+        clock_.MonotonicMillis() - start >= 90000) {
+      stop.requested = true;
+    }
+    if (poller.waits > 200000) stop.requested = true;
+  };
+  options_.once = false;
+  AgentDeps deps{env, clock_, log_, poller, http_, *credentials_, &stop};
+  AgentLoop loop(deps, config_, Entries(), context_, options_);
+  EXPECT_EQ(kExitOk, loop.Run());
+  EXPECT_LE(read_while_refused, uint64_t{10} << 20) << "read on while records piled up";
+  EXPECT_GT(read_while_refused, 0u);
+  EXPECT_EQ(static_cast<uint64_t>(lines), loop.summary().events_rejected);
+  EXPECT_EQ(static_cast<int64_t>(text.size()), SavedOffset(kLog));
 }
 
 }  // namespace
