@@ -1,7 +1,9 @@
 #include "agent/run/pipeline.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
+#include <tuple>
 
 #include "agent/base/file_util.h"
 #include "platform/watcher.h"
@@ -251,14 +253,17 @@ void Pipeline::SaveCheckpointsIfDue() {
 
 Status Pipeline::SaveCheckpoints() {
   std::vector<Checkpoint> all;
+  // One checkpoint per file and entry, the later replacing the earlier; an
+  // index keeps a save linear in the number of files.
+  std::map<std::tuple<uint64_t, uint64_t, std::string>, size_t> index;
   auto put = [&](const Checkpoint& c) {
-    for (Checkpoint& existing : all) {
-      if (existing.id == c.id && existing.entry == c.entry) {
-        existing = c;
-        return;
-      }
+    auto [it, added] = index.emplace(std::make_tuple(c.id.device, c.id.inode, c.entry),
+                                     all.size());
+    if (added) {
+      all.push_back(c);
+    } else {
+      all[it->second] = c;
     }
-    all.push_back(c);
   };
   // Checkpoints of files not seen in this run are kept while their file is
   // still where it was: it may come back into the pattern.

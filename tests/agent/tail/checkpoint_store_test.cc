@@ -180,5 +180,49 @@ TEST_F(CheckpointStoreTest, ANumberBeyondSixtyFourBitsIsCorruptionNotAWrappedVal
   EXPECT_EQ(Code::kCorruption, loaded.status().code());
 }
 
+// checkpoints.json as written, pinned: a symmetric change to writer and
+// reader would pass every round trip, and strand the files of earlier
+// versions (whose offsets must still load).
+const char kGoldenCheckpoints[] =
+    "{\"version\":1,\"files\":[\n"
+    "{\"path\":\"/var/log/app.log\",\"entry\":\"/g:s\",\"device\":\"2049\","
+    "\"inode\":\"18446744073709551557\",\"offset\":\"4096\",\"head_bytes\":\"1024\","
+    "\"head_hash\":\"14695981039346656037\",\"before_bytes\":\"512\",\"before_hash\":\"7\"},\n"
+    "{\"path\":\"/var/log/a \\\"b\\\".log\",\"device\":\"1\",\"inode\":\"2\",\"offset\":\"0\","
+    "\"head_bytes\":\"0\",\"head_hash\":\"0\",\"before_bytes\":\"0\",\"before_hash\":\"0\"}\n"
+    "]}\n";
+
+std::vector<Checkpoint> GoldenCheckpoints() {
+  Checkpoint a;
+  a.id = FileId{2049, 18446744073709551557ull};
+  a.path = "/var/log/app.log";
+  a.offset = 4096;
+  a.head = Fingerprint{1024, 14695981039346656037ull};
+  a.before = Fingerprint{512, 7};
+  a.entry = "/g:s";
+  Checkpoint b;
+  b.id = FileId{1, 2};
+  b.path = "/var/log/a \"b\".log";
+  return {a, b};
+}
+
+TEST_F(CheckpointStoreTest, TheWrittenFileIsTheDocumentedFormat) {
+  ASSERT_TRUE(SaveCheckpoints(env_, kPath, GoldenCheckpoints()).ok());
+  EXPECT_EQ(kGoldenCheckpoints, env_.ReadFile(kPath));
+}
+
+TEST_F(CheckpointStoreTest, TheDocumentedFormatLoadsAsItsFields) {
+  auto loaded = LoadText(kGoldenCheckpoints);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  std::vector<Checkpoint> want = GoldenCheckpoints();
+  ExpectSame(want, *loaded);
+  ASSERT_EQ(2u, loaded->size());
+  EXPECT_EQ(want[0].entry, (*loaded)[0].entry);
+  EXPECT_EQ(want[0].head, (*loaded)[0].head);
+  EXPECT_EQ(want[0].before, (*loaded)[0].before);
+  EXPECT_EQ("", (*loaded)[1].entry);
+  EXPECT_EQ(0u, (*loaded)[1].head.length);
+}
+
 }  // namespace
 }  // namespace edgelog
