@@ -7,6 +7,8 @@
 
 namespace edgelog {
 
+// Threading: both clocks may be read from any thread (the credential
+// refresh thread reads both).
 class Clock {
  public:
   virtual ~Clock() = default;

@@ -5,7 +5,12 @@
 // of tests/support/. An `EnvWrapper` forwards every call to another Env so a
 // test can override just the method it wants to break.
 //
-// Threading: an Env and the files it returns are used from one thread.
+// Threading: the main loop owns the Env and every file it opens. The one
+// other thread, the credential refresh thread, reads only: GetVar,
+// HostName, Stat, OpenReadable and reads through the file it opened itself
+// (credential files, token files). It never writes, renames or removes.
+// PosixEnv is safe for that (the process environment is not changed while
+// the agent runs); a double used with the refresh thread must be too.
 #ifndef EDGELOG_PLATFORM_ENV_H_
 #define EDGELOG_PLATFORM_ENV_H_
 

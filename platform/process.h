@@ -11,6 +11,9 @@
 
 namespace edgelog {
 
+// Threading: Run blocks, so it is called only where blocking is allowed:
+// before the main loop starts, and on the credential refresh thread
+// (credential_process). Never from the main loop.
 class ProcessRunner {
  public:
   virtual ~ProcessRunner() = default;

@@ -1,6 +1,6 @@
 #include "agent/aws/endpoint.h"
 
-#include "agent/base/file_util.h"
+#include "agent/io/file_util.h"
 
 namespace edgelog {
 namespace {

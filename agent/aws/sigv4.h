@@ -18,17 +18,14 @@
 #include <string_view>
 #include <vector>
 
+#include "agent/net/http_header.h"
+
 namespace edgelog {
 
 struct Credentials {
   std::string access_key_id;
   std::string secret_access_key;
   std::string session_token;  // empty when the credentials are long-term
-};
-
-struct HttpHeader {
-  std::string name;
-  std::string value;
 };
 
 // What is signed. `path` and `query` are as they appear on the request line

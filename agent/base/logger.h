@@ -2,6 +2,11 @@
 // systemd puts in the journal and container runtimes collect).
 //
 // Passed by reference to the stages that report things; tests capture it.
+//
+// Threading: Write may be called from the main loop and the credential
+// refresh thread at once; implementations keep each line whole (the stderr
+// logger with one fwrite per line, which stdio locks; the test double with
+// a lock).
 #ifndef EDGELOG_AGENT_BASE_LOGGER_H_
 #define EDGELOG_AGENT_BASE_LOGGER_H_
 

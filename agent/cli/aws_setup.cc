@@ -5,7 +5,7 @@
 #include "agent/aws/creds/profile.h"
 #include "agent/aws/creds/web_identity.h"
 #include "agent/aws/endpoint.h"
-#include "agent/base/file_util.h"
+#include "agent/io/file_util.h"
 
 namespace edgelog {
 

@@ -9,7 +9,7 @@
 #include "agent/cli/aws_setup.h"
 #include "agent/cli/setup.h"
 #include "agent/aws/endpoint.h"
-#include "agent/base/file_util.h"
+#include "agent/io/file_util.h"
 #include "agent/base/version.h"
 #include "agent/config/loader.h"
 #include "agent/net/curl_http_client.h"

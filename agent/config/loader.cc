@@ -7,7 +7,7 @@
 #include <set>
 
 #include "agent/base/cloudwatch_limits.h"
-#include "agent/base/file_util.h"
+#include "agent/io/file_util.h"
 #include "agent/config/options.h"
 #include "agent/config/suggest.h"
 #include "agent/text/glob_match.h"

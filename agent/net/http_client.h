@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "agent/aws/sigv4.h"
+#include "agent/net/http_header.h"
 
 namespace edgelog {
 

@@ -5,7 +5,7 @@
 #include <set>
 #include <tuple>
 
-#include "agent/base/file_util.h"
+#include "agent/io/file_util.h"
 #include "platform/watcher.h"
 
 namespace edgelog {

@@ -1,6 +1,6 @@
 #include "agent/send/rejected_log.h"
 
-#include "agent/base/file_util.h"
+#include "agent/io/file_util.h"
 #include "agent/text/json_escape.h"
 
 namespace edgelog {

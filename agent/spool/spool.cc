@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "agent/base/file_util.h"
+#include "agent/io/file_util.h"
 
 namespace edgelog {
 namespace {

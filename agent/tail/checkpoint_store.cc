@@ -4,7 +4,7 @@
 
 #include <memory>
 
-#include "agent/base/file_util.h"
+#include "agent/io/file_util.h"
 #include "agent/text/json_escape.h"
 
 namespace edgelog {

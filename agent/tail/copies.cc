@@ -4,7 +4,7 @@
 // file is read from the copy, once; what it holds of what was read, never.
 #include <algorithm>
 
-#include "agent/base/file_util.h"
+#include "agent/io/file_util.h"
 #include "agent/tail/rotation.h"
 #include "agent/tail/tailer.h"
 

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <set>
 
-#include "agent/base/file_util.h"
+#include "agent/io/file_util.h"
 #include "agent/text/glob_match.h"
 
 namespace edgelog {

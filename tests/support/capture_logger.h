@@ -2,6 +2,7 @@
 #ifndef EDGELOG_TESTS_SUPPORT_CAPTURE_LOGGER_H_
 #define EDGELOG_TESTS_SUPPORT_CAPTURE_LOGGER_H_
 
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -11,7 +12,10 @@ namespace edgelog::testing {
 
 class CaptureLogger : public Logger {
  public:
+  // Safe from two threads, as Logger promises (the credential refresh
+  // thread logs too).
   void Write(LogLevel level, std::string_view message) override {
+    std::lock_guard<std::mutex> lock(mu_);
     lines_.push_back({level, std::string(message)});
   }
   bool debug_enabled() const override { return true; }
@@ -23,6 +27,7 @@ class CaptureLogger : public Logger {
   const std::vector<Line>& lines() const { return lines_; }
   // Lines at `level` containing `needle`.
   int Count(LogLevel level, const std::string& needle) const {
+    std::lock_guard<std::mutex> lock(mu_);
     int n = 0;
     for (const Line& l : lines_) {
       if (l.level == level && l.text.find(needle) != std::string::npos) ++n;
@@ -31,6 +36,7 @@ class CaptureLogger : public Logger {
   }
 
  private:
+  mutable std::mutex mu_;
   std::vector<Line> lines_;
 };
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "agent/base/file_util.h"
+#include "agent/io/file_util.h"
 
 namespace edgelog::testing {
 namespace {

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <vector>
 
-#include "agent/base/file_util.h"
+#include "agent/io/file_util.h"
 
 namespace edgelog::testing {
 namespace {

@@ -5,7 +5,7 @@
 #include <utility>
 
 #include "agent/aws/creds/credential_document.h"
-#include "agent/base/file_util.h"
+#include "agent/io/file_util.h"
 #include "agent/text/ascii.h"
 
 namespace edgelog {

@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include "agent/base/file_util.h"
+#include "agent/io/file_util.h"
 #include "agent/text/ascii.h"
 
 namespace edgelog {

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "agent/base/file_util.h"
+#include "agent/io/file_util.h"
 
 namespace edgelog {
 namespace {

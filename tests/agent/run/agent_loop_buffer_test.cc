@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "agent/base/file_util.h"
+#include "agent/io/file_util.h"
 #include "agent/spool/spool_format.h"
 #include "tests/agent/run/agent_loop_test_fixture.h"
 

@@ -1,6 +1,6 @@
 // Whole-file helpers over Env.
-#ifndef EDGELOG_AGENT_BASE_FILE_UTIL_H_
-#define EDGELOG_AGENT_BASE_FILE_UTIL_H_
+#ifndef EDGELOG_AGENT_IO_FILE_UTIL_H_
+#define EDGELOG_AGENT_IO_FILE_UTIL_H_
 
 #include <string>
 #include <string_view>
@@ -30,4 +30,4 @@ std::string JoinPath(const std::string& dir, const std::string& name);
 
 }  // namespace edgelog
 
-#endif  // EDGELOG_AGENT_BASE_FILE_UTIL_H_
+#endif  // EDGELOG_AGENT_IO_FILE_UTIL_H_

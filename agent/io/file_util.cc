@@ -1,4 +1,4 @@
-#include "agent/base/file_util.h"
+#include "agent/io/file_util.h"
 
 namespace edgelog {
 
