@@ -266,18 +266,37 @@ Status Pipeline::SaveCheckpoints() {
     }
   };
   // Checkpoints of files not seen in this run are kept while their file is
-  // still where it was: it may come back into the pattern.
-  for (const Checkpoint& c : loaded_checkpoints_) {
-    auto info = deps_.env.Stat(c.path);
-    if (info.ok() && info->id == c.id) put(c);
+  // still where it was: it may come back into the pattern. Once it is gone
+  // (or another file took its name) the checkpoint is dropped for good.
+  auto gone = [&](const std::string& path, const FileId& id) {
+    auto info = deps_.env.Stat(path);
+    if (info.ok()) return info->id != id;
+    return info.status().code() == Code::kNotFound;
+  };
+  for (auto it = loaded_checkpoints_.begin(); it != loaded_checkpoints_.end();) {
+    if (gone(it->path, it->id)) {
+      it = loaded_checkpoints_.erase(it);
+      continue;
+    }
+    put(*it);
+    ++it;
   }
+  if (retired_.size() < tailer_.source_count()) retired_.resize(tailer_.source_count());
   for (uint32_t id = 0; id < tailer_.source_count(); ++id) {
     const SourceInfo& s = tailer_.source(id);
     bool finished = !s.open && !s.dormant && tracker_.delivered(id) >= s.start_offset &&
                     !tracker_.pending(id);
+    if (finished && retired_[id]) continue;  // no look at the disk any more
+    retired_[id] = false;
     if (finished) {  // closed: keep the checkpoint only while the file is still there
       auto now = deps_.env.Stat(s.path);
-      if (!now.ok() || now->id != s.file_id) continue;
+      if (!now.ok() || now->id != s.file_id) {
+        if (now.ok() || now.status().code() == Code::kNotFound) {
+          retired_[id] = true;  // rotated away, read, and gone: retired
+          before_.erase(id);
+        }
+        continue;
+      }
     }
     uint64_t delivered = tracker_.delivered(id);
     auto& before = before_[id];

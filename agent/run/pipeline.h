@@ -105,6 +105,9 @@ class Pipeline : public RecordSink {
   std::vector<Checkpoint> loaded_checkpoints_;
   // Per source: the offset last saved and the fingerprint before it.
   std::map<uint32_t, std::pair<uint64_t, Fingerprint>> before_;
+  // Per source: finished and its file gone; its checkpoint is not saved
+  // again and its file not looked at again.
+  std::vector<bool> retired_;
   Tailer tailer_;
   std::vector<uint32_t> stream_of_;  // entry index → stream index
   std::vector<LogStreamTarget> targets_;

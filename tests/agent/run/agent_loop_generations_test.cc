@@ -3,6 +3,9 @@
 // new ones are, must not let a crash skip the new ones.
 #include <gtest/gtest.h>
 
+#include <map>
+#include <string>
+
 #include "tests/agent/run/agent_loop_test_fixture.h"
 
 namespace edgelog::agent_loop_test {
@@ -69,6 +72,59 @@ TEST_F(AgentLoopTest, ACrashAfterATruncationWasReadLosesNoNewLine) {
   for (const std::string& m : after) new_lines += m.rfind("new-", 0) == 0;
   EXPECT_EQ(200, new_lines) << "new lines delivered after the crash; first: "
                             << (after.empty() ? "" : after.front());
+}
+
+// Counts Stat calls per path.
+class StatCountingEnv : public EnvWrapper {
+ public:
+  explicit StatCountingEnv(Env& target) : EnvWrapper(target) {}
+  StatusOr<FileInfo> Stat(const std::string& path) override {
+    ++stats[path];
+    return target().Stat(path);
+  }
+  std::map<std::string, int> stats;
+};
+
+// checkpoints.json from an earlier run names 500 files that are gone. Each
+// save looked for every one of them again, for ever; now each is looked
+// for once and dropped.
+TEST_F(AgentLoopTest, CheckpointsOfFilesThatAreGoneAreLookedForOnceAndDropped) {
+  std::vector<Checkpoint> old;
+  for (int i = 0; i < 500; ++i) {
+    Checkpoint c;
+    c.id = FileId{99, static_cast<uint64_t>(1000 + i)};
+    c.path = "/var/log/old/app-" + std::to_string(i) + ".log";
+    c.offset = 10;
+    old.push_back(c);
+  }
+  ASSERT_TRUE(SaveCheckpoints(env_, kCheckpoints, old).ok());
+  env_.WriteFile(kLog, "line-0\n");
+  StatCountingEnv env(env_);
+  ScriptedPoller poller(clock_);
+  FakeStop stop;
+  int written = 0;
+  int64_t last = clock_.MonotonicMillis();
+  poller.on_wait = [&] {
+    if (written < 20 && clock_.MonotonicMillis() - last >= 2000) {  // 20 saves or so
+      last = clock_.MonotonicMillis();
+      env_.AppendToFile(kLog, "line-" + std::to_string(++written) + "\n");
+    }
+    if (written == 20 && clock_.MonotonicMillis() - last >= 5000) stop.requested = true;
+    if (poller.waits > 100000) stop.requested = true;
+  };
+  options_.once = false;
+  AgentDeps deps{env, clock_, log_, poller, http_, *credentials_, &stop};
+  AgentLoop loop(deps, config_, Entries(), context_, options_);
+  ASSERT_EQ(kExitOk, loop.Run());
+  ASSERT_EQ(21u, SentMessages().size());
+  int looked = 0;
+  for (const auto& [path, n] : env.stats) {
+    if (path.rfind("/var/log/old/", 0) == 0) looked += n;
+  }
+  EXPECT_LE(looked, 500 * 2) << "stats of files that are gone";
+  auto saved = LoadCheckpoints(env_, kCheckpoints);
+  ASSERT_TRUE(saved.ok());
+  EXPECT_EQ(1u, saved->size()) << "checkpoints of files that are gone were kept";
 }
 
 }  // namespace
