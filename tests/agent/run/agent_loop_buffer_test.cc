@@ -28,6 +28,7 @@ using agent_loop_test::FakeStop;
 using agent_loop_test::kLog;
 using agent_loop_test::kStateDir;
 using agent_loop_test::MessagesOf;
+using agent_loop_test::ReadCountingEnv;
 using agent_loop_test::ScriptedPoller;
 using agent_loop_test::Strings;
 using testing::FakeHttp;
@@ -85,38 +86,6 @@ class SyncLedgerEnv : public EnvWrapper {
 
   MemEnv& mem_;
   std::map<std::string, uint64_t> synced_;
-};
-
-// Counts the bytes read from one file.
-class ReadCountingEnv : public EnvWrapper {
- public:
-  ReadCountingEnv(Env& target, std::string path) : EnvWrapper(target), path_(std::move(path)) {}
-  StatusOr<std::unique_ptr<ReadableFile>> OpenReadable(const std::string& path) override {
-    auto file = target().OpenReadable(path);
-    if (!file.ok() || path != path_) return file;
-    return std::unique_ptr<ReadableFile>(std::make_unique<File>(this, std::move(*file)));
-  }
-  uint64_t bytes_read() const { return bytes_read_; }
-
- private:
-  class File : public ReadableFile {
-   public:
-    File(ReadCountingEnv* env, std::unique_ptr<ReadableFile> target)
-        : env_(env), target_(std::move(target)) {}
-    StatusOr<size_t> ReadAt(uint64_t offset, char* buf, size_t n) override {
-      auto got = target_->ReadAt(offset, buf, n);
-      if (got.ok()) env_->bytes_read_ += *got;
-      return got;
-    }
-    StatusOr<FileInfo> Stat() override { return target_->Stat(); }
-
-   private:
-    ReadCountingEnv* env_;
-    std::unique_ptr<ReadableFile> target_;
-  };
-
-  std::string path_;
-  uint64_t bytes_read_ = 0;
 };
 
 // "line-000042 " and filler up to `bytes`: lines name themselves.

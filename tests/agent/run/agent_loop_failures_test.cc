@@ -16,6 +16,7 @@ using agent_loop_test::kCheckpoints;
 using agent_loop_test::kLog;
 using agent_loop_test::kStateDir;
 using agent_loop_test::FakeStop;
+using agent_loop_test::ReadCountingEnv;
 using agent_loop_test::ScriptedPoller;
 using agent_loop_test::Strings;
 using testing::FakeHttp;
@@ -128,8 +129,7 @@ TEST_F(AgentLoopTest, ACorruptCheckpointFileIsSetAsideAndFilesAreReadFromTheStar
   EXPECT_GE(log_.Count(LogLevel::kError, "corrupt"), 1);
 }
 
-// Refuses to open rejected.jsonl while `refuse` is set, and counts the
-// bytes read from the log file.
+// Refuses to open rejected.jsonl while `refuse` is set.
 class RejectedUnwritableEnv : public EnvWrapper {
  public:
   explicit RejectedUnwritableEnv(Env& target) : EnvWrapper(target) {}
@@ -140,30 +140,7 @@ class RejectedUnwritableEnv : public EnvWrapper {
     }
     return target().OpenWritable(path, mode);
   }
-  StatusOr<std::unique_ptr<ReadableFile>> OpenReadable(const std::string& path) override {
-    auto file = target().OpenReadable(path);
-    if (!file.ok() || path != kLog) return file;
-    return std::unique_ptr<ReadableFile>(std::make_unique<Counted>(this, std::move(*file)));
-  }
   bool refuse = true;
-  uint64_t bytes_read = 0;
-
- private:
-  class Counted : public ReadableFile {
-   public:
-    Counted(RejectedUnwritableEnv* env, std::unique_ptr<ReadableFile> f)
-        : env_(env), f_(std::move(f)) {}
-    StatusOr<size_t> ReadAt(uint64_t offset, char* buf, size_t n) override {
-      auto got = f_->ReadAt(offset, buf, n);
-      if (got.ok()) env_->bytes_read += *got;
-      return got;
-    }
-    StatusOr<FileInfo> Stat() override { return f_->Stat(); }
-
-   private:
-    RejectedUnwritableEnv* env_;
-    std::unique_ptr<ReadableFile> f_;
-  };
 };
 
 // 20 MB of lines older than 14 days while rejected.jsonl cannot be written:
@@ -179,17 +156,18 @@ TEST_F(AgentLoopTest, WhileRejectedRecordsCannotBeKeptReadingPausesInsteadOfQueu
             std::string(1000, 'o') + "\n";
   }
   env_.WriteFile(kLog, text);
-  RejectedUnwritableEnv env(env_);
+  ReadCountingEnv counting(env_, kLog);
+  RejectedUnwritableEnv env(counting);
   ScriptedPoller poller(clock_);
   FakeStop stop;
   int64_t start = clock_.MonotonicMillis();
   uint64_t read_while_refused = 0;
   poller.on_wait = [&] {
     if (env.refuse && clock_.MonotonicMillis() - start >= 30000) {
-      read_while_refused = env.bytes_read;
+      read_while_refused = counting.bytes_read();
       env.refuse = false;
     }
-    if (!env.refuse && env.bytes_read >= text.size() &&
+    if (!env.refuse && counting.bytes_read() >= text.size() &&
         clock_.MonotonicMillis() - start >= 90000) {
       stop.requested = true;
     }
