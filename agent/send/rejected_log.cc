@@ -22,12 +22,16 @@ Status RejectedLog::Append(const LogStreamTarget& target,
     lines += "}\n";
   }
   EDGELOG_RETURN_IF_ERROR(MakeRoom(lines.size()));
+  bool new_file = *size_ == lines.size();  // nothing before these lines
   Status s = [&] {
     auto file = env_.OpenWritable(path_, WriteMode::kAppend);
     if (!file.ok()) return file.status();
     EDGELOG_RETURN_IF_ERROR((*file)->Append(lines));
     EDGELOG_RETURN_IF_ERROR((*file)->Sync());
-    return (*file)->Close();
+    EDGELOG_RETURN_IF_ERROR((*file)->Close());
+    // A file just created survives a power loss only once its directory
+    // is synced too; until then the checkpoint must not pass these events.
+    return new_file ? env_.SyncDir(DirName(path_)) : Status::Ok();
   }();
   if (!s.ok()) {
     size_.reset();  // part of it may be there: looked at again next time
