@@ -6,7 +6,9 @@
 // refused connection (so batches spill to disk), a page that is not
 // CloudWatch's, and InvalidParameterException for any request holding a
 // poisoned line. Then the power goes (unsynced bytes dropped), and a second
-// run on a healthy disk and endpoint finishes the job.
+// run on a healthy disk and endpoint finishes the job. A fault "from then
+// on" followed by the power loss is a crash at call N, so every call of the
+// run is a crash point in turn.
 //
 // The invariant after every trial: every line is delivered or kept in
 // rejected.jsonl; only poisoned lines are kept there (with a true reason);
