@@ -131,7 +131,7 @@ endif
 
 # Every suite; the last line is "N passed, M failed" over all of them.
 test: deps
-	@$(MAKE) --no-print-directory $(BIN) $(UNIT_BIN) $(SIGV4_BIN)
+	@$(MAKE) --no-print-directory $(BIN) $(UNIT_BIN) $(SIGV4_BIN) $(FRAMING_BENCH_BIN)
 	@BUILD=$(BUILD) RUN="$(RUN)" CROSS=$(if $(TARGET),1,) bash tests/run_all.sh
 
 unit-test: $(UNIT_BIN)

@@ -41,9 +41,9 @@ double Run(Env& env, const std::string& path, EntryRules::StartRule rule, uint64
   CountingSink sink;
   auto start = std::chrono::steady_clock::now();
   tailer.Discover();
-  while (tailer.Read(8 << 20, 0, sink) > 0) {
+  while (tailer.Read(8 << 20, TailTime{}, sink) > 0) {
   }
-  tailer.FlushAll(0, sink);
+  tailer.FlushAll(TailTime{}, sink);
   std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
   *records = sink.records;
   return took.count();
