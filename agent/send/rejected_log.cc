@@ -22,38 +22,37 @@ Status RejectedLog::Append(const LogStreamTarget& target,
     lines += "}\n";
   }
   EDGELOG_RETURN_IF_ERROR(MakeRoom(lines.size()));
-  bool new_file = *size_ == lines.size();  // nothing before these lines
   Status s = [&] {
     auto file = env_.OpenWritable(path_, WriteMode::kAppend);
     if (!file.ok()) return file.status();
     EDGELOG_RETURN_IF_ERROR((*file)->Append(lines));
     EDGELOG_RETURN_IF_ERROR((*file)->Sync());
     EDGELOG_RETURN_IF_ERROR((*file)->Close());
-    // A file just created survives a power loss only once its directory
-    // is synced too; until then the checkpoint must not pass these events.
-    return new_file ? env_.SyncDir(DirName(path_)) : Status::Ok();
+    // A file just created (or a rotation) survives a power loss only once
+    // its directory is synced too; until then the events do not count as
+    // kept. The flag stays set until a directory sync succeeds.
+    if (dir_unsynced_) {
+      EDGELOG_RETURN_IF_ERROR(env_.SyncDir(DirName(path_)));
+      dir_unsynced_ = false;
+    }
+    return Status::Ok();
   }();
-  if (!s.ok()) {
-    size_.reset();  // part of it may be there: looked at again next time
-    return s;
-  }
+  if (!s.ok()) return s;
   events_written_ += events.size();
   return Status::Ok();
 }
 
 Status RejectedLog::MakeRoom(uint64_t adding) {
-  if (!size_) {
-    auto info = env_.Stat(path_);
-    if (!info.ok() && info.status().code() != Code::kNotFound) return info.status();
-    size_ = info.ok() ? info->size : 0;
-  }
-  if (*size_ == 0 || *size_ + adding <= max_bytes_) {
-    *size_ += adding;
-    return Status::Ok();
-  }
-  EDGELOG_RETURN_IF_ERROR(env_.Rename(path_, path_ + ".1"));
-  EDGELOG_RETURN_IF_ERROR(env_.SyncDir(DirName(path_)));
-  size_ = adding;
+  // Looked at every time (refused events are rare): the file may have been
+  // moved away or removed by someone else since.
+  auto info = env_.Stat(path_);
+  if (!info.ok() && info.status().code() != Code::kNotFound) return info.status();
+  if (!info.ok()) dir_unsynced_ = true;  // the append creates it
+  uint64_t size = info.ok() ? info->size : 0;
+  if (size == 0 || size + adding <= max_bytes_) return Status::Ok();
+  Status moved = env_.Rename(path_, path_ + ".1");
+  if (!moved.ok() && moved.code() != Code::kNotFound) return moved;
+  dir_unsynced_ = true;  // the rename, and the file the append creates
   return Status::Ok();
 }
 

@@ -10,7 +10,6 @@
 #define EDGELOG_AGENT_SEND_REJECTED_LOG_H_
 
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,7 +40,7 @@ class RejectedLog {
   Env& env_;
   std::string path_;
   uint64_t max_bytes_;
-  std::optional<uint64_t> size_;  // of the file at `path`, once known
+  bool dir_unsynced_ = false;  // a name changed in the directory since its last sync
   uint64_t events_written_ = 0;
 };
 

@@ -52,10 +52,15 @@ std::vector<Batch> Sender::TakeWaiting(uint64_t below_id, bool abandon_requests)
     // it was accepted and only its refused events wait to be written.
     bool accepted = st.step == Step::kWriteRejected || st.pending.batch_id != 0;
     bool front_busy = accepted || (st.in_flight && !abandon_requests);
+    // The other parts of a split batch share its id, and one ack covers them
+    // all: while one part is busy, the others stay too, or the buffer would
+    // declare the whole id safe with a part still unanswered.
+    bool busy_parts = front_busy && !st.queue.empty();
+    uint64_t busy_id = busy_parts ? st.queue.front().id : 0;
     std::deque<Batch> keep;
     for (size_t i = 0; i < st.queue.size(); ++i) {
       Batch& b = st.queue[i];
-      if ((i == 0 && front_busy) || b.id >= below_id) {
+      if ((i == 0 && front_busy) || b.id >= below_id || (busy_parts && b.id == busy_id)) {
         keep.push_back(std::move(b));
         continue;
       }

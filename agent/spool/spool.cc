@@ -10,6 +10,8 @@ namespace {
 
 constexpr const char* kSuffix = ".seg";
 constexpr int64_t kDropLogIntervalMs = 60000;
+// How long a record that cannot be read (EIO) holds up the batches behind it.
+constexpr int64_t kUnreadableGiveUpMs = 5 * 60 * 1000;
 
 // "000042.seg" → 42, "1234567.seg" → 1234567 (names grow past six
 // digits); 0 for anything else.
@@ -77,7 +79,7 @@ Status Spool::RecoverSegment(uint64_t number, Salvage* salvage) {
       // whatever its number was, it has no ack to wait for.
       std::string record;
       edgelog::AppendRecord(r.type, r.payload, &record);
-      KeepPoison(0, record, path + " at offset " + std::to_string(r.offset) + ": " +
+      KeepPoison(0, std::string_view(record), path + " at offset " + std::to_string(r.offset) + ": " +
                                 batch.status().ToString());
       continue;
     }
@@ -108,19 +110,26 @@ Status Spool::RecoverSegment(uint64_t number, Salvage* salvage) {
   return Status::Ok();
 }
 
-void Spool::KeepPoison(uint64_t seq, std::string_view record, const std::string& reason) {
+void Spool::KeepPoison(uint64_t seq, std::optional<std::string_view> record,
+                       const std::string& reason) {
   ++stats_.set_aside;
   std::string corrupt_dir = JoinPath(dir_, "corrupt");
-  std::string name = "batch-" + (seq != 0 ? std::to_string(seq)
-                                          : "unnumbered-" + std::to_string(stats_.set_aside));
+  // Sequence numbers start again with an empty buffer: the time keeps the
+  // names of different runs apart.
+  std::string name = "batch-" + (seq != 0 ? std::to_string(seq) : std::string("unnumbered")) +
+                     "-" + std::to_string(clock_.NowUnixMillis()) + "-" +
+                     std::to_string(stats_.set_aside);
   std::string path = JoinPath(corrupt_dir, name + ".rec");
   Status s = env_.CreateDirs(corrupt_dir);
-  if (s.ok()) s = WriteFileAtomically(env_, path, record);
+  if (s.ok() && record) s = WriteFileAtomically(env_, path, *record);
   if (s.ok()) s = WriteFileAtomically(env_, JoinPath(corrupt_dir, name + ".txt"), reason + "\n");
-  log_.Error("disk buffer: a batch cannot be sent (" + reason + "); " +
-             (s.ok() ? "its record is kept in " + path
-                     : "it cannot be kept in " + corrupt_dir + " either (" + s.ToString() + ")") +
-             " and the batches behind it go on");
+  std::string kept = !s.ok()   ? "it cannot be kept in " + corrupt_dir + " either (" +
+                                   s.ToString() + ")"
+                     : record ? "its record is kept in " + path
+                              : "its record cannot be read; the reason is kept in " +
+                                    JoinPath(corrupt_dir, name + ".txt");
+  log_.Error("disk buffer: a batch cannot be sent (" + reason + "); " + kept +
+             ", and the batches behind it go on");
 }
 
 void Spool::SetAside(uint64_t seq, const std::string& reason) {
@@ -128,7 +137,7 @@ void Spool::SetAside(uint64_t seq, const std::string& reason) {
   if (it == pending_.end()) return;
   Entry entry = it->second;
   auto record = ReadRecord(entry);
-  KeepPoison(seq, record.ok() ? *record : std::string(), reason);
+  KeepPoison(seq, record.ok() ? std::optional<std::string_view>(*record) : std::nullopt, reason);
   WriteAck(seq, AckReason::kDropped);
   ++stats_.dropped_batches;
   stats_.dropped_events += entry.events;
@@ -445,17 +454,22 @@ std::optional<SpooledBatch> Spool::TakeNext() {
       continue;
     }
     auto record = ReadRecord(e);
-    if (!record.ok() && record.status().code() != Code::kCorruption) {
+    Code failure = record.ok() ? Code::kOk : record.status().code();
+    if (failure != Code::kOk && failure != Code::kCorruption && failure != Code::kNotFound) {
       // No descriptor, an I/O error: nothing says the record is bad. It is
-      // read again later, and the batches behind it wait to keep the order.
-      if (record.status().message() != last_read_error_) {
-        last_read_error_ = record.status().message();
+      // read again later, and the batches behind it wait to keep the order;
+      // but not for ever: a bad block does not heal.
+      int64_t now = clock_.MonotonicMillis();
+      if (read_failing_seq_ != it->first) {
+        read_failing_seq_ = it->first;
+        read_failing_since_ms_ = now;
         log_.Error("disk buffer: cannot read batch " + std::to_string(it->first) + " back (" +
-                   record.status().ToString() + "); trying again");
+                   record.status().ToString() + "); trying again for " +
+                   std::to_string(kUnreadableGiveUpMs / 1000) + " s");
       }
-      return std::nullopt;
+      if (now - read_failing_since_ms_ < kUnreadableGiveUpMs) return std::nullopt;
     }
-    last_read_error_.clear();
+    read_failing_seq_ = 0;
     std::string reason;
     if (record.ok()) {
       SegmentContents c = ReadSegment(*record);

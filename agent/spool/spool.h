@@ -83,11 +83,12 @@ class Spool {
 
   // The oldest durable batch not taken yet, read back from disk; nothing
   // when there is none. A batch whose record cannot be read now (no
-  // descriptor, an I/O error) waits for a later call; one whose record reads
-  // but does not decode is set aside (SetAside), so the batches behind it go on.
+  // descriptor, an I/O error) waits for a later call, for up to 5 minutes;
+  // then, or at once when its record is gone or does not decode, it is set
+  // aside (SetAside), so the batches behind it go on.
   std::optional<SpooledBatch> TakeNext();
   // Gives up batch `seq` as poison: a copy of its record goes to
-  // DIR/corrupt/batch-SEQ.rec, with `reason` in batch-SEQ.txt beside it, for
+  // DIR/corrupt/batch-SEQ-TIME-N.rec, with `reason` in a .txt beside it, for
   // a human to look at; then it is acknowledged as dropped, and counted.
   void SetAside(uint64_t seq, const std::string& reason);
   // `seq` is done: delivered, or kept as rejected. Appends an ack record
@@ -138,7 +139,9 @@ class Spool {
   Status RecoverSegment(uint64_t number, Salvage* salvage);
   void MoveAside(uint64_t number);
   // Copies `record` (batch `seq`, undecodable for `reason`) to corrupt/.
-  void KeepPoison(uint64_t seq, std::string_view record, const std::string& reason);
+  // (`record` absent when it cannot be read: only the reason is kept.)
+  void KeepPoison(uint64_t seq, std::optional<std::string_view> record,
+                  const std::string& reason);
   // The record of `entry`, read back from its segment.
   StatusOr<std::string> ReadRecord(const Entry& entry);
   Status StartSegment();
@@ -171,7 +174,8 @@ class Spool {
   std::vector<uint64_t> unsynced_;         // batches appended since the last sync
   std::vector<AckRecord> unsynced_acks_;   // ack records written since then
   std::vector<AckRecord> acks_to_write_;   // ack records to write (again)
-  std::string last_read_error_;            // said once, until a read works again
+  uint64_t read_failing_seq_ = 0;          // the batch whose record cannot be read now
+  int64_t read_failing_since_ms_ = 0;      // since when (monotonic)
   bool failed_write_ = false;  // the current segment may hold a torn record
   int64_t last_drop_log_ms_ = -1;
   SpoolStats stats_;

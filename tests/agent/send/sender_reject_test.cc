@@ -201,6 +201,27 @@ TEST_F(SenderTest, ARefusedBatchThatCannotBeReadBackIsGivenUpAndTheStreamGoesOn)
   }
 }
 
+// One half of a split request is in flight when spilling starts: the other
+// half must stay with it. Both share the batch's id and one ack; were the
+// second half buffered, its sync would mark the whole id safe and the
+// checkpoint would pass the first half's lines, still unanswered.
+TEST_F(SenderTest, TheOtherHalfOfABusySplitRequestIsNotTakenForTheBuffer) {
+  Init({kTarget});
+  int puts = 0;
+  http_.set_responder([&](const SeenRequest&) -> std::optional<HttpResponse> {
+    if (puts++ == 0) {
+      return FakeHttp::AwsError(400, "InvalidParameterException", "Log event is invalid");
+    }
+    return std::nullopt;  // the first half waits for an answer
+  });
+  Enqueue(0, {"a", "b", "c", "d"});
+  Turn();
+  Turn();
+  EXPECT_TRUE(sender_->TakeWaiting(UINT64_MAX).empty()) << "a half of a busy batch was taken";
+  // At a stop both go, together.
+  EXPECT_EQ(2u, sender_->TakeWaiting(UINT64_MAX, /*abandon_requests=*/true).size());
+}
+
 TEST_F(SenderTest, InvalidParameterForASingleEventBatchRejectsItWithoutSplitting) {
   Init({kTarget});
   http_.set_responder([](const SeenRequest&) -> std::optional<HttpResponse> {

@@ -16,6 +16,7 @@ using spool_test::MakeBatch;
 using spool_test::RecordBytes;
 using spool_test::SameContents;
 using spool_test::SpoolTest;
+using testing::MemEnv;
 using IdList = std::vector<int>;
 using Seqs = std::vector<uint64_t>;
 
@@ -186,6 +187,22 @@ TEST_F(SpoolTest, TheSeqOfTheArgumentIsIgnored) {
 
 // A batch whose segment is damaged after it was written cannot be read back:
 // it is dropped and counted, and the next one is handed out instead.
+// The path of the one file in corrupt/ named PREFIX...SUFFIX ("" if none).
+std::string CorruptFile(MemEnv& env, const std::string& prefix, const std::string& suffix) {
+  std::string dir = std::string(kDir) + "/corrupt";
+  auto names = env.ListDir(dir);
+  std::string found;
+  if (!names.ok()) return found;
+  for (const std::string& n : *names) {
+    if (n.rfind(prefix, 0) == 0 && n.size() > suffix.size() &&
+        n.compare(n.size() - suffix.size(), suffix.size(), suffix) == 0) {
+      EXPECT_EQ("", found) << "two files named " << prefix << "..." << suffix;
+      found = dir + "/" + n;
+    }
+  }
+  return found;
+}
+
 TEST_F(SpoolTest, APoisonBatchIsSetAsideWithItsReasonAndTheNextOneGoesOn) {
   auto spool = Open();
   ASSERT_TRUE(spool);
@@ -202,10 +219,10 @@ TEST_F(SpoolTest, APoisonBatchIsSetAsideWithItsReasonAndTheNextOneGoesOn) {
   EXPECT_EQ(MakeBatch(1).event_count, spool->stats().dropped_events);
   EXPECT_GE(log_.Count(LogLevel::kError, "cannot be sent"), 1);
   // The record as it is on disk, and why, for a human.
-  std::string kept = env_.ReadFile(std::string(kDir) + "/corrupt/batch-1.rec");
+  std::string kept = env_.ReadFile(CorruptFile(env_, "batch-1-", ".rec"));
   EXPECT_EQ(bytes.substr(0, kept.size()), kept);
   EXPECT_FALSE(kept.empty());
-  EXPECT_NE("", env_.ReadFile(std::string(kDir) + "/corrupt/batch-1.txt"));
+  EXPECT_NE("", env_.ReadFile(CorruptFile(env_, "batch-1-", ".txt")));
   // It is done with (acknowledged as dropped): nothing else waits.
   spool->Ack(taken->seq);
   EXPECT_TRUE(spool->empty());
@@ -218,9 +235,11 @@ class NoDescriptorEnv : public EnvWrapper {
   explicit NoDescriptorEnv(Env& target) : EnvWrapper(target) {}
   StatusOr<std::unique_ptr<ReadableFile>> OpenReadable(const std::string& path) override {
     if (refuse) return Status::Unavailable("open " + path + ": Too many open files");
+    if (path == refuse_path) return Status::IoError("read " + path + ": Input/output error");
     return target().OpenReadable(path);
   }
   bool refuse = false;
+  std::string refuse_path;  // fails with EIO, for good
 };
 
 TEST_F(SpoolTest, ABatchThatCannotBeReadNowIsReadLaterNotDropped) {
@@ -235,6 +254,46 @@ TEST_F(SpoolTest, ABatchThatCannotBeReadNowIsReadLaterNotDropped) {
   EXPECT_EQ(1, log_.Count(LogLevel::kError, "Too many open files")) << "said once";
   env.refuse = false;
   EXPECT_EQ((IdList{1, 2}), Ids(TakeAll(*spool)));
+}
+
+// A record that cannot be read for good (a bad block: EIO every time) holds
+// up the batches behind it for 5 minutes, not for ever.
+TEST_F(SpoolTest, ARecordUnreadableForFiveMinutesIsSetAsideAndTheRestGoOn) {
+  // Batch 1 sits alone in 000001.seg, batch 2 in 000002.seg.
+  for (int id : {1, 2}) {
+    auto spool = Open();
+    ASSERT_TRUE(spool);
+    AppendAndSync(*spool, {id});
+  }
+  NoDescriptorEnv env(env_);
+  auto reopened = Open(&env);
+  ASSERT_TRUE(reopened);
+  env.refuse = true;
+  EXPECT_FALSE(reopened->TakeNext().has_value());
+  clock_.Advance(5 * 60 * 1000 - 1);
+  EXPECT_FALSE(reopened->TakeNext().has_value()) << "given up before 5 minutes";
+  clock_.Advance(1);
+  env.refuse = false;  // the next segment reads; the first stays bad below
+  env.refuse_path = SegmentPath("000001.seg");
+  auto next = reopened->TakeNext();
+  ASSERT_TRUE(next.has_value()) << "the batches behind an unreadable one wait for ever";
+  EXPECT_TRUE(SameContents(MakeBatch(2), *next));
+  EXPECT_EQ(1u, reopened->stats().set_aside);
+}
+
+// A segment removed by hand: its batches are gone; the next ones go on.
+TEST_F(SpoolTest, ABatchWhoseSegmentWasRemovedIsSetAsideAtOnce) {
+  for (int id : {1, 2}) {
+    auto spool = Open();
+    ASSERT_TRUE(spool);
+    AppendAndSync(*spool, {id});
+  }
+  auto reopened = Open();
+  ASSERT_TRUE(reopened);
+  ASSERT_TRUE(env_.Remove(SegmentPath("000001.seg")).ok());
+  auto next = reopened->TakeNext();
+  ASSERT_TRUE(next.has_value());
+  EXPECT_TRUE(SameContents(MakeBatch(2), *next));
 }
 
 // A record whose checksum is right but whose batch does not decode (written
@@ -256,7 +315,7 @@ TEST_F(SpoolTest, AChecksummedButMalformedBatchIsKeptAsideAtStart) {
     EXPECT_EQ((IdList{1, 2}), Ids(TakeAll(*spool)));
     EXPECT_EQ(1u, spool->stats().set_aside);
   }
-  EXPECT_EQ(std::string(bad), env_.ReadFile(std::string(kDir) + "/corrupt/batch-unnumbered-1.rec"));
+  EXPECT_EQ(std::string(bad), env_.ReadFile(CorruptFile(env_, "batch-unnumbered-", ".rec")));
 }
 
 }  // namespace
