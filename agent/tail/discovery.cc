@@ -154,6 +154,7 @@ void Tailer::Consider(const Match& m, RecordSink* sink) {
   }
   if (Follow(m.entry, m.path, m.info, std::nullopt, std::nullopt)) {
     last_at_path_[{group_[m.entry], m.path}] = static_cast<uint32_t>(info_.size() - 1);
+    if (m.info.size == 0) open_.back()->set_seen_empty();  // a copy just begun, maybe
   }
 }
 

@@ -132,6 +132,9 @@ class FileSource {
   // happened to it since it was followed.
   bool first_read_checked() const { return first_read_checked_; }
   void set_first_read_checked() { first_read_checked_ = true; }
+  // Discovery found the file empty (whatever it held once opened).
+  bool seen_empty() const { return seen_empty_; }
+  void set_seen_empty() { seen_empty_ = true; }
   // Monotonic time since which reads have found nothing; -1 while reading.
   int64_t idle_since_ms() const { return idle_since_ms_; }
 
@@ -160,6 +163,7 @@ class FileSource {
   bool unmatched_ = false;
   bool finishing_ = false;
   bool first_read_checked_ = false;
+  bool seen_empty_ = false;
   int64_t copy_of_ = -1;
   int64_t idle_since_ms_ = -1;
 };

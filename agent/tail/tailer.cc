@@ -148,8 +148,12 @@ bool Tailer::BeforeFirstRead(size_t index) {
   // A file followed while empty has no content to be known by until its
   // first bytes arrive. If they repeat a live file of its entry, it is a
   // copy being made (logrotate creates the copy empty, then fills it):
-  // held like any copy.
-  if (source.head().length == 0 && HoldIfACopy(index, last_now_, nullptr)) return true;
+  // held like any copy. "Empty" as discovery saw it: the copy may hold
+  // bytes a moment later, when it is opened.
+  if ((source.head().length == 0 || source.seen_empty()) &&
+      HoldIfACopy(index, last_now_, nullptr)) {
+    return true;
+  }
   // Generations rotated away since it was followed and before it was ever
   // read (a copytruncate while the agent was busy) come first.
   FollowMissedGenerations(source.entry(), source.path(), info_[source.id()].follow_mtime_ns);

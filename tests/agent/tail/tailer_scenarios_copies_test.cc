@@ -353,5 +353,58 @@ TEST_F(TailerScenarioCopies, ACopyThatCannotBeOpenedForWantOfDescriptorsIsReadLa
   Settle();
   EXPECT_EQ(Concat({Numbered("g1", 1, 4), Numbered("g2", 1, 2)}), Messages());
 }
+// cp creates the copy empty, then fills it. Seen while still empty, the
+// copy of a glob's live file was followed as a new file from its start, and
+// a whole generation arrived twice (logrotate with a busy writer). An empty
+// file at a rotated name is looked at again once it holds something.
+TEST_F(TailerScenarioCopies, ACopySeenWhileStillEmptyIsNotReadAgain) {
+  env_.WriteFile(kApp, Text(Numbered("g1", 1, 3)));
+  Start({"/logs/app.log*"});
+  Settle();
+  env_.WriteFile(kApp1, "");  // cp has created it
+  Settle();
+  env_.AppendToFile(kApp1, env_.ReadFile(kApp));  // and filled it
+  env_.AppendToFile(kApp, Text(Numbered("g1", 4, 2)));  // the writer goes on
+  Settle();
+  TruncateInPlace(kApp, Text(Numbered("g2", 1, 2)));
+  Settle();
+  EXPECT_EQ(Concat({Numbered("g1", 1, 5), Numbered("g2", 1, 2)}), Messages());
+}
+
+// The same when the copy is still empty as the truncation is read.
+TEST_F(TailerScenarioCopies, ACopyEmptyWhenTheTruncationIsReadIsNotReadAgain) {
+  env_.WriteFile(kApp, Text(Numbered("g1", 1, 3)));
+  Start({"/logs/app.log*"});
+  Settle();
+  env_.WriteFile(kApp1, "");
+  Settle();
+  env_.AppendToFile(kApp1, env_.ReadFile(kApp));
+  TruncateInPlace(kApp, Text(Numbered("g2", 1, 2)));
+  Settle();
+  EXPECT_EQ(Concat({Numbered("g1", 1, 3), Numbered("g2", 1, 2)}), Messages());
+}
+
+// The second rotation of `rotate N`: logrotate renames app.log.1 to
+// app.log.2, creates the new app.log.1 empty and fills it, then truncates.
+TEST_F(TailerScenarioCopies, ASecondCopySeenEmptyAfterTheFirstMovedOnIsNotReadAgain) {
+  env_.WriteFile(kApp, Text(Numbered("g1", 1, 3)));
+  Start({"/logs/app.log*"});
+  Settle();
+  CopyFile(kApp, kApp1);
+  TruncateInPlace(kApp, Text(Numbered("g2", 1, 3)));
+  Settle();
+  ASSERT_EQ(Concat({Numbered("g1", 1, 3), Numbered("g2", 1, 3)}), Messages());
+  Rename(kApp1, "/logs/app.log.2");
+  env_.WriteFile(kApp1, "");  // cp has created it
+  Settle();
+  env_.AppendToFile(kApp1, env_.ReadFile(kApp));  // and filled it
+  env_.AppendToFile(kApp, Text(Numbered("g2", 4, 2)));  // the writer goes on
+  Settle();
+  TruncateInPlace(kApp, Text(Numbered("g3", 1, 2)));
+  Settle();
+  EXPECT_EQ(Concat({Numbered("g1", 1, 3), Numbered("g2", 1, 5), Numbered("g3", 1, 2)}),
+            Messages());
+}
+
 }  // namespace
 }  // namespace edgelog::tailer_scenarios
