@@ -200,7 +200,10 @@ bool Pipeline::ReadFiles() {
 
 void Pipeline::FlushQuiet() { tailer_.FlushQuiet(Now(deps_.clock), *this); }
 
-void Pipeline::FlushTailer() { tailer_.FlushAll(Now(deps_.clock), *this); }
+void Pipeline::FlushTailer() {
+  tailer_.FlushAll(Now(deps_.clock), *this);
+  tailer_flushed_ = true;
+}
 
 Status Pipeline::SealAndSend(bool everything) {
   Status sealed = everything ? batcher_->SealAll()
@@ -324,7 +327,7 @@ int64_t Pipeline::WaitMs(bool more_to_read, int64_t idle_ms) const {
   };
   until(batcher_->NextDueMs(), mono);
   until(sender_->NextWakeMs(), mono);
-  until(tailer_.NextFlushMs(), mono);
+  if (!tailer_flushed_) until(tailer_.NextFlushMs(), mono);
   int64_t http_timeout = deps_.http.NextTimeoutMs();
   if (http_timeout >= 0) wait = std::min(wait, http_timeout);
   if (!rejected_.empty()) wait = std::min<int64_t>(wait, 1000);  // retry the write

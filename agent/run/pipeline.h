@@ -41,7 +41,8 @@ class Pipeline : public RecordSink {
   bool ReadFiles();
   // Hands on multi-line records that waited long enough.
   void FlushQuiet();
-  // Hands on everything the tailer holds back (shutdown, end of --once).
+  // Hands on what the tailer holds back (shutdown, end of --once); the
+  // files are not read after that.
   void FlushTailer();
   // Seals due batches (all with `everything`) and hands them to the sender.
   Status SealAndSend(bool everything);
@@ -128,6 +129,7 @@ class Pipeline : public RecordSink {
   int64_t next_sync_ms_ = 0;
   bool warned_full_ = false;
   bool checkpoints_changed_ = false;  // acknowledged since the last save
+  bool tailer_flushed_ = false;       // reading is over: its timers no longer count
   int64_t next_checkpoint_save_ms_ = 0;
   static constexpr int64_t kCheckpointIntervalMs = 1000;
   int64_t spool_retry_at_ms_ = 0;     // no append before (monotonic), after a failure

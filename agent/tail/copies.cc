@@ -16,7 +16,16 @@ std::optional<uint32_t> Tailer::OriginalOf(uint32_t entry, const std::string& pa
   for (auto& source : open_) {
     // Only a live file is truncated by copytruncate; a renamed one is not.
     if (!SameGroup(source->entry(), entry) || source->file_id() == id ||
-        source->role() != SourceRole::kLive || source->head().length == 0) {
+        source->role() != SourceRole::kLive) {
+      continue;
+    }
+    if (source->head().length == 0) {
+      // Followed while empty and not read since: nothing of it is known but
+      // its bytes as they are now. A file under a rotated name of it
+      // repeating them is its copy being made.
+      if (IsRotatedNameOf(path, source->path()) && SamePrefix(file, source->file(), size)) {
+        return source->id();
+      }
       continue;
     }
     uint64_t read = source->read_offset();
@@ -276,6 +285,19 @@ void Tailer::SettleHeldCopies() {
       // moment it differs, it is a file of its own.
       if (SamePrefix(**file, original->file(), info->size)) {
         ++it;
+        continue;
+      }
+      if (original->read_offset() == 0 && IsRotatedNameOf(h.path, original->path())) {
+        // Nothing read of the original, so its truncation could not show:
+        // the copy holds the generation before, read first.
+        log_.Info(h.path + " holds what " + original->path() + " had before it was " +
+                  "truncated; reading it first");
+        file->reset();
+        if (!MakeRoom(nullptr)) break;
+        it = held_.erase(it);
+        if (Follow(h.entry, h.path, *info, 0, next_rank_++, info_[original->id()].live_path)) {
+          open_.back()->set_unmatched(!MatchedBy(h.entry, h.path));
+        }
         continue;
       }
       log_.Info(h.path + " no longer repeats " + original->path() + ": a file of its own, " +

@@ -150,7 +150,7 @@ void Tailer::Consider(const Match& m, RecordSink* sink) {
   }
   auto previous = last_at_path_.find({group_[m.entry], m.path});
   if (previous != last_at_path_.end() && info_[previous->second].file_id != m.info.id) {
-    FollowMissedGenerations(m.entry, m.path, info_[previous->second].follow_mtime_ns);
+    FollowMissedGenerations(m.entry, m.path, info_[previous->second].follow_mtime_ns, nullptr);
   }
   if (Follow(m.entry, m.path, m.info, std::nullopt, std::nullopt)) {
     last_at_path_[{group_[m.entry], m.path}] = static_cast<uint32_t>(info_.size() - 1);
@@ -239,7 +239,7 @@ bool Tailer::KnownContent(uint32_t entry, const std::string& path, const FileInf
 }
 
 void Tailer::FollowMissedGenerations(uint32_t entry, const std::string& path,
-                                     int64_t since_mtime_ns) {
+                                     int64_t since_mtime_ns, FileSource* live) {
   // A new file took the place of one being read. Rotated siblings written
   // since that one was first seen, and never seen themselves, are
   // generations that came and went between two looks: read them first.
@@ -248,8 +248,18 @@ void Tailer::FollowMissedGenerations(uint32_t entry, const std::string& path,
         !LooksRotated(s.path, path)) {
       continue;
     }
+    bool held = std::any_of(held_.begin(), held_.end(), [&](const HeldCopy& h) {
+      return SameGroup(h.entry, entry) && h.id == s.info.id;
+    });
+    if (held) continue;  // a copy: decided when its original's truncation is read
     auto file = env_.OpenReadable(s.path);
     if (!file.ok()) continue;
+    if (live != nullptr && s.info.size > 0 && SamePrefix(**file, live->file(), s.info.size)) {
+      // It repeats the file's start: a copy still being made (or made,
+      // its truncation to come), not a generation. Held like any copy.
+      held_.push_back(HeldCopy{entry, s.info.id, s.path, live->id()});
+      continue;
+    }
     uint64_t offset = 0;  // unless it copies content already read
     for (const SourceInfo& known : info_) {
       if (SameGroup(known.entry, entry) && HoldsReadContent(**file, s.info.size, known.state)) {

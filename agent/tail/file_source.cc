@@ -170,6 +170,10 @@ void FileSource::StartOver(HeldLine held, uint32_t new_id, TailTime now, RecordS
   at_end_ = false;
   head_ = Fingerprint{};
   tail_bytes_.clear();
+  // Nothing read of it again: until its first read, it cannot show another
+  // truncation; what was copied away meanwhile can.
+  first_read_checked_ = false;
+  started_over_ = true;
 }
 
 void FileSource::FlushAll(TailTime now, RecordSink& sink, TailStats& stats) {

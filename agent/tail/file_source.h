@@ -128,13 +128,16 @@ class FileSource {
   // A rotated file judged done: one more read, then it is closed.
   bool finishing() const { return finishing_; }
   void set_finishing() { finishing_ = true; }
-  // Whether the Tailer looked, before this file's first read, for what
-  // happened to it since it was followed.
+  // Whether the Tailer looked, before this file's first read (since it was
+  // followed, or since it started over), for what happened to it meanwhile.
   bool first_read_checked() const { return first_read_checked_; }
   void set_first_read_checked() { first_read_checked_ = true; }
   // Discovery found the file empty (whatever it held once opened).
   bool seen_empty() const { return seen_empty_; }
   void set_seen_empty() { seen_empty_ = true; }
+  // Read again from its start after a truncation: the same file, not a
+  // copy of another, whatever its first bytes.
+  bool started_over() const { return started_over_; }
   // Monotonic time since which reads have found nothing; -1 while reading.
   int64_t idle_since_ms() const { return idle_since_ms_; }
 
@@ -164,6 +167,7 @@ class FileSource {
   bool finishing_ = false;
   bool first_read_checked_ = false;
   bool seen_empty_ = false;
+  bool started_over_ = false;
   int64_t copy_of_ = -1;
   int64_t idle_since_ms_ = -1;
 };

@@ -150,13 +150,15 @@ bool Tailer::BeforeFirstRead(size_t index) {
   // copy being made (logrotate creates the copy empty, then fills it):
   // held like any copy. "Empty" as discovery saw it: the copy may hold
   // bytes a moment later, when it is opened.
-  if ((source.head().length == 0 || source.seen_empty()) &&
+  if (!source.started_over() && (source.head().length == 0 || source.seen_empty()) &&
       HoldIfACopy(index, last_now_, nullptr)) {
     return true;
   }
-  // Generations rotated away since it was followed and before it was ever
-  // read (a copytruncate while the agent was busy) come first.
-  FollowMissedGenerations(source.entry(), source.path(), info_[source.id()].follow_mtime_ns);
+  // Generations rotated away since it was followed (or started over) and
+  // before it was read (a copytruncate while the agent was busy, or paused
+  // between a truncation and the next read) come first.
+  FollowMissedGenerations(source.entry(), source.path(), info_[source.id()].follow_mtime_ns,
+                          &source);
   return false;
 }
 
@@ -242,7 +244,14 @@ void Tailer::FlushQuiet(TailTime now, RecordSink& sink) {
 }
 
 void Tailer::FlushAll(TailTime now, RecordSink& sink) {
-  for (auto& source : open_) source->FlushAll(now, sink, stats_);
+  for (auto& source : open_) {
+    // A read that stopped before the file's end (its turn, a full buffer)
+    // may have stopped inside a line: what it holds back is read again,
+    // whole, after a restart, rather than handed on in two pieces.
+    auto info = source->Stat();
+    if (info.ok() && info->size > source->read_offset()) continue;
+    source->FlushAll(now, sink, stats_);
+  }
 }
 
 std::optional<int64_t> Tailer::NextFlushMs() const {

@@ -116,7 +116,8 @@ class Tailer {
   // Hands on multi-line records nothing joined for kQuietMs.
   void FlushQuiet(TailTime now, RecordSink& sink);
   // Hands on every pending record and incomplete last line (shutdown, or
-  // the end of --once).
+  // the end of --once) of the files read to their end; a file with more
+  // to read keeps them, to be read whole by the next run.
   void FlushAll(TailTime now, RecordSink& sink);
   // When FlushQuiet or Read next has timed work (monotonic ms), if ever.
   std::optional<int64_t> NextFlushMs() const;
@@ -189,8 +190,10 @@ class Tailer {
                                       ReadableFile& file) const;
   // Rotated siblings of `path` written since `since_mtime_ns` and never
   // followed: generations that came and went between two looks, read
-  // first, oldest first.
-  void FollowMissedGenerations(uint32_t entry, const std::string& path, int64_t since_mtime_ns);
+  // first, oldest first. One repeating the start of `live` (the open file
+  // at `path`, if any) is a copy of it being made: held as one.
+  void FollowMissedGenerations(uint32_t entry, const std::string& path, int64_t since_mtime_ns,
+                               FileSource* live);
   // True when the file at `path` is content `entry`'s group has or had:
   // open for it (and not written over since), or read and closed while it
   // still holds what was read. A reused inode with new content is not.

@@ -31,6 +31,9 @@ class TailerScenarioCopytruncate : public TailerScenario {
     TruncateInPlace(kApp, Text(Numbered("new", 1, 2)));
   }
   static Lines Expected() { return Concat({Numbered("old", 1, 4), Numbered("new", 1, 2)}); }
+  // The truncation of app.log is read, then the copy's unread bytes; before
+  // app.log is read again, a second copytruncate (g2 to app.log.1).
+  void CopytruncateTwiceAroundAStartOver(const std::string& pattern);
   // app.log (gen0) is read and renamed; the new app.log is followed holding
   // `when_followed` and, before any read of it (it waits for the renamed
   // one), gets `then`, is copied to app.log.1 and truncated to `after`.
@@ -405,6 +408,78 @@ TEST_F(TailerScenarioCopytruncate, TwoCopytruncatesBetweenTwoLooksReadTheMiddleG
   Settle();
   EXPECT_EQ(Concat({Numbered("g1", 1, 5), Numbered("g2", 1, 3), Numbered("g3", 1, 2)}),
             Messages());
+}
+
+TEST_F(TailerScenarioCopytruncate, ACopytruncateBeforeTheFirstReadAfterAStartOverLosesNothing) {
+  // A loaded CPU: the truncation is seen and the copy's unread lines are
+  // read, but the agent is paused before it reads a byte of the file again;
+  // meanwhile the next generation is copied away and the file truncated
+  // once more. With nothing read of it, the file cannot show that; the copy
+  // made since can.
+  CopytruncateTwiceAroundAStartOver(kApp);
+}
+
+TEST_F(TailerScenarioCopytruncate, ACopytruncateBeforeTheFirstReadAfterAStartOverLosesNothingGlob) {
+  CopytruncateTwiceAroundAStartOver("/logs/app.log*");
+}
+
+void TailerScenarioCopytruncate::CopytruncateTwiceAroundAStartOver(const std::string& pattern) {
+  env_.WriteFile(kApp, Text(Numbered("g1", 1, 3)));
+  Start({pattern});
+  Settle();
+  env_.AppendToFile(kApp, Text(Numbered("g1", 4, 2)));
+  CopyFile(kApp, kApp1);
+  TruncateInPlace(kApp, Text(Numbered("g2", 1, 3)));
+  const size_t unread = Text(Numbered("g1", 4, 2)).size();
+  ASSERT_EQ(unread, tailer_->Read(unread, At(now_), sink_))
+      << "one read: the truncation, then the copy's unread bytes, and no more";
+  ASSERT_EQ(Numbered("g1", 1, 5), Messages());
+  Rename(kApp1, "/logs/app.log.2");
+  env_.AppendToFile(kApp, Text(Numbered("g2", 4, 2)));
+  CopyFile(kApp, kApp1);
+  TruncateInPlace(kApp, Text(Numbered("g3", 1, 2)));
+  Settle();
+
+  EXPECT_EQ(Concat({Numbered("g1", 1, 5), Numbered("g2", 1, 5), Numbered("g3", 1, 2)}),
+            Messages());
+}
+
+TEST_F(TailerScenarioCopytruncate, AHeldCopyIsNotTakenForAGenerationMissedBeforeTheFirstRead) {
+  // app.log is followed, not read yet, when logrotate copies it: the copy,
+  // held, is settled by the truncation, not read whole as a generation
+  // that came and went before the first read.
+  std::string first = "first " + std::string(1500, 'a') + "\n";
+  env_.WriteFile(kApp, first + Text(Numbered("g1", 1, 2)));
+  Start({"/logs/app.log*"});
+  std::string all = env_.ReadFile(kApp);
+  env_.WriteFile(kApp1, all.substr(0, 1223));
+  tailer_->Discover();  // held: it repeats app.log's start
+  env_.AppendToFile(kApp1, all.substr(1223));
+  TruncateInPlace(kApp);
+  tailer_->Discover();
+  env_.AppendToFile(kApp, Text(Numbered("g2", 1, 1)));
+  Settle();
+
+  EXPECT_EQ(Concat({Lines{first.substr(0, first.size() - 1)}, Numbered("g1", 1, 2),
+                    Numbered("g2", 1, 1)}),
+            Messages());
+}
+
+TEST_F(TailerScenarioCopytruncate, AFileFollowedEmptyAndCopiedBeforeItsFirstReadKeepsItsOrder) {
+  // app.log is followed while empty; lines arrive, and before the agent
+  // reads them logrotate copies and truncates it. The copy, seen half made,
+  // holds the older lines: they come before the new ones.
+  env_.WriteFile(kApp, "");
+  Start({"/logs/app.log*"});
+  env_.AppendToFile(kApp, Text(Numbered("g1", 1, 3)));
+  std::string all = env_.ReadFile(kApp);
+  env_.WriteFile(kApp1, all.substr(0, 10));
+  tailer_->Discover();
+  env_.AppendToFile(kApp1, all.substr(10));
+  TruncateInPlace(kApp, Text(Numbered("g2", 1, 3)));
+  Settle();
+
+  EXPECT_EQ(Concat({Numbered("g1", 1, 3), Numbered("g2", 1, 3)}), Messages());
 }
 
 TEST_F(TailerScenarioCopytruncate, AHeldCopyRenamedBeforeTheTruncationIsReadIsFoundAgain) {

@@ -51,6 +51,21 @@ class TailerScenarioRestart : public TailerScenario,
   std::vector<Checkpoint> saved_;
 };
 
+TEST_P(TailerScenarioRestart, AStopWhileAReadEndedInsideALineDoesNotCutIt) {
+  // A read stopped short of the file's end (its turn was over, the buffer
+  // full) in the middle of a line, then the agent stops: the line is read
+  // whole by the next run, not handed on in two pieces.
+  std::string long_line(3000, 'x');
+  env_.WriteFile(kApp, Text({"first", long_line, "last"}));
+  StartTailing();
+  tailer_->Read(100, At(now_), sink_);
+  Stop();
+  StartAgain();
+  Settle();
+
+  EXPECT_EQ((Lines{"first", long_line, "last"}), Messages());
+}
+
 TEST_P(TailerScenarioRestart, OneRotationWhileStoppedFinishesTheCheckpointedFileFirst) {
   env_.WriteFile(kApp, Text(Numbered("old", 1, 2)));
   StartTailing();
