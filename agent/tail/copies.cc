@@ -21,9 +21,12 @@ std::optional<uint32_t> Tailer::OriginalOf(uint32_t entry, const std::string& pa
     }
     if (source->head().length == 0) {
       // Followed while empty and not read since: nothing of it is known but
-      // its bytes as they are now. A file under a rotated name of it
-      // repeating them is its copy being made.
-      if (IsRotatedNameOf(path, source->path()) && SamePrefix(file, source->file(), size)) {
+      // its bytes as they are now. A file named as its generations are,
+      // repeating them, is its copy being made. (A file that started over
+      // is settled by its truncation instead: a generation copied away
+      // may start as the new one does.)
+      if (!source->started_over() && LooksRotated(path, source->path()) &&
+          SamePrefix(file, source->file(), size)) {
         return source->id();
       }
       continue;
@@ -163,12 +166,31 @@ bool Tailer::StartOverAfterRewrite(FileSource& source, TailTime now, RecordSink&
                              [&](const HeldCopy& h) { return h.original == source.id(); }),
               held_.end());
 
+  // Nothing read of this generation: a copy held for it holds nothing
+  // that was read, all of it unread.
+  const bool nothing_read = state.offset == 0;
+  std::vector<HeldCopy> hold_for_next;  // copies of the file as it is now
   FileSource::HeldLine held = FileSource::HeldLine::kHandOn;
   for (size_t i = 0; i < candidates.size(); ++i) {
     const Sibling& c = candidates[i];
     bool matched = MatchedBy(entry, c.path);
     std::optional<uint64_t> rank;
     if (!matched) rank = next_rank_++;
+    bool newer = (copy && i > *copy) || (nothing_read && was_held(c.info.id));
+    if (newer && RepeatsStartOf(c, source)) {
+      // A copy of what the file holds now, its truncation still to come.
+      hold_for_next.push_back(HeldCopy{entry, c.info.id, c.path, 0});
+      continue;
+    }
+    if (nothing_read && was_held(c.info.id)) {
+      log_.Info(c.path + " holds what " + source.path() + " had before it was truncated, " +
+                "none of it read; reading it first");
+      Retire(entry, c.info.id, now, sink);
+      if (Follow(entry, c.path, c.info, 0, next_rank_++, live_path)) {
+        open_.back()->set_unmatched(!matched);
+      }
+      continue;
+    }
     if (copy && i == *copy && holds[i] == Holds::kAll && c.info.size > handed_on) {
       log_.Info(c.path + " holds what " + source.path() + " had before it was truncated; " +
                 "reading its last " + std::to_string(c.info.size - handed_on) + " bytes");
@@ -203,7 +225,17 @@ bool Tailer::StartOverAfterRewrite(FileSource& source, TailTime now, RecordSink&
   }
   log_.Warning(source.path() + " was truncated; reading it again from the start");
   StartOverAsNewGeneration(source, held, now, sink);
+  for (HeldCopy& h : hold_for_next) {
+    h.original = source.id();
+    held_.push_back(h);
+  }
   return true;
+}
+
+bool Tailer::RepeatsStartOf(const Sibling& candidate, FileSource& source) {
+  if (candidate.info.size == 0) return false;
+  auto file = env_.OpenReadable(candidate.path);
+  return file.ok() && SamePrefix(**file, source.file(), candidate.info.size);
 }
 
 void Tailer::StartOverAsNewGeneration(FileSource& source, FileSource::HeldLine held,
@@ -249,6 +281,60 @@ void Tailer::ReleaseCopiesOf(FileSource& original) {
   }
 }
 
+void Tailer::ReadCopyFirst(const HeldCopy& h, const FileInfo& info, FileSource& original) {
+  // Nothing read of the original, so its truncation could not show: the
+  // copy holds the generation before it.
+  log_.Info(h.path + " holds what " + original.path() + " had before it was truncated; " +
+            "reading it first");
+  if (Follow(h.entry, h.path, info, 0, next_rank_++, info_[original.id()].live_path)) {
+    open_.back()->set_unmatched(!MatchedBy(h.entry, h.path));
+  }
+}
+
+bool Tailer::ReadUnreadCopiesFirst(FileSource& source) {
+  if (source.read_offset() > 0) return false;
+  std::vector<std::pair<HeldCopy, FileInfo>> first;
+  for (auto it = held_.begin(); it != held_.end();) {
+    if (it->original != source.id() || !IsRotatedNameOf(it->path, source.path())) {
+      ++it;
+      continue;
+    }
+    auto info = env_.Stat(it->path);
+    auto file = env_.OpenReadable(it->path);
+    if (!info.ok() || info->id != it->id || !file.ok() ||
+        SamePrefix(**file, source.file(), info->size)) {
+      ++it;  // still a copy of it (or gone: settled in time)
+      continue;
+    }
+    first.emplace_back(*it, *info);
+    it = held_.erase(it);
+  }
+  if (first.empty()) return false;
+  std::stable_sort(first.begin(), first.end(), [](const auto& a, const auto& b) {
+    return a.second.mtime_ns < b.second.mtime_ns;
+  });
+  for (const auto& [h, info] : first) {
+    if (!MakeRoom(nullptr)) {
+      held_.push_back(h);  // settled later
+      continue;
+    }
+    ReadCopyFirst(h, info, source);
+  }
+  return true;
+}
+
+bool Tailer::FindMovedCopy(HeldCopy* h) {
+  // Rotation shifts generations (NAME.1 -> NAME.2): a copy held under a
+  // name the pattern does not match is looked for among them.
+  for (const Sibling& s : RotatedSiblings(env_, info_[h->original].live_path)) {
+    if (s.info.id == h->id) {
+      h->path = s.path;
+      return true;
+    }
+  }
+  return false;
+}
+
 void Tailer::SettleHeldCopies() {
   if (held_.empty() || last_now_.mono_ms < next_held_check_ms_) return;
   next_held_check_ms_ = last_now_.mono_ms + kHeldCheckIntervalMs;
@@ -263,10 +349,12 @@ void Tailer::SettleHeldCopies() {
       continue;
     }
     auto info = env_.Stat(h.path);
-    if (!info.ok() || info->id != h.id) {  // moved or gone: found again by Discover
+    if ((!info.ok() || info->id != h.id) && FindMovedCopy(&*it)) info = env_.Stat(it->path);
+    if (!info.ok() || info->id != h.id) {  // gone, or moved where Discover finds it
       it = held_.erase(it);
       continue;
     }
+    h = *it;
     auto file = env_.OpenReadable(h.path);
     if (!file.ok()) {
       ++it;
@@ -288,16 +376,10 @@ void Tailer::SettleHeldCopies() {
         continue;
       }
       if (original->read_offset() == 0 && IsRotatedNameOf(h.path, original->path())) {
-        // Nothing read of the original, so its truncation could not show:
-        // the copy holds the generation before, read first.
-        log_.Info(h.path + " holds what " + original->path() + " had before it was " +
-                  "truncated; reading it first");
         file->reset();
         if (!MakeRoom(nullptr)) break;
         it = held_.erase(it);
-        if (Follow(h.entry, h.path, *info, 0, next_rank_++, info_[original->id()].live_path)) {
-          open_.back()->set_unmatched(!MatchedBy(h.entry, h.path));
-        }
+        ReadCopyFirst(h, *info, *original);
         continue;
       }
       log_.Info(h.path + " no longer repeats " + original->path() + ": a file of its own, " +

@@ -144,6 +144,9 @@ bool Tailer::BeforeFirstRead(size_t index) {
   }
   auto info = source.Stat();
   if (!info.ok() || info->size == 0) return false;  // nothing to read yet
+  // A copy held for it that no longer repeats it holds the generation
+  // before a truncation this file could not show: read first.
+  if (ReadUnreadCopiesFirst(source)) return true;  // open_ changed: look again
   source.set_first_read_checked();
   // A file followed while empty has no content to be known by until its
   // first bytes arrive. If they repeat a live file of its entry, it is a
@@ -276,6 +279,11 @@ std::optional<int64_t> Tailer::NextFlushMs() const {
 std::optional<Fingerprint> Tailer::FingerprintBefore(uint32_t id, uint64_t offset) {
   for (auto& source : open_) {
     if (source->id() != id) continue;
+    std::string_view last = source->tail_bytes();
+    if (offset == source->read_offset() &&
+        last.size() == std::min<uint64_t>(offset, kFingerprintBytes)) {
+      return FingerprintOf(last);
+    }
     uint64_t from = offset - std::min<uint64_t>(offset, kFingerprintBytes);
     std::string bytes(offset - from, '\0');
     auto n = source->file().ReadAt(from, bytes.data(), bytes.size());

@@ -129,8 +129,10 @@ class Tailer {
   // fixed part of every pattern.
   std::vector<std::string> WatchDirs() const;
 
-  // Fingerprint of the bytes of source `id` just before `offset`, read from
-  // the open file; nothing when the file is not open.
+  // Fingerprint of the bytes of source `id` just before `offset`: those
+  // last read when `offset` is where reading stands (so a truncation since
+  // does not erase it), else read from the open file; nothing when the
+  // file is not open.
   std::optional<Fingerprint> FingerprintBefore(uint32_t id, uint64_t offset);
 
   size_t source_count() const { return info_.size(); }
@@ -241,6 +243,18 @@ class Tailer {
   // read whole. Looked at every kHeldCheckIntervalMs at most (an idle agent
   // reads once a second anyway).
   void SettleHeldCopies();
+  // Follows held copy `h` of `original`, of which nothing was read, as
+  // the generation before its truncation: read first, from its start.
+  void ReadCopyFirst(const HeldCopy& h, const FileInfo& info, FileSource& original);
+  // Before the first read of `source` (nothing read of it): held copies of
+  // it that no longer repeat it are read first. True when any was.
+  bool ReadUnreadCopiesFirst(FileSource& source);
+  // A held copy no longer at its path, found again among its original's
+  // rotated generations: true, `h->path` updated.
+  bool FindMovedCopy(HeldCopy* h);
+  // True when `candidate` holds bytes and they are the first bytes of
+  // `source`'s file as it is now.
+  bool RepeatsStartOf(const Sibling& candidate, FileSource& source);
 
   // recovery.cc: rotation and copytruncate while the agent was stopped.
   void RecoverRotatedWhileStopped();

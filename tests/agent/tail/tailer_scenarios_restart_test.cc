@@ -66,6 +66,23 @@ TEST_P(TailerScenarioRestart, AStopWhileAReadEndedInsideALineDoesNotCutIt) {
   EXPECT_EQ((Lines{"first", long_line, "last"}), Messages());
 }
 
+TEST_P(TailerScenarioRestart, ACopytruncateNotSeenBeforeTheStopIsFinishedFromTheCopy) {
+  // logrotate copies and truncates app.log, and the agent stops before it
+  // reads again: the checkpoint still knows the bytes it ends with, so the
+  // next run finds them in the copy and reads the lines after them there.
+  env_.WriteFile(kApp, Text(Numbered("old", 1, 3)));
+  StartTailing();
+  Settle();
+  env_.AppendToFile(kApp, Text(Numbered("old", 4, 2)));  // never read by this run
+  CopyFile(kApp, kApp1);
+  TruncateInPlace(kApp, Text(Numbered("new", 1, 2)));
+  Stop();
+  StartAgain();
+  Settle();
+
+  EXPECT_EQ(Concat({Numbered("old", 1, 5), Numbered("new", 1, 2)}), Messages());
+}
+
 TEST_P(TailerScenarioRestart, OneRotationWhileStoppedFinishesTheCheckpointedFileFirst) {
   env_.WriteFile(kApp, Text(Numbered("old", 1, 2)));
   StartTailing();
