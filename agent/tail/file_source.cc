@@ -90,7 +90,31 @@ StatusOr<ReadOutcome> FileSource::ReadSome(size_t max_bytes, TailTime now, std::
   stats.bytes_read += got;
   RememberRead(data);
   framer_.Feed(data, [&](const LinePiece& piece) { Emit(piece, now, sink, stats); });
+  MarkHandedOn(std::string_view(buffer->data(), check + got), read_offset_ - got - check);
   return ReadOutcome{got, false};
+}
+
+void FileSource::MarkHandedOn(std::string_view window, uint64_t window_start) {
+  // The bytes before where records were handed on up to, while they are at
+  // hand: a checkpoint there is then recognised in a copy even once the
+  // file is truncated. Once per read, not per record.
+  uint64_t end = handed_on_offset();
+  if (end == handed_on_mark_.offset || end < window_start ||
+      end > window_start + window.size()) {
+    return;
+  }
+  uint64_t from = end - std::min<uint64_t>(end, kFingerprintBytes);
+  if (from < window_start) return;
+  handed_on_mark_ = {end, FingerprintOf(window.substr(from - window_start, end - from))};
+}
+
+std::optional<Fingerprint> FileSource::FingerprintBefore(uint64_t offset) const {
+  if (offset == read_offset_ &&
+      tail_bytes_.size() == std::min<uint64_t>(offset, kFingerprintBytes)) {
+    return FingerprintOf(tail_bytes_);
+  }
+  if (offset > 0 && offset == handed_on_mark_.offset) return handed_on_mark_.before;
+  return std::nullopt;
 }
 
 void FileSource::RememberRead(std::string_view data) {
@@ -170,6 +194,7 @@ void FileSource::StartOver(HeldLine held, uint32_t new_id, TailTime now, RecordS
   at_end_ = false;
   head_ = Fingerprint{};
   tail_bytes_.clear();
+  handed_on_mark_ = HandedOnMark{};
   // Nothing read of it again: until its first read, it cannot show another
   // truncation; what was copied away meanwhile can.
   first_read_checked_ = false;

@@ -81,6 +81,10 @@ class FileSource {
   // Where the record being formed began: every byte before it was handed
   // on (<= line_start_offset()).
   uint64_t handed_on_offset() const { return assembler_.handed_on_offset(); }
+  // Fingerprint of the bytes just before `offset`, kept from reading: known
+  // at the read offset and where records were last handed on up to (as of
+  // the last read); nothing elsewhere.
+  std::optional<Fingerprint> FingerprintBefore(uint64_t offset) const;
 
   // Hands on the incomplete last line and any pending record: the file was
   // rotated away or deleted, or the agent is stopping.
@@ -144,6 +148,8 @@ class FileSource {
  private:
   void Emit(const LinePiece& piece, TailTime now, RecordSink& sink, TailStats& stats);
   void RememberRead(std::string_view data);
+  // `window`: bytes from file offset `window_start` to the read offset.
+  void MarkHandedOn(std::string_view window, uint64_t window_start);
   void ResetFramer(uint64_t offset);
 
   uint32_t id_;
@@ -160,6 +166,11 @@ class FileSource {
   bool continuing_long_line_ = false;  // the last piece did not end its line
   Fingerprint head_;
   std::string tail_bytes_;  // the last bytes read, up to kFingerprintBytes
+  struct HandedOnMark {
+    uint64_t offset = 0;
+    Fingerprint before;  // of the bytes before `offset`
+  };
+  HandedOnMark handed_on_mark_;
   std::string converted_;   // scratch: a line in UTF-8
   SourceRole role_ = SourceRole::kLive;
   uint64_t rank_ = 0;

@@ -249,10 +249,12 @@ void Tailer::FlushQuiet(TailTime now, RecordSink& sink) {
 void Tailer::FlushAll(TailTime now, RecordSink& sink) {
   for (auto& source : open_) {
     // A read that stopped before the file's end (its turn, a full buffer)
-    // may have stopped inside a line: what it holds back is read again,
-    // whole, after a restart, rather than handed on in two pieces.
+    // may have stopped inside a line; a file truncated since holds the
+    // rest of it in a copy, if anywhere. Either way what is held back is
+    // read again, whole, after a restart, rather than handed on in two
+    // pieces.
     auto info = source->Stat();
-    if (info.ok() && info->size > source->read_offset()) continue;
+    if (info.ok() && info->size != source->read_offset()) continue;
     source->FlushAll(now, sink, stats_);
   }
 }
@@ -279,11 +281,7 @@ std::optional<int64_t> Tailer::NextFlushMs() const {
 std::optional<Fingerprint> Tailer::FingerprintBefore(uint32_t id, uint64_t offset) {
   for (auto& source : open_) {
     if (source->id() != id) continue;
-    std::string_view last = source->tail_bytes();
-    if (offset == source->read_offset() &&
-        last.size() == std::min<uint64_t>(offset, kFingerprintBytes)) {
-      return FingerprintOf(last);
-    }
+    if (auto kept = source->FingerprintBefore(offset)) return kept;
     uint64_t from = offset - std::min<uint64_t>(offset, kFingerprintBytes);
     std::string bytes(offset - from, '\0');
     auto n = source->file().ReadAt(from, bytes.data(), bytes.size());

@@ -117,7 +117,8 @@ class Tailer {
   void FlushQuiet(TailTime now, RecordSink& sink);
   // Hands on every pending record and incomplete last line (shutdown, or
   // the end of --once) of the files read to their end; a file with more
-  // to read keeps them, to be read whole by the next run.
+  // to read, or truncated since, keeps them, to be read whole by the next
+  // run.
   void FlushAll(TailTime now, RecordSink& sink);
   // When FlushQuiet or Read next has timed work (monotonic ms), if ever.
   std::optional<int64_t> NextFlushMs() const;
@@ -129,10 +130,10 @@ class Tailer {
   // fixed part of every pattern.
   std::vector<std::string> WatchDirs() const;
 
-  // Fingerprint of the bytes of source `id` just before `offset`: those
-  // last read when `offset` is where reading stands (so a truncation since
-  // does not erase it), else read from the open file; nothing when the
-  // file is not open.
+  // Fingerprint of the bytes of source `id` just before `offset`: as kept
+  // from reading where the source keeps it (so a truncation since does not
+  // erase it), else read from the open file; nothing when the file is not
+  // open.
   std::optional<Fingerprint> FingerprintBefore(uint32_t id, uint64_t offset);
 
   size_t source_count() const { return info_.size(); }

@@ -1,6 +1,7 @@
 """The real agent following files through rotation storms, restarts,
 multi-line records, timestamps, filters and encodings, against moto with
 signature checking on."""
+import collections
 import contextlib
 import datetime
 import os
@@ -153,7 +154,8 @@ class TortureTest(unittest.TestCase):
                 print("\n    first disorder: " + describe_disorder(got), flush=True)
             print(f"\n    torture{' (slowed)' if slowed else ''}: {writer.seq} lines written, "
                   f"{len(got)} delivered, {writer.generations} rotations; {counts}", flush=True)
-            self.assertEqual(counts, {"lost": 0, "repeated": 0, "out_of_order": 0})
+            self.assertEqual(counts, {"lost": 0, "repeated": 0, "out_of_order": 0},
+                             describe_repeats(got) + agent_says())
         finally:
             if agent and agent.poll() is None:
                 agent.kill()
@@ -179,6 +181,16 @@ def describe_disorder(got):
             return f"index {i}: {n} after {highest}; runs {' '.join(runs)}"
         highest = max(highest, n)
     return "none"
+
+
+def describe_repeats(got):
+    """The first few line numbers that arrived more than once, and where."""
+    where = collections.defaultdict(list)
+    for i, n in enumerate(got):
+        where[n].append(i)
+    twice = sorted((n, at) for n, at in where.items() if len(at) > 1)[:5]
+    return "repeated (line: positions): " + (", ".join(f"{n}: {at}" for n, at in twice)
+                                            if twice else "none")
 
 
 def count_lines(got, written):

@@ -66,6 +66,23 @@ TEST_P(TailerScenarioRestart, AStopWhileAReadEndedInsideALineDoesNotCutIt) {
   EXPECT_EQ((Lines{"first", long_line, "last"}), Messages());
 }
 
+TEST_P(TailerScenarioRestart, AStopAfterACopytruncateCutsNoLineAReadEndedInside) {
+  // The read ended inside a long line; logrotate copies and truncates the
+  // file; the agent stops before it reads again. The rest of the line is in
+  // the copy: the next run reads the line whole from there.
+  std::string long_line(3000, 'x');
+  env_.WriteFile(kApp, Text({"first", long_line, "last"}));
+  StartTailing();
+  tailer_->Read(100, At(now_), sink_);
+  CopyFile(kApp, kApp1);
+  TruncateInPlace(kApp, Text({"new"}));
+  Stop();
+  StartAgain();
+  Settle();
+
+  EXPECT_EQ((Lines{"first", long_line, "last", "new"}), Messages());
+}
+
 TEST_P(TailerScenarioRestart, ACopytruncateNotSeenBeforeTheStopIsFinishedFromTheCopy) {
   // logrotate copies and truncates app.log, and the agent stops before it
   // reads again: the checkpoint still knows the bytes it ends with, so the
