@@ -30,6 +30,26 @@ class TailerScenarioRename : public TailerScenario,
   void StartTailing() { Start({GetParam().pattern}); }
 };
 
+TEST_P(TailerScenarioRename, TwoRenamesBeforeTheFirstReadKeepTheGenerationsInOrder) {
+  // app.log is followed, not read yet, when it is rotated twice (create,
+  // the application reopening each time): the file followed, now
+  // app.log.2, is older than app.log.1 and is read before it.
+  env_.WriteFile(kApp, Text(Numbered("g1", 1, 3)));
+  StartTailing();
+  Rename(kApp, kApp1);
+  env_.WriteFile(kApp, "");
+  env_.AppendToFile(kApp1, Text(Numbered("g1", 4, 2)));  // before the application reopens
+  Rename(kApp1, kApp2);
+  Rename(kApp, kApp1);
+  env_.WriteFile(kApp, "");
+  env_.AppendToFile(kApp1, Text(Numbered("g2", 1, 2)));  // before it reopens again
+  env_.AppendToFile(kApp, Text(Numbered("g3", 1, 2)));
+  Settle();
+
+  EXPECT_EQ(Concat({Numbered("g1", 1, 5), Numbered("g2", 1, 2), Numbered("g3", 1, 2)}),
+            Messages());
+}
+
 TEST_P(TailerScenarioRename, TheRenamedFilesLastLinesComeBeforeTheNewFilesLines) {
   env_.WriteFile(kApp, Text(Numbered("old", 1, 3)));
   StartTailing();
