@@ -160,13 +160,8 @@ bool Tailer::BeforeFirstRead(size_t index) {
   // Generations rotated away since it was followed (or started over) and
   // before it was read (a copytruncate while the agent was busy, or paused
   // between a truncation and the next read) come first.
-  // (Not when it was renamed away meanwhile: it is older than any of
-  // them, and discovery orders it with the file now at its path.)
-  auto at_path = env_.Stat(source.path());
-  if (at_path.ok() && at_path->id == source.file_id()) {
-    FollowMissedGenerations(source.entry(), source.path(), info_[source.id()].follow_mtime_ns,
-                            &source);
-  }
+  FollowMissedGenerations(source.entry(), source.path(), info_[source.id()].follow_mtime_ns,
+                          &source);
   return false;
 }
 
