@@ -249,14 +249,33 @@ void Tailer::FlushQuiet(TailTime now, RecordSink& sink) {
 void Tailer::FlushAll(TailTime now, RecordSink& sink) {
   for (auto& source : open_) {
     // A read that stopped before the file's end (its turn, a full buffer)
-    // may have stopped inside a line; a file truncated since holds the
-    // rest of it in a copy, if anywhere. Either way what is held back is
-    // read again, whole, after a restart, rather than handed on in two
-    // pieces.
+    // may have stopped inside a line: while the file still holds it, what
+    // is held back is read again, whole, after a restart, rather than
+    // handed on in two pieces. (A file truncated or rewritten since may no
+    // longer hold it: handed on as it is.)
     auto info = source->Stat();
-    if (info.ok() && info->size != source->read_offset()) continue;
+    if (info.ok() && info->size > source->read_offset()) {
+      auto rewritten = source->Rewritten();
+      if (rewritten.ok() && !*rewritten) continue;
+    }
+    // Truncated since (copytruncate): the same when a copy holds what was
+    // read and the next run can find it there (the bytes before where
+    // records were handed on up to are known).
+    if (info.ok() && info->size < source->read_offset() &&
+        source->FingerprintBefore(source->handed_on_offset()) && HasCopyOf(*source)) {
+      continue;
+    }
     source->FlushAll(now, sink, stats_);
   }
+}
+
+bool Tailer::HasCopyOf(FileSource& source) {
+  for (const Sibling& s : RotatedSiblings(env_, source.path())) {
+    if (s.info.id == source.file_id()) continue;
+    auto file = env_.OpenReadable(s.path);
+    if (file.ok() && HoldsReadContent(**file, s.info.size, source.state())) return true;
+  }
+  return false;
 }
 
 std::optional<int64_t> Tailer::NextFlushMs() const {

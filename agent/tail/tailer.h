@@ -116,9 +116,8 @@ class Tailer {
   // Hands on multi-line records nothing joined for kQuietMs.
   void FlushQuiet(TailTime now, RecordSink& sink);
   // Hands on every pending record and incomplete last line (shutdown, or
-  // the end of --once) of the files read to their end; a file with more
-  // to read, or truncated since, keeps them, to be read whole by the next
-  // run.
+  // the end of --once), except where a file still holds them and more:
+  // those are read whole by the next run.
   void FlushAll(TailTime now, RecordSink& sink);
   // When FlushQuiet or Read next has timed work (monotonic ms), if ever.
   std::optional<int64_t> NextFlushMs() const;
@@ -250,6 +249,9 @@ class Tailer {
   // Before the first read of `source` (nothing read of it): held copies of
   // it that no longer repeat it are read first. True when any was.
   bool ReadUnreadCopiesFirst(FileSource& source);
+  // True when a rotated sibling of `source`'s file holds what was read of
+  // it (a copy made before a truncation).
+  bool HasCopyOf(FileSource& source);
   // A held copy no longer at its path, found again among its original's
   // rotated generations: true, `h->path` updated.
   bool FindMovedCopy(HeldCopy* h);
