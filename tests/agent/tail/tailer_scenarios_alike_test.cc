@@ -20,16 +20,22 @@ constexpr char kApp2[] = "/logs/app.log.2";
 
 class TailerScenarioAlike : public TailerScenario {
  protected:
-  // After a truncation is read (StartOver, file empty), a generation made of
-  // lines that the next generation starts with is copied away (copytruncate)
-  // before the agent reads a byte of the file again.
-  void IdenticalGenerationCopiedAwayAfterAStartOver(const std::string& pattern) {
+  // g0-1 and g0-2 are read from app.log (followed under `pattern`), which
+  // logrotate then copies to app.log.1 and truncates; the truncation is
+  // read: the file starts over, empty.
+  void StartOverEmpty(const std::string& pattern) {
     env_.WriteFile(kApp, Text(Numbered("g0", 1, 2)));
     Start({pattern});
     Settle();
     CopyFile(kApp, kApp1);
     TruncateInPlace(kApp);
-    ReadAll();  // the truncation is read: the file starts over, empty
+    ReadAll();
+  }
+  // After a truncation is read (StartOver, file empty), a generation made of
+  // lines that the next generation starts with is copied away (copytruncate)
+  // before the agent reads a byte of the file again.
+  void IdenticalGenerationCopiedAwayAfterAStartOver(const std::string& pattern) {
+    StartOverEmpty(pattern);
     env_.AppendToFile(kApp, "tick\ntick\n");  // gen1: not read yet
     Rename(kApp1, kApp2);
     CopyFile(kApp, kApp1);
@@ -47,12 +53,7 @@ TEST_F(TailerScenarioAlike, IdenticalGenerationAfterStartOverGlob) {
 
 // The same with a banner only: gen1 = BANNER + a line, gen2 = BANNER + others.
 TEST_F(TailerScenarioAlike, BannerGenerationAfterStartOverGlob) {
-  env_.WriteFile(kApp, Text(Numbered("g0", 1, 2)));
-  Start({"/logs/app.log*"});
-  Settle();
-  CopyFile(kApp, kApp1);
-  TruncateInPlace(kApp);
-  ReadAll();
+  StartOverEmpty("/logs/app.log*");
   env_.AppendToFile(kApp, "BANNER\ng1-1\n");
   Rename(kApp1, kApp2);
   CopyFile(kApp, kApp1);
@@ -197,12 +198,7 @@ TEST_F(TailerScenarioAlike, CreateDateextGlobBannerWhileRunning) {
 // A truncation read, then the agent stops before the file is read again;
 // meanwhile a copytruncate. The restart must read gen1 from the copy.
 TEST_F(TailerScenarioAlike, StartOverThenStopThenCopytruncate) {
-  env_.WriteFile(kApp, Text(Numbered("g0", 1, 2)));
-  Start({kApp});
-  Settle();
-  CopyFile(kApp, kApp1);
-  TruncateInPlace(kApp);
-  ReadAll();
+  StartOverEmpty(kApp);
   env_.AppendToFile(kApp, Text(Numbered("g1", 1, 2)));
   StopAndStartAgain();
   Rename(kApp1, kApp2);
@@ -216,12 +212,7 @@ TEST_F(TailerScenarioAlike, StartOverThenStopThenCopytruncate) {
 // Started over, then the file is written; a copy being made is seen before
 // the first read; then the file is read (gen1), truncated (gen2).
 TEST_F(TailerScenarioAlike, StartOverThenCopyBeingMadeBeforeFirstRead) {
-  env_.WriteFile(kApp, Text(Numbered("g0", 1, 2)));
-  Start({kApp});
-  Settle();
-  CopyFile(kApp, kApp1);
-  TruncateInPlace(kApp);
-  ReadAll();
+  StartOverEmpty(kApp);
   env_.AppendToFile(kApp, Text(Numbered("g1", 1, 3)));
   Rename(kApp1, kApp2);
   std::string all = env_.ReadFile(kApp);
