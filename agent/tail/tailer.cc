@@ -86,9 +86,17 @@ size_t Tailer::Read(size_t max_bytes, TailTime now, RecordSink& sink) {
     size_t index = next_to_read_ % open_.size();
     next_to_read_ = index + 1;  // one chunk each, in turn
     FileSource& source = *open_[index];
-    if (!source.first_read_checked() && BeforeFirstRead(index)) {
-      idle = 0;  // it turned out to be a copy, now held: look again
-      continue;
+    if (!source.first_read_checked()) {
+      if (BeforeFirstRead(index)) {
+        idle = 0;  // it turned out to be a copy, now held: look again
+        continue;
+      }
+      if (!source.first_read_checked()) {
+        // Empty when looked at: what a read finds now came after the look,
+        // perhaps a copy being filled. It waits for the next look.
+        ++idle;
+        continue;
+      }
     }
     if (MustWait(source)) {
       ++idle;

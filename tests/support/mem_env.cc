@@ -29,7 +29,9 @@ FileInfo InfoOf(const MemEnv::FileData& f) {
 
 class MemReadableFile : public ReadableFile {
  public:
-  explicit MemReadableFile(std::shared_ptr<MemEnv::FileData> file) : file_(std::move(file)) {}
+  MemReadableFile(std::shared_ptr<MemEnv::FileData> file,
+                  const std::function<void(const FileInfo&)>* after_stat)
+      : file_(std::move(file)), after_stat_(after_stat) {}
 
   StatusOr<size_t> ReadAt(uint64_t offset, char* buf, size_t n) override {
     const std::string& data = file_->data;
@@ -39,10 +41,15 @@ class MemReadableFile : public ReadableFile {
     return count;
   }
 
-  StatusOr<FileInfo> Stat() override { return InfoOf(*file_); }
+  StatusOr<FileInfo> Stat() override {
+    FileInfo info = InfoOf(*file_);
+    if (*after_stat_) (*after_stat_)(info);  // may change the file: `info` is as it was
+    return info;
+  }
 
  private:
   std::shared_ptr<MemEnv::FileData> file_;
+  const std::function<void(const FileInfo&)>* after_stat_;  // the env's, outlives the file
 };
 
 class MemWritableFile : public WritableFile {
@@ -149,7 +156,7 @@ StatusOr<std::unique_ptr<ReadableFile>> MemEnv::OpenReadable(const std::string& 
   if (!resolved.ok()) return resolved.status();
   auto it = files_.find(*resolved);
   if (it == files_.end()) return Status::NotFound("open " + path + ": no such file");
-  return std::unique_ptr<ReadableFile>(std::make_unique<MemReadableFile>(it->second));
+  return std::unique_ptr<ReadableFile>(std::make_unique<MemReadableFile>(it->second, &after_descriptor_stat_));
 }
 
 StatusOr<std::unique_ptr<WritableFile>> MemEnv::OpenWritable(const std::string& path,

@@ -14,6 +14,7 @@
 #ifndef EDGELOG_TESTS_SUPPORT_MEM_ENV_H_
 #define EDGELOG_TESTS_SUPPORT_MEM_ENV_H_
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -56,6 +57,11 @@ class MemEnv : public Env {
   // link's directory; it need not exist), creating missing parents. Links are
   // durable at once and cannot be removed or renamed.
   void CreateSymlink(const std::string& link, const std::string& target);
+  // Runs after every Stat of an open file, with what that Stat returns: a
+  // writer acting between a reader's look at a file and its read.
+  void set_after_descriptor_stat(std::function<void(const FileInfo&)> hook) {
+    after_descriptor_stat_ = std::move(hook);
+  }
 
   // Power loss: every path reverts to what the last SyncDir of its directory
   // made durable, and every file to its synced bytes. With
@@ -86,6 +92,7 @@ class MemEnv : public Env {
   std::set<std::string> locks_;
   std::map<std::string, std::string> vars_;
   std::string host_name_ = "testhost";
+  std::function<void(const FileInfo&)> after_descriptor_stat_;
   uint64_t next_inode_ = 100;
   // Directories number theirs apart, so files keep consecutive inodes (tests
   // predict the inode the next file gets).

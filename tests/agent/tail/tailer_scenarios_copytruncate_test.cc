@@ -118,6 +118,31 @@ TEST_F(TailerScenarioCopytruncate, ACopyStillBeingMadeWhenFoundIsNotReadAgain) {
   EXPECT_EQ(Expected(), Messages());
 }
 
+TEST_F(TailerScenarioCopytruncate, ACopyFilledBetweenTheLookBeforeItsFirstReadAndTheReadIsHeld) {
+  // The agent looks at the copy before its first read and finds it empty;
+  // logrotate fills it before the read that follows. What that read finds
+  // is not the copy's own: it waits for its look, as a copy.
+  ReadTwoLinesThenAppendTwo("/logs/app.log*");
+  std::string content = env_.ReadFile(kApp);
+  env_.WriteFile(kApp1, "");
+  now_ += kPassMs;
+  tailer_->Discover();  // followed while empty
+  FileId copy = IdOf(kApp1);
+  bool filled = false;
+  env_.set_after_descriptor_stat([&](const FileInfo& info) {
+    if (filled || info.id != copy || info.size != 0) return;
+    filled = true;
+    env_.AppendToFile(kApp1, content);
+  });
+  ReadAll();
+  env_.set_after_descriptor_stat(nullptr);
+  ASSERT_TRUE(filled);
+  TruncateInPlace(kApp, Text(Numbered("new", 1, 2)));
+  Settle();
+
+  EXPECT_EQ(Expected(), Messages());
+}
+
 TEST_F(TailerScenarioCopytruncate, ACopyShorterThanWhatWasReadIsNotReadAgain) {
   // The writer went on between the copy and the truncation, and the agent
   // read those lines from the original: the copy holds nothing new.
@@ -476,6 +501,23 @@ TEST_F(TailerScenarioCopytruncate, AFileFollowedEmptyAndCopiedBeforeItsFirstRead
   env_.WriteFile(kApp1, all.substr(0, 10));
   tailer_->Discover();
   env_.AppendToFile(kApp1, all.substr(10));
+  TruncateInPlace(kApp, Text(Numbered("g2", 1, 3)));
+  Settle();
+
+  EXPECT_EQ(Concat({Numbered("g1", 1, 3), Numbered("g2", 1, 3)}), Messages());
+}
+
+TEST_F(TailerScenarioCopytruncate, ACopyFoundByThePatternAfterTheTruncationIsReadFirst) {
+  // app.log is followed while empty; lines arrive and logrotate copies and
+  // truncates it, all before the agent looks. The copy no longer repeats
+  // app.log when found: followed as a file of the pattern, but a
+  // generation all the same, read to its end before app.log, even in
+  // chunks smaller than a line.
+  options_.read_chunk_bytes = 5;
+  env_.WriteFile(kApp, "");
+  Start({"/logs/app.log*"});
+  env_.AppendToFile(kApp, Text(Numbered("g1", 1, 3)));
+  CopyFile(kApp, kApp1);
   TruncateInPlace(kApp, Text(Numbered("g2", 1, 3)));
   Settle();
 
