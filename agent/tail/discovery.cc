@@ -244,10 +244,19 @@ void Tailer::FollowMissedGenerations(uint32_t entry, const std::string& path,
   // since that one was first seen, and never seen themselves, are
   // generations that came and went between two looks: read them first.
   for (const Sibling& s : RotatedSiblings(env_, path)) {
-    if (s.info.mtime_ns <= since_mtime_ns || KnownContent(entry, s.path, s.info) ||
-        !LooksRotated(s.path, path)) {
+    if (s.info.mtime_ns <= since_mtime_ns || !LooksRotated(s.path, path)) continue;
+    FileSource* open = FindOpen(entry, s.info.id);
+    if (open != nullptr && open != live && open->role() == SourceRole::kLive &&
+        !(live != nullptr && s.info.size > 0 &&
+          SamePrefix(open->file(), live->file(), s.info.size))) {
+      // Found by the pattern as a file of its own (perhaps read in part
+      // already): as much a generation, and just as much to be read to its
+      // end first, unless a copy being made.
+      log_.Info(s.path + " is a generation of " + path + " not read yet; reading it first");
+      open->MarkRotated(next_rank_++);
       continue;
     }
+    if (KnownContent(entry, s.path, s.info)) continue;
     bool held = std::any_of(held_.begin(), held_.end(), [&](const HeldCopy& h) {
       return SameGroup(h.entry, entry) && h.id == s.info.id;
     });

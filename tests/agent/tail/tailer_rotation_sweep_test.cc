@@ -194,12 +194,30 @@ class Trial : public TailerScenario {
     Note("  copy begun: " + std::to_string(first) + " of " + std::to_string(data.size()) +
          " bytes");
     env_.WriteFile(dot1, data.substr(0, first));
+    auto finish_copy = [this, dot1, first] {
+      auto copy = env_.OpenWritable(dot1, WriteMode::kAppend);
+      ASSERT_TRUE(copy.ok());
+      ASSERT_TRUE((*copy)->Append(env_.ReadFile(kApp).substr(first)).ok());
+      ASSERT_TRUE((*copy)->Close().ok());
+    };
+    bool done = false;
+    if (Between(0, 2) == 0) {
+      // The rest arrives in the middle of the agent's next step: after
+      // its nth look at an open file, before what it does next.
+      int looks = Between(1, 6);
+      env_.set_after_descriptor_stat([&done, looks, finish_copy](const FileInfo&) mutable {
+        if (done || --looks > 0) return;
+        done = true;
+        finish_copy();
+      });
+      Note("  (the copy is finished in the middle of the agent's next step)");
+    }
     MaybeAgentStep();
-    if (Between(0, 2) == 0) WriteLines(Between(1, 3));
-    auto copy = env_.OpenWritable(dot1, WriteMode::kAppend);
-    ASSERT_TRUE(copy.ok());
-    ASSERT_TRUE((*copy)->Append(env_.ReadFile(kApp).substr(first)).ok());
-    ASSERT_TRUE((*copy)->Close().ok());
+    env_.set_after_descriptor_stat(nullptr);
+    if (!done) {
+      if (Between(0, 2) == 0) WriteLines(Between(1, 3));
+      finish_copy();
+    }
     Note("  copy done");
     MaybeAgentStep();
     if (Between(0, 3) == 0) WriteLines(Between(1, 2));  // lost by logrotate itself
