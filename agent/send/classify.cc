@@ -122,6 +122,10 @@ Classification Classify(const HttpResponse& response) {
   return c;
 }
 
+std::string Describe(const Classification& c) {
+  return c.detail.empty() ? c.code : c.code + ": " + c.detail;
+}
+
 const char* VerdictName(Verdict verdict) {
   switch (verdict) {
     case Verdict::kOk: return "ok";

@@ -31,6 +31,9 @@ Classification Classify(const HttpResponse& response);
 
 const char* VerdictName(Verdict verdict);
 
+// "Code: detail", or the code alone: for messages.
+std::string Describe(const Classification& c);
+
 }  // namespace edgelog
 
 #endif  // EDGELOG_AGENT_SEND_CLASSIFY_H_

@@ -1,114 +1,24 @@
+// Spool: appending batches to the current segment, syncing them, handing
+// them out in order, and acknowledging them; full disks and unreadable
+// records. (Segment names and recovery at start: spool_recovery.cc.)
 #include "agent/spool/spool.h"
 
 #include <algorithm>
-#include <cstdio>
 
 #include "agent/io/file_util.h"
 
 namespace edgelog {
 namespace {
 
-constexpr const char* kSuffix = ".seg";
 constexpr int64_t kDropLogIntervalMs = 60000;
 // How long a record that cannot be read (EIO) holds up the batches behind it.
 constexpr int64_t kUnreadableGiveUpMs = 5 * 60 * 1000;
-
-// "000042.seg" → 42, "1234567.seg" → 1234567 (names grow past six
-// digits); 0 for anything else.
-uint64_t SegmentNumber(const std::string& name) {
-  constexpr size_t kSuffixLength = 4;
-  if (name.size() <= kSuffixLength ||
-      name.compare(name.size() - kSuffixLength, kSuffixLength, kSuffix) != 0) {
-    return 0;
-  }
-  uint64_t n = 0;
-  for (size_t i = 0; i < name.size() - kSuffixLength; ++i) {
-    if (name[i] < '0' || name[i] > '9') return 0;
-    uint64_t digit = static_cast<uint64_t>(name[i] - '0');
-    if (n > (UINT64_MAX - digit) / 10) return 0;
-    n = n * 10 + digit;
-  }
-  return n;
-}
 
 }  // namespace
 
 Spool::Spool(Env& env, Clock& clock, Logger& log, std::string dir,
              const SpoolOptions& options)
     : env_(env), clock_(clock), log_(log), dir_(std::move(dir)), options_(options) {}
-
-std::string Spool::SegmentPath(uint64_t number) const {
-  char name[32];
-  std::snprintf(name, sizeof(name), "%06llu%s", static_cast<unsigned long long>(number),
-                kSuffix);
-  return JoinPath(dir_, name);
-}
-
-StatusOr<std::unique_ptr<Spool>> Spool::Open(Env& env, Clock& clock, Logger& log,
-                                             const std::string& dir,
-                                             const SpoolOptions& options) {
-  std::unique_ptr<Spool> spool(new Spool(env, clock, log, dir, options));
-  EDGELOG_RETURN_IF_ERROR(env.CreateDirs(dir));
-  EDGELOG_RETURN_IF_ERROR(spool->Recover());
-  return spool;
-}
-
-Status Spool::RecoverSegment(uint64_t number, Salvage* salvage) {
-  std::string path = SegmentPath(number);
-  auto bytes = ReadWholeFile(env_, path, kMaxRecordBytes * 4ull);
-  if (!bytes.ok()) {
-    log_.Error("disk buffer segment " + path + " cannot be read: " + bytes.status().ToString());
-    MoveAside(number);
-    return bytes.status();
-  }
-  SegmentContents contents = ReadSegment(*bytes);
-  bool corrupt = contents.state == SegmentState::kCorrupt;
-  for (const SegmentRecord& r : contents.records) {
-    if (r.type == RecordType::kAck) {
-      uint64_t seq = 0;
-      AckReason reason;
-      if (DecodeAck(r.payload, &seq, &reason).ok()) {
-        salvage->acked.push_back(seq);
-        if (corrupt) salvage->acks.push_back(AckRecord{seq, reason});
-      }
-      continue;
-    }
-    auto batch = DecodeBatch(r.payload);
-    if (!batch.ok()) {
-      // Checksummed yet malformed: it can never be sent. Kept for a human;
-      // whatever its number was, it has no ack to wait for.
-      std::string record;
-      edgelog::AppendRecord(r.type, r.payload, &record);
-      KeepPoison(0, std::string_view(record), path + " at offset " + std::to_string(r.offset) + ": " +
-                                batch.status().ToString());
-      continue;
-    }
-    next_seq_ = std::max(next_seq_, batch->seq + 1);
-    if (corrupt) {
-      salvage->batches[batch->seq] = std::move(*batch);  // rewritten into a new segment
-      continue;
-    }
-    uint64_t length = kRecordHeaderBytes + r.payload.size();
-    pending_[batch->seq] = Entry{number, r.offset, length, batch->event_count, true, false};
-  }
-  if (corrupt) {
-    ++stats_.corrupt_segments;
-    log_.Error(path + " is damaged at offset " + std::to_string(contents.valid_bytes) + " (" +
-               std::to_string(contents.damaged_records) + " damaged record(s)); its " +
-               std::to_string(contents.records.size()) +
-               " good records are kept and it goes to corrupt/");
-    salvage->aside.push_back(number);
-    return Status::Ok();
-  }
-  if (contents.state == SegmentState::kTornTail) {
-    ++stats_.torn_tails;
-    log_.Warning(path + ": cut off " + std::to_string(bytes->size() - contents.valid_bytes) +
-                 " damaged bytes at its end (a write cut short by a crash)");
-    EDGELOG_RETURN_IF_ERROR(env_.Truncate(path, contents.valid_bytes));
-  }
-  segments_[number] = Segment{};
-  return Status::Ok();
-}
 
 void Spool::KeepPoison(uint64_t seq, std::optional<std::string_view> record,
                        const std::string& reason) {
@@ -155,95 +65,6 @@ StatusOr<std::string> Spool::ReadRecord(const Entry& entry) {
                               std::to_string(entry.offset));
   }
   return record;
-}
-
-void Spool::MoveAside(uint64_t number) {
-  std::string corrupt_dir = JoinPath(dir_, "corrupt");
-  std::string path = SegmentPath(number);
-  std::string aside = JoinPath(corrupt_dir, path.substr(path.rfind('/') + 1));
-  Status s = env_.CreateDirs(corrupt_dir);
-  if (s.ok()) s = env_.Rename(path, aside);
-  if (s.ok()) s = env_.SyncDir(corrupt_dir);
-  if (s.ok()) {
-    log_.Error("damaged segment " + path + " moved to " + aside);
-  } else {
-    log_.Error("cannot move " + path + " to " + aside + ": " + s.ToString());
-  }
-}
-
-Status Spool::Recover() {
-  auto names = env_.ListDir(dir_);
-  if (!names.ok()) return names.status();
-  std::vector<uint64_t> numbers;
-  std::string unknown;
-  for (const std::string& name : *names) {
-    if (uint64_t n = SegmentNumber(name)) {
-      numbers.push_back(n);
-    } else if (name != "corrupt") {
-      unknown += (unknown.empty() ? "" : ", ") + name;
-    }
-  }
-  if (!unknown.empty()) {
-    log_.Warning("disk buffer " + dir_ + " holds files that are not segments (left alone): " +
-                 unknown);
-  }
-  std::sort(numbers.begin(), numbers.end());
-  Salvage salvage;
-  for (uint64_t n : numbers) {
-    // A segment that cannot be read is moved aside (and said so) inside.
-    RecoverSegment(n, &salvage).IgnoreError();
-    current_number_ = std::max(current_number_, n);
-  }
-  for (uint64_t seq : salvage.acked) {
-    pending_.erase(seq);
-    salvage.batches.erase(seq);
-  }
-  for (auto& [seq, entry] : pending_) {
-    ++segments_[entry.segment].live;
-    bytes_ += entry.length;
-  }
-  RemoveDoneSegments();
-  // The good records of damaged segments are written again (batches under
-  // their old numbers, so they keep their place; acks, so that what they
-  // acknowledge stays done) before the damaged files go to corrupt/.
-  bool rewritten = true;
-  if (!salvage.batches.empty() || !salvage.acks.empty()) {
-    for (auto& [seq, batch] : salvage.batches) {
-      uint64_t offset = 0;
-      std::string payload = EncodeBatch(batch);
-      if (!AppendRecord(RecordType::kBatch, payload, &offset).ok()) break;
-      Entry entry{current_number_, offset, kRecordHeaderBytes + payload.size(),
-                  batch.event_count, false, false};
-      pending_[seq] = entry;
-      ++segments_[current_number_].live;
-      bytes_ += entry.length;
-      unsynced_.push_back(seq);
-    }
-    acks_to_write_ = salvage.acks;
-    auto synced = Sync();
-    rewritten = synced.ok() && synced->size() == salvage.batches.size();
-    if (!rewritten) {
-      // The damaged segments stay where they are, to be read again at the
-      // next start; the spool opens all the same.
-      log_.Error("cannot rewrite the good records of damaged segments: " +
-                 (synced.ok() ? std::string("not all written") : synced.status().ToString()));
-      for (auto& [seq, batch] : salvage.batches) {
-        auto it = pending_.find(seq);
-        if (it != pending_.end()) Forget(seq, it->second);
-      }
-      acks_to_write_.clear();
-    }
-  }
-  if (rewritten) {
-    for (uint64_t n : salvage.aside) MoveAside(n);
-  }
-  stats_.recovered = pending_.size();
-  if (!pending_.empty()) {
-    log_.Info("disk buffer: " + std::to_string(pending_.size()) + " batches (" +
-              std::to_string(bytes_) + " bytes) to send from an earlier run");
-  }
-  if (!env_.SyncDir(dir_).ok()) dir_dirty_ = true;  // tried again by the next Sync
-  return Status::Ok();
 }
 
 Status Spool::StartSegment() {
