@@ -4,12 +4,15 @@ limits of this machine on the same data.
 Generates a log of realistic lines, measures how fast this machine can
 merely read, gzip and SHA-256 it, then runs `edgelog run --once` against a
 local HTTPS PutLogEvents sink and reports events/s, MB/s, CPU-seconds per
-GB, peak RSS and bytes on the wire."""
+GB, peak RSS and bytes on the wire; then once more against a sink that
+answers after 20 ms, where one stream's wall time shows how much it waits
+on round trips."""
 import hashlib
 import json
 import os
 import random
 import resource
+import shutil
 import signal
 import socket
 import subprocess
@@ -26,6 +29,7 @@ BUILD = os.environ.get("BUILD", "build")
 EDGELOG = os.path.join(ROOT, BUILD, "edgelog")
 LINES = int(os.environ.get("BENCH_LINES", "1000000"))
 CHUNK = 1 << 20
+SLOW_SINK_MS = 20  # a sink this slow to answer shows whether one stream waits on round trips
 
 
 def make_log(path):
@@ -97,11 +101,17 @@ def wait_for_sink(port, cert):
     raise SystemExit("the sink did not start")
 
 
-def run_agent(path, work, cert, key):
+def run_agent(path, work, cert, key, delay_ms=0):
+    """One `run --once` over `path` into a fresh sink answering after
+    `delay_ms`; returns (wall s, CPU s, peak RSS KiB, what the sink counted)."""
     port = free_port()
     stats_file = os.path.join(work, "sink.json")
+    state = os.path.join(work, "state")
+    if os.path.exists(state):
+        shutil.rmtree(state)
     sink = subprocess.Popen([sys.executable, os.path.join(HERE, "sink.py"), str(port),
-                             stats_file, cert, key])
+                             stats_file, cert, key],
+                            env=dict(os.environ, SINK_DELAY_MS=str(delay_ms)))
     try:
         wait_for_sink(port, cert)
         config = os.path.join(work, "config.json")
@@ -111,7 +121,7 @@ def run_agent(path, work, cert, key):
                                 "logs_collected": {"files": {"collect_list": [
                                     {"file_path": path, "log_group_name": "/bench",
                                      "log_stream_name": "bench"}]}}},
-                       "edgelog": {"state_dir": os.path.join(work, "state"),
+                       "edgelog": {"state_dir": state,
                                    "http": {"ca_bundle": cert}}}, f)
         env = {"PATH": os.environ.get("PATH", ""), "AWS_ACCESS_KEY_ID": "AKIDBENCHEXAMPLE",
                "AWS_SECRET_ACCESS_KEY": "bench-secret", "AWS_EC2_METADATA_DISABLED": "true"}
@@ -152,10 +162,14 @@ def main():
     with tempfile.TemporaryDirectory(prefix="edgelog-bench-") as work:
         cert, key = make_cert(work)
         wall, cpu, rss_kb, stats = run_agent(path, work, cert, key)
-    if stats["events"] != LINES:
-        raise SystemExit(f"the sink received {stats['events']} events, expected {LINES}")
+        slow = run_agent(path, work, cert, key, delay_ms=SLOW_SINK_MS)
+    for what, got in (("HTTPS sink", stats), (f"sink answering after {SLOW_SINK_MS} ms", slow[3])):
+        if got["events"] != LINES:
+            raise SystemExit(f"{what}: the sink received {got['events']} events, expected {LINES}")
     print(f"{'edgelog run --once (HTTPS sink)':34} {wall:8.2f} {cpu:8.2f} "
           f"{mb / max(cpu, 1e-9):11.0f} {cpu / gb:9.2f}")
+    print(f"{'  the same, answers after ' + str(SLOW_SINK_MS) + ' ms':34} {slow[0]:8.2f} "
+          f"{slow[1]:8.2f} {mb / max(slow[1], 1e-9):11.0f} {slow[1] / gb:9.2f}")
     wire = stats["body_bytes"] + stats["header_bytes"]
     print()
     print(f"events/s (wall): {LINES / wall:,.0f}   events per CPU-second: {LINES / cpu:,.0f}")

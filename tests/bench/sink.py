@@ -3,18 +3,22 @@ answers like CloudWatch Logs, counts what arrives. It does not check
 signatures: the benchmark measures the agent, not the service.
 
 usage: python3 sink.py PORT STATS_FILE [CERT KEY]
+SINK_DELAY_MS=N makes every answer wait N ms, as a distant region does.
 Writes {"requests", "events", "body_bytes", "header_bytes"} to STATS_FILE
 on SIGTERM."""
 import gzip
 import json
+import os
 import signal
 import ssl
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 stats = {"requests": 0, "events": 0, "body_bytes": 0, "header_bytes": 0}
 lock = threading.Lock()
+DELAY_S = int(os.environ.get("SINK_DELAY_MS", "0")) / 1000
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -34,6 +38,8 @@ class Handler(BaseHTTPRequestHandler):
             stats["body_bytes"] += len(body)
             stats["header_bytes"] += len(str(self.headers)) + len(self.requestline) + 2
         answer = b'{"nextSequenceToken":"1"}' if events else b"{}"
+        if DELAY_S:
+            time.sleep(DELAY_S)
         self.send_response(200)
         self.send_header("x-amzn-RequestId", "00000000-0000-0000-0000-000000000000")
         self.send_header("Content-Type", "application/x-amz-json-1.1")
