@@ -50,7 +50,8 @@ struct Config {
   std::string ca_bundle;           // PEM file; else SSL_CERT_FILE, AWS_CA_BUNDLE
   int64_t connect_timeout_s = 10;
   int64_t request_timeout_s = 60;
-  int64_t max_in_flight = 8;       // requests at once, at most one per stream
+  int64_t max_in_flight = 8;       // requests at once
+  int64_t max_in_flight_per_stream = 4;  // of those, for one stream
   int64_t max_open_files = 1024;
   int64_t buffer_memory_bytes = 8 << 20;   // backlog kept in memory before spilling to disk
   int64_t buffer_max_bytes = 256 << 20;    // disk buffer cap (compressed bodies)

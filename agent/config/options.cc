@@ -236,8 +236,11 @@ const std::vector<OptionSpec> kOptions = {
     {"edgelog.http.request_timeout", OptionType::kInteger, OptionUse::kUsed, "60",
      "Seconds for a whole request.", &Config::request_timeout_s, CheckTimeout},
     {"edgelog.http.max_in_flight", OptionType::kInteger, OptionUse::kUsed, "8",
-     "Requests in flight at once (at most one per stream, to keep order).",
-     &Config::max_in_flight, CheckInFlight},
+     "Requests in flight at once, all streams together.", &Config::max_in_flight,
+     CheckInFlight},
+    {"edgelog.http.max_in_flight_per_stream", OptionType::kInteger, OptionUse::kUsed, "4",
+     "Requests in flight at once for one stream; 1 sends a stream's batches one by one.",
+     &Config::max_in_flight_per_stream, CheckInFlight},
 
     // Sections of the CloudWatch agent's file that edgelog does not read.
     {"metrics", OptionType::kAny, OptionUse::kIgnored, "", "Metrics; ignored with a warning."},

@@ -76,6 +76,7 @@ Pipeline::Pipeline(const AgentDeps& deps, const Config& config,
   batcher_ = std::make_unique<Batcher>(targets_, batcher_options);
   SenderOptions sender_options;
   sender_options.max_in_flight = static_cast<size_t>(config.max_in_flight);
+  sender_options.max_in_flight_per_stream = static_cast<size_t>(config.max_in_flight_per_stream);
   if (options.once) {
     sender_options.auth_give_up_ms = options.once_auth_give_up_ms;
     sender_options.stall_give_up_ms = options.once_stall_give_up_ms;

@@ -41,7 +41,8 @@ uint32_t Sender::StreamFor(const std::string& group, const std::string& stream) 
 
 std::vector<Batch> Sender::TakeWaiting(uint64_t below_id, bool abandon_requests) {
   std::vector<Batch> out;
-  for (StreamState& st : streams_) {
+  for (uint32_t stream = 0; stream < streams_.size(); ++stream) {
+    StreamState& st = streams_[stream];
     // The front batch is CloudWatch's already if a request for it is out, or
     // it was accepted and only its refused events wait to be written.
     bool accepted = st.step == Step::kWriteRejected || st.pending.batch_id != 0;
@@ -54,14 +55,27 @@ std::vector<Batch> Sender::TakeWaiting(uint64_t below_id, bool abandon_requests)
     std::deque<Batch> keep;
     for (size_t i = 0; i < st.queue.size(); ++i) {
       Batch& b = st.queue[i];
-      if ((i == 0 && front_busy) || b.id >= below_id || (busy_parts && b.id == busy_id)) {
+      // Sent ahead of its turn: accepted, it stays; still out, it stays
+      // unless requests are abandoned (its answer is ignored then).
+      auto ahead = std::find_if(st.ahead.begin(), st.ahead.end(), [&](const Ahead& a) {
+        return a.batch_id == b.id && !a.abandoned;
+      });
+      bool out_ahead = ahead != st.ahead.end() && (ahead->answered || !abandon_requests);
+      if ((i == 0 && front_busy) || b.id >= below_id || (busy_parts && b.id == busy_id) ||
+          out_ahead) {
         keep.push_back(std::move(b));
         continue;
       }
+      if (ahead != st.ahead.end()) ahead->abandoned = true;
       queued_bytes_ -= b.body.size();
       out.push_back(std::move(b));
     }
+    if (st.in_flight && abandon_requests && !front_busy) {
+      abandoned_tags_.push_back(st.front_tag);  // its batch was taken
+      st.in_flight = false;
+    }
     st.queue = std::move(keep);
+    SettleAhead(stream);  // a batch answered ahead may be at the front now
   }
   return out;
 }
@@ -75,13 +89,61 @@ void Sender::Pump() {
     limit = 1;  // one request finds out whether the endpoint is back
   }
   size_t n = streams_.size();
+  // Fronts first, every stream in turn; then batches ahead of their turn.
   for (size_t i = 0; i < n && in_flight_ < limit; ++i) {
     uint32_t s = static_cast<uint32_t>((next_stream_ + i) % n);
     StreamState& st = streams_[s];
+    if (Ahead* a = AheadOfFront(s); a != nullptr && a->answered) SettleAhead(s);
     if (st.in_flight || st.queue.empty() || now < st.not_before_ms) continue;
+    if (AheadOfFront(s) != nullptr) continue;  // its answer is awaited
     StartStep(s);
   }
+  for (size_t i = 0; i < n && in_flight_ < limit; ++i) {
+    SendAhead(static_cast<uint32_t>((next_stream_ + i) % n), limit);
+  }
   if (n > 0) next_stream_ = static_cast<uint32_t>((next_stream_ + 1) % n);
+}
+
+void Sender::SendAhead(uint32_t stream, size_t limit) {
+  StreamState& st = streams_[stream];
+  if (options_.max_in_flight_per_stream < 2 || st.queue.size() < 2 || st.step != Step::kPut ||
+      st.attempt > 0 || endpoint_down_) {
+    return;
+  }
+  // Sent and not acknowledged, answered or not: the window.
+  size_t busy = st.in_flight ? 1 : 0;
+  for (const Ahead& a : st.ahead) busy += a.abandoned ? 0 : 1;
+  const uint64_t front_id = st.queue.front().id;  // split parts share it
+  int64_t latest = INT64_MIN;  // of the events before, not yet with CloudWatch
+  for (const Batch& b : st.queue) {
+    if (busy >= options_.max_in_flight_per_stream || in_flight_ >= limit) return;
+    auto ahead = std::find_if(st.ahead.begin(), st.ahead.end(), [&](const Ahead& a) {
+      return a.batch_id == b.id && !a.abandoned;
+    });
+    bool sendable = b.id != front_id && ahead == st.ahead.end() && b.min_timestamp_ms > latest;
+    if (ahead == st.ahead.end() || !ahead->answered) {
+      latest = std::max(latest, b.max_timestamp_ms);
+    }
+    if (!sendable) continue;
+    uint64_t tag = StartRequest(stream, LogsOperation::kPutLogEvents, b.body,
+                                BodyEncoding::kGzip, /*front=*/false);
+    if (tag == 0) return;
+    stats_.body_bytes_sent += b.body.size();
+    Ahead a;
+    a.tag = tag;
+    a.batch_id = b.id;
+    st.ahead.push_back(std::move(a));
+    ++busy;
+  }
+}
+
+Sender::Ahead* Sender::AheadOfFront(uint32_t stream) {
+  StreamState& st = streams_[stream];
+  if (st.queue.empty()) return nullptr;
+  for (Ahead& a : st.ahead) {
+    if (a.batch_id == st.queue.front().id && !a.abandoned) return &a;
+  }
+  return nullptr;
 }
 
 void Sender::StartStep(uint32_t stream) {
@@ -91,26 +153,15 @@ void Sender::StartStep(uint32_t stream) {
     WriteRefused(stream);
     return;
   }
-  auto credentials = deps_.credentials.Get();
-  if (!credentials.ok() && credentials.status().code() == Code::kUnavailable) {
-    // Being refreshed: try again shortly, nothing to report.
-    st.not_before_ms = deps_.clock.MonotonicMillis() + kCredentialsWaitMs;
-    return;
-  }
-  if (!credentials.ok()) {
-    Classification c{Verdict::kAuth, "no credentials", credentials.status().message()};
-    RetryLater(stream, c, "signing");
-    return;
-  }
   LogsOperation op = LogsOperation::kPutLogEvents;
-  std::string_view body;
-  BodyEncoding encoding = BodyEncoding::kIdentity;
   switch (st.step) {
-    case Step::kPut:
-      body = st.queue.front().body;
-      encoding = BodyEncoding::kGzip;
-      stats_.body_bytes_sent += body.size();
-      break;
+    case Step::kPut: {
+      const std::string& body = st.queue.front().body;
+      st.front_tag = StartRequest(stream, op, body, BodyEncoding::kGzip, /*front=*/true);
+      if (st.front_tag != 0) stats_.body_bytes_sent += body.size();
+      st.in_flight = st.front_tag != 0;
+      return;
+    }
     case Step::kCreateStream:
       op = LogsOperation::kCreateLogStream;
       st.control_body = CreateLogStreamBody(target);
@@ -126,26 +177,88 @@ void Sender::StartStep(uint32_t stream) {
     case Step::kWriteRejected:  // handled above: no request
       return;
   }
-  if (st.step != Step::kPut) body = st.control_body;
+  st.front_tag = StartRequest(stream, op, st.control_body, BodyEncoding::kIdentity, true);
+  st.in_flight = st.front_tag != 0;
+}
+
+uint64_t Sender::StartRequest(uint32_t stream, LogsOperation op, std::string_view body,
+                              BodyEncoding encoding, bool front) {
+  StreamState& st = streams_[stream];
+  auto credentials = deps_.credentials.Get();
+  if (!credentials.ok() && credentials.status().code() == Code::kUnavailable) {
+    // Being refreshed: try again shortly, nothing to report.
+    if (front) st.not_before_ms = deps_.clock.MonotonicMillis() + kCredentialsWaitMs;
+    return 0;
+  }
+  if (!credentials.ok()) {
+    Classification c{Verdict::kAuth, "no credentials", credentials.status().message()};
+    if (front) RetryLater(stream, c, "signing");
+    return 0;
+  }
   int64_t unix_seconds = skew_.AwsNowMs(deps_.clock.NowUnixMillis()) / 1000;
-  HttpRequest request =
-      BuildLogsRequest(context_, op, body, encoding, *credentials, unix_seconds);
-  request.tag = stream;
-  st.in_flight = true;
+  HttpRequest request = BuildLogsRequest(context_, op, body, encoding, *credentials, unix_seconds);
+  request.tag = next_tag_++;
   ++in_flight_;
   ++stats_.requests;
-  deps_.log.Debug(std::string(OperationName(op)) + " " + target.group + " / " +
-                  target.stream + " (" + std::to_string(body.size()) + " bytes)");
+  const LogStreamTarget& target = targets_[stream];
+  deps_.log.Debug(std::string(OperationName(op)) + " " + target.group + " / " + target.stream +
+                  " (" + std::to_string(body.size()) + " bytes" +
+                  (front ? ")" : ", ahead of its turn)"));
+  uint64_t tag = request.tag;
   deps_.http.Start(std::move(request));
+  return tag;
 }
 
 void Sender::OnResponse(const HttpResponse& response) {
-  if (response.tag >= streams_.size()) return;
-  uint32_t stream = static_cast<uint32_t>(response.tag);
+  for (uint32_t stream = 0; stream < streams_.size(); ++stream) {
+    StreamState& st = streams_[stream];
+    if (st.in_flight && st.front_tag == response.tag) {
+      st.in_flight = false;
+      --in_flight_;
+      Classification c = Judge(response);
+      if (st.step == Step::kPut) {
+        HandlePutAnswer(stream, c, response);
+      } else {
+        HandleControlAnswer(stream, c);
+      }
+      return;
+    }
+    for (size_t i = 0; i < st.ahead.size(); ++i) {
+      if (st.ahead[i].tag == response.tag) {
+        OnAheadResponse(stream, i, response);
+        return;
+      }
+    }
+  }
+  auto abandoned = std::find(abandoned_tags_.begin(), abandoned_tags_.end(), response.tag);
+  if (abandoned != abandoned_tags_.end()) {
+    abandoned_tags_.erase(abandoned);
+    --in_flight_;
+  }
+}
+
+void Sender::OnAheadResponse(uint32_t stream, size_t index, const HttpResponse& response) {
   StreamState& st = streams_[stream];
-  if (!st.in_flight) return;
-  st.in_flight = false;
   --in_flight_;
+  Classification c = Judge(response);
+  Ahead& a = st.ahead[index];
+  bool at_front = !st.queue.empty() && st.queue.front().id == a.batch_id && !st.in_flight &&
+                  st.step == Step::kPut;
+  if (a.abandoned || (c.verdict != Verdict::kOk && !at_front)) {
+    // In the disk buffer now, or to be sent again in its turn.
+    st.ahead.erase(st.ahead.begin() + static_cast<std::ptrdiff_t>(index));
+    return;
+  }
+  if (at_front) {  // its turn came while it was out: answered as the front
+    st.ahead.erase(st.ahead.begin() + static_cast<std::ptrdiff_t>(index));
+    HandlePutAnswer(stream, c, response);
+    return;
+  }
+  a.answered = true;
+  a.answer = response;
+}
+
+Classification Sender::Judge(const HttpResponse& response) {
   if (!response.date.empty() && skew_.Observe(response.date, deps_.clock.NowUnixMillis())) {
     deps_.log.Warning(skew_.Describe() + " (from the Date of its answers); signing with AWS's "
                       "time. Set the clock right (NTP, chrony): other AWS tools on this host "
@@ -167,11 +280,22 @@ void Sender::OnResponse(const HttpResponse& response) {
   } else if (endpoint_down_) {
     EndpointAnswered();
   }
-  if (st.step == Step::kPut) {
-    HandlePutAnswer(stream, c, response);
-  } else {
-    HandleControlAnswer(stream, c);
+  return c;
+}
+
+void Sender::SettleAhead(uint32_t stream) {
+  if (settling_) return;  // the loop below goes on
+  settling_ = true;
+  for (;;) {
+    StreamState& st = streams_[stream];
+    if (st.in_flight || st.step != Step::kPut) break;
+    Ahead* a = AheadOfFront(stream);
+    if (a == nullptr || !a->answered) break;
+    HttpResponse answer = std::move(a->answer);
+    st.ahead.erase(st.ahead.begin() + (a - st.ahead.data()));
+    OnPutAccepted(stream, answer);  // finishes the front, or writes its refused events
   }
+  settling_ = false;
 }
 
 void Sender::HandlePutAnswer(uint32_t stream, const Classification& c,
@@ -277,6 +401,7 @@ void Sender::FinishFront(uint32_t stream, size_t delivered, size_t rejected) {
   acks_.push_back(st.pending);
   st.pending = Ack{};
   ++stats_.batches_acked;
+  SettleAhead(stream);  // the next may have been answered ahead of its turn
 }
 
 void Sender::Progress(uint32_t stream) {

@@ -1,9 +1,20 @@
 // Sender: delivers sealed batches to CloudWatch Logs and reports which
 // batches are done.
 //
-// Each stream has a queue of batches and at most one request in flight, so
-// events of a stream arrive in order; streams proceed in parallel up to
-// `max_in_flight` requests. For the batch at the front of a stream's queue:
+// Each stream has a queue of batches; streams proceed in parallel up to
+// `max_in_flight` requests. The batch at the front of a stream's queue goes
+// through the steps below. While the stream is healthy (its front is being
+// put, with no failure yet), batches behind the front are sent ahead, so a
+// busy stream does not wait a round trip per batch: up to
+// `max_in_flight_per_stream` batches of a stream sent and not acknowledged
+// yet, answered or not. A batch goes ahead only if all its events are later
+// than every event before it in the queue: CloudWatch orders a stream's
+// events by time, so that order is the file's whichever request lands
+// first. An answer to a batch sent ahead is held until the batch is at the
+// front, and acknowledged then, in queue order; any answer but success
+// leaves the batch to be sent in its turn.
+//
+// For the batch at the front:
 //
 //   PutLogEvents ── ok ─────────────► acknowledged (rejected events → file)
 //        │ ResourceNotFound
@@ -52,6 +63,7 @@ namespace edgelog {
 
 struct SenderOptions {
   size_t max_in_flight = 8;
+  size_t max_in_flight_per_stream = 4;  // the front and batches sent ahead
   BackoffPolicy backoff;
   // When >= 0, fail once credentials have been refused for this long.
   int64_t auth_give_up_ms = -1;
@@ -143,6 +155,14 @@ class Sender {
     std::string reason;
     std::vector<ParsedEvent> events;
   };
+  // A request for a batch behind the front, sent ahead of its turn.
+  struct Ahead {
+    uint64_t tag = 0;       // its request's
+    uint64_t batch_id = 0;
+    bool answered = false;  // accepted: `answer` waits for the batch's turn
+    bool abandoned = false;  // its batch went to the disk buffer meanwhile
+    HttpResponse answer;
+  };
   struct StreamState {
     std::deque<Batch> queue;  // front: the batch being worked on
     Step step = Step::kPut;
@@ -157,9 +177,27 @@ class Sender {
     std::vector<RefusedGroup> refused;  // refused events of the accepted front batch
     size_t refused_written = 0;         // groups of `refused` already on disk
     size_t accepted = 0;                // events of the front batch CloudWatch took
+    std::vector<Ahead> ahead;           // requests for batches behind the front
+    uint64_t front_tag = 0;             // of the front's request while in flight
   };
 
   void StartStep(uint32_t stream);
+  // Signs and starts a request; its answer carries the tag returned, 0
+  // when no credentials are at hand (a `front` request then waits or backs
+  // off).
+  uint64_t StartRequest(uint32_t stream, LogsOperation op, std::string_view body,
+                        BodyEncoding encoding, bool front);
+  // Sends batches behind the front ahead of their turn, while `limit`
+  // requests are not reached.
+  void SendAhead(uint32_t stream, size_t limit);
+  // The request for `stream`'s front batch went ahead of its turn (its
+  // answer pending or held).
+  Ahead* AheadOfFront(uint32_t stream);
+  void OnAheadResponse(uint32_t stream, size_t index, const HttpResponse& response);
+  // Acknowledges held answers of batches now at the front, in turn.
+  void SettleAhead(uint32_t stream);
+  // The skew, the verdict and the endpoint's state from any answer.
+  Classification Judge(const HttpResponse& response);
   void HandlePutAnswer(uint32_t stream, const Classification& c,
                        const HttpResponse& response);
   void HandleControlAnswer(uint32_t stream, const Classification& c);
@@ -196,6 +234,11 @@ class Sender {
   size_t in_flight_ = 0;
   size_t queued_bytes_ = 0;
   uint32_t next_stream_ = 0;  // round-robin start of Pump
+  uint64_t next_tag_ = 1;  // every request's own
+  // Requests given up at a stop (their batches taken for the disk buffer):
+  // answers are ignored, but count until they come.
+  std::vector<uint64_t> abandoned_tags_;
+  bool settling_ = false;  // in SettleAhead: finishing a batch does not recurse
   bool endpoint_down_ = false;
   int endpoint_attempt_ = 0;
   int64_t endpoint_not_before_ms_ = 0;

@@ -59,7 +59,8 @@ const char kFullConfig[] = R"({
       "ca_bundle": "/etc/ssl/ca.pem",
       "connect_timeout": 5,
       "request_timeout": 30,
-      "max_in_flight": 4
+      "max_in_flight": 4,
+      "max_in_flight_per_stream": 2
     }
   }
 })";
@@ -77,6 +78,7 @@ TEST(ConfigLoaderTest, FullCloudWatchAgentStyleConfigParses) {
   EXPECT_EQ(5, c->connect_timeout_s);
   EXPECT_EQ(30, c->request_timeout_s);
   EXPECT_EQ(4, c->max_in_flight);
+  EXPECT_EQ(2, c->max_in_flight_per_stream);
   ASSERT_EQ(2u, c->files.size());
 
   const FileEntry& app = c->files[0];
@@ -107,6 +109,7 @@ TEST(ConfigLoaderTest, MinimalConfigGetsTheDefaults) {
   EXPECT_EQ(10, c->connect_timeout_s);
   EXPECT_EQ(60, c->request_timeout_s);
   EXPECT_EQ(8, c->max_in_flight);
+  EXPECT_EQ(4, c->max_in_flight_per_stream);
   ASSERT_EQ(1u, c->files.size());
   EXPECT_EQ(-1, c->files[0].retention_in_days);
   EXPECT_EQ("", c->files[0].log_group_class);

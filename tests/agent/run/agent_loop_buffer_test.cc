@@ -27,6 +27,8 @@ using agent_loop_test::AgentLoopTest;
 using agent_loop_test::FakeStop;
 using agent_loop_test::kLog;
 using agent_loop_test::kStateDir;
+using agent_loop_test::EventsOf;
+using agent_loop_test::InStreamOrder;
 using agent_loop_test::MessagesOf;
 using agent_loop_test::ReadCountingEnv;
 using agent_loop_test::ScriptedPoller;
@@ -113,7 +115,10 @@ class AgentLoopBufferTest : public AgentLoopTest {
     http_.set_responder([this](const SeenRequest& r) -> std::optional<HttpResponse> {
       if (down_) return FakeHttp::Transport(TransportError::kConnect);
       if (r.target == "PutLogEvents") {
-        for (std::string& m : MessagesOf(r.body)) delivered_.push_back(std::move(m));
+        for (ParsedEvent& e : EventsOf(r.body)) {
+          delivered_.push_back(e.message);
+          delivered_events_.push_back(std::move(e));
+        }
       }
       return FakeHttp::Ok();
     });
@@ -227,6 +232,7 @@ class AgentLoopBufferTest : public AgentLoopTest {
   bool down_ = false;
   int longest_spin_ = 0;
   Strings delivered_;  // messages of PutLogEvents requests answered 200
+  std::vector<ParsedEvent> delivered_events_;  // the same events, in the order they arrived
   int waits_ = 0;
 };
 
@@ -276,7 +282,7 @@ TEST_F(AgentLoopBufferTest, AnOutageSpillsToDiskAndAfterItEveryLineArrivesOnceIn
   EXPECT_GT(max_offset_while_down, 0) << "the checkpoint never moved while the buffer held "
                                          "the lines";
   EXPECT_TRUE(uncovered.empty()) << uncovered.front();
-  EXPECT_EQ(all, delivered_) << "every line once, in order";
+  EXPECT_EQ(all, InStreamOrder(delivered_events_)) << "every line once, in order";
   EXPECT_EQ(static_cast<int64_t>(env_.ReadFile(kLog).size()), SavedOffset(kLog));
   EXPECT_GE(log_.Count(LogLevel::kInfo, "disk buffer drained"), 1);
 }

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -39,16 +40,31 @@ inline constexpr char kLog[] = "/var/log/app.log";
 inline constexpr char kStateDir[] = "/var/lib/edgelog";
 inline constexpr char kCheckpoints[] = "/var/lib/edgelog/checkpoints.json";
 
-inline Strings MessagesOf(const std::string& gzip_body) {
+// The events of a gzip PutLogEvents body, in order.
+inline std::vector<ParsedEvent> EventsOf(const std::string& gzip_body) {
   auto json = GunzipBody(gzip_body, 64 << 20);
   EXPECT_TRUE(json.ok()) << json.status().ToString();
   if (!json.ok()) return {};
   auto events = ParseEvents(*json);
   EXPECT_TRUE(events.ok()) << events.status().ToString();
+  return events.ok() ? std::move(*events) : std::vector<ParsedEvent>{};
+}
+
+inline Strings MessagesOf(const std::string& gzip_body) {
   Strings out;
-  if (events.ok()) {
-    for (const ParsedEvent& e : *events) out.push_back(e.message);
-  }
+  for (ParsedEvent& e : EventsOf(gzip_body)) out.push_back(std::move(e.message));
+  return out;
+}
+
+// The messages of events as a reader of the stream sees them: CloudWatch
+// orders a stream by time, events of one time in the order they arrived.
+inline Strings InStreamOrder(std::vector<ParsedEvent> events) {
+  std::stable_sort(events.begin(), events.end(),
+                   [](const ParsedEvent& a, const ParsedEvent& b) {
+                     return a.timestamp_ms < b.timestamp_ms;
+                   });
+  Strings out;
+  for (ParsedEvent& e : events) out.push_back(std::move(e.message));
   return out;
 }
 
