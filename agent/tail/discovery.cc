@@ -247,6 +247,7 @@ void Tailer::FollowMissedGenerations(uint32_t entry, const std::string& path,
     if (s.info.mtime_ns <= since_mtime_ns || !LooksRotated(s.path, path)) continue;
     FileSource* open = FindOpen(entry, s.info.id);
     if (open != nullptr && open != live && open->role() == SourceRole::kLive &&
+        open->read_offset() < s.info.size &&
         !(live != nullptr && s.info.size > 0 &&
           SamePrefix(open->file(), live->file(), s.info.size))) {
       // Found by the pattern as a file of its own (perhaps read in part

@@ -87,11 +87,12 @@ size_t Tailer::Read(size_t max_bytes, TailTime now, RecordSink& sink) {
     next_to_read_ = index + 1;  // one chunk each, in turn
     FileSource& source = *open_[index];
     if (!source.first_read_checked()) {
-      if (BeforeFirstRead(index)) {
-        idle = 0;  // it turned out to be a copy, now held: look again
+      FirstRead first = BeforeFirstRead(index);
+      if (first == FirstRead::kLookAgain) {
+        idle = 0;
         continue;
       }
-      if (!source.first_read_checked()) {
+      if (first == FirstRead::kWait) {
         // Empty when looked at: what a read finds now came after the look,
         // perhaps a copy being filled. It waits for the next look.
         ++idle;
@@ -144,18 +145,17 @@ size_t Tailer::Read(size_t max_bytes, TailTime now, RecordSink& sink) {
   return total;
 }
 
-bool Tailer::BeforeFirstRead(size_t index) {
+Tailer::FirstRead Tailer::BeforeFirstRead(size_t index) {
   FileSource& source = *open_[index];
   if (source.role() != SourceRole::kLive || source.read_offset() > 0) {
     source.set_first_read_checked();
-    return false;
+    return FirstRead::kRead;
   }
   auto info = source.Stat();
-  if (!info.ok() || info->size == 0) return false;  // nothing to read yet
+  if (!info.ok() || info->size == 0) return FirstRead::kWait;  // nothing to read yet
   // A copy held for it that no longer repeats it holds the generation
   // before a truncation this file could not show: read first.
-  if (ReadUnreadCopiesFirst(source)) return true;  // open_ changed: look again
-  source.set_first_read_checked();
+  if (ReadUnreadCopiesFirst(source)) return FirstRead::kLookAgain;
   // A file followed while empty has no content to be known by until its
   // first bytes arrive. If they repeat a live file of its entry, it is a
   // copy being made (logrotate creates the copy empty, then fills it):
@@ -163,14 +163,14 @@ bool Tailer::BeforeFirstRead(size_t index) {
   // bytes a moment later, when it is opened.
   if (!source.started_over() && (source.head().length == 0 || source.seen_empty()) &&
       HoldIfACopy(index, last_now_, nullptr)) {
-    return true;
+    return FirstRead::kLookAgain;
   }
   // Generations rotated away since it was followed (or started over) and
   // before it was read (a copytruncate while the agent was busy, or paused
   // between a truncation and the next read) come first.
   FollowMissedGenerations(source.entry(), source.path(), info_[source.id()].follow_mtime_ns,
                           &source);
-  return false;
+  return FirstRead::kRead;
 }
 
 bool Tailer::HoldIfACopy(size_t index, TailTime now, RecordSink* sink) {

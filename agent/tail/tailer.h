@@ -271,8 +271,14 @@ class Tailer {
   // Open source `index` is about to be read from offset 0 for the first
   // time: generations rotated away since it was followed are read first,
   // and a file followed while empty whose first bytes repeat a live file is
-  // held as a copy (true: it is no longer open).
-  bool BeforeFirstRead(size_t index);
+  // held as a copy. Looked at again before every read until one reads
+  // something: while a file waits its turn, more generations can go.
+  enum class FirstRead {
+    kRead,       // go on and read it
+    kWait,       // empty when looked at: what a read finds now came after
+    kLookAgain,  // open_ changed (held as a copy, or a copy to read first)
+  };
+  FirstRead BeforeFirstRead(size_t index);
   // Open source `index` now repeats a live file of its group from the
   // start (a copy filled after it was followed, or written over it in
   // place): true when it was turned into a held copy (handing on to `sink`

@@ -13,9 +13,10 @@
 //
 // A failure names the trial's seed and shows its steps; EDGELOG_SWEEP_TRIALS
 // sets the number of trials per kind (default 250), EDGELOG_SWEEP_SEED runs
-// that one trial.
+// that one trial, EDGELOG_SWEEP_LIST=1 lists every failing seed.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <map>
 #include <memory>
@@ -284,6 +285,7 @@ class TailerRotationSweep : public ::testing::TestWithParam<Kind> {};
 TEST_P(TailerRotationSweep, EveryLineInAFileArrivesOnceAndInOrder) {
   const char* only = std::getenv("EDGELOG_SWEEP_SEED");
   const int trials = only != nullptr ? 1 : TrialsPerKind();
+  const bool list = EnvInt("EDGELOG_SWEEP_LIST", 0) != 0;  // every failing seed
   int failed = 0;
   for (int t = 0; t < trials; ++t) {
     uint32_t seed = only != nullptr ? static_cast<uint32_t>(std::strtoul(only, nullptr, 10))
@@ -292,6 +294,10 @@ TEST_P(TailerRotationSweep, EveryLineInAFileArrivesOnceAndInOrder) {
     std::string wrong = trial.Run();
     if (!wrong.empty() && ++failed <= 3) {
       ADD_FAILURE() << NameOf(GetParam()) << ", seed " << seed << ":\n" << wrong;
+    }
+    if (!wrong.empty() && list) {  // seed, lines of report: the shortest first to study
+      std::printf("    failed: seed %u, %zu report lines\n", seed,
+                  static_cast<size_t>(std::count(wrong.begin(), wrong.end(), '\n')));
     }
   }
   std::printf("    %s: %d trials, %d failed\n", NameOf(GetParam()).c_str(), trials, failed);
