@@ -243,8 +243,21 @@ void Tailer::FollowMissedGenerations(uint32_t entry, const std::string& path,
   // A new file took the place of one being read. Rotated siblings written
   // since that one was first seen, and never seen themselves, are
   // generations that came and went between two looks: read them first.
+  // A file renamed away itself since (a create rotation): generations
+  // written after its last write are newer than it, not missed ones.
+  int64_t until_mtime_ns = INT64_MAX;
+  if (live != nullptr) {
+    auto at_path = env_.Stat(path);
+    auto now = live->Stat();
+    if ((!at_path.ok() || at_path->id != live->file_id()) && now.ok()) {
+      until_mtime_ns = now->mtime_ns;
+    }
+  }
   for (const Sibling& s : RotatedSiblings(env_, path)) {
-    if (s.info.mtime_ns <= since_mtime_ns || !LooksRotated(s.path, path)) continue;
+    if (s.info.mtime_ns <= since_mtime_ns || s.info.mtime_ns > until_mtime_ns ||
+        !LooksRotated(s.path, path)) {
+      continue;
+    }
     FileSource* open = FindOpen(entry, s.info.id);
     if (open != nullptr && open != live && open->role() == SourceRole::kLive &&
         open->read_offset() < s.info.size &&

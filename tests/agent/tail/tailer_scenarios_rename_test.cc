@@ -50,6 +50,27 @@ TEST_P(TailerScenarioRename, TwoRenamesBeforeTheFirstReadKeepTheGenerationsInOrd
             Messages());
 }
 
+TEST_P(TailerScenarioRename, TwoRenamesBeforeTheFirstReadKeepTheirOrderWhenReadBeforeALook) {
+  // The same, read before anything looks for new files: the file followed
+  // (now app.log.2) is read first, and app.log.1, written after its last
+  // line, is newer than it, not a generation it missed.
+  env_.WriteFile(kApp, Text(Numbered("g1", 1, 3)));
+  StartTailing();
+  Rename(kApp, kApp1);
+  env_.WriteFile(kApp, "");
+  env_.AppendToFile(kApp1, Text(Numbered("g1", 4, 2)));
+  Rename(kApp1, kApp2);
+  Rename(kApp, kApp1);
+  env_.WriteFile(kApp, "");
+  env_.AppendToFile(kApp1, Text(Numbered("g2", 1, 2)));
+  ReadAll();
+  env_.AppendToFile(kApp, Text(Numbered("g3", 1, 2)));
+  Settle();
+
+  EXPECT_EQ(Concat({Numbered("g1", 1, 5), Numbered("g2", 1, 2), Numbered("g3", 1, 2)}),
+            Messages());
+}
+
 TEST_P(TailerScenarioRename, TheRenamedFilesLastLinesComeBeforeTheNewFilesLines) {
   env_.WriteFile(kApp, Text(Numbered("old", 1, 3)));
   StartTailing();
