@@ -238,8 +238,9 @@ bool Tailer::KnownContent(uint32_t entry, const std::string& path, const FileInf
   return false;
 }
 
-void Tailer::FollowMissedGenerations(uint32_t entry, const std::string& path,
+bool Tailer::FollowMissedGenerations(uint32_t entry, const std::string& path,
                                      int64_t since_mtime_ns, FileSource* live) {
+  bool closed = false;
   // A new file took the place of one being read. Rotated siblings written
   // since that one was first seen, and never seen themselves, are
   // generations that came and went between two looks: read them first.
@@ -260,12 +261,24 @@ void Tailer::FollowMissedGenerations(uint32_t entry, const std::string& path,
     }
     FileSource* open = FindOpen(entry, s.info.id);
     if (open != nullptr && open != live && open->role() == SourceRole::kLive &&
-        open->read_offset() < s.info.size &&
-        !(live != nullptr && s.info.size > 0 &&
-          SamePrefix(open->file(), live->file(), s.info.size))) {
+        open->read_offset() < s.info.size) {
       // Found by the pattern as a file of its own (perhaps read in part
       // already): as much a generation, and just as much to be read to its
-      // end first, unless a copy being made.
+      // end first; unless a copy being made, held as one if nothing of it
+      // was read. (A file that started over may repeat a generation copied
+      // away before: a copy is then one written after the file's last
+      // change, its truncation still to come.)
+      if (live != nullptr && s.info.size > 0 &&
+          SamePrefix(open->file(), live->file(), s.info.size)) {
+        auto now = live->Stat();
+        bool copy = !live->started_over() || (now.ok() && s.info.mtime_ns >= now->mtime_ns);
+        if (copy && open->read_offset() == 0) {
+          HoldOpenAsCopy(*open, live->id());
+          closed = true;
+          continue;
+        }
+        if (copy) continue;  // read some already: the truncation settles it
+      }
       log_.Info(s.path + " is a generation of " + path + " not read yet; reading it first");
       open->MarkRotated(next_rank_++);
       continue;
@@ -295,6 +308,7 @@ void Tailer::FollowMissedGenerations(uint32_t entry, const std::string& path,
       open_.back()->set_unmatched(!MatchedBy(entry, s.path));
     }
   }
+  return closed;
 }
 
 }  // namespace edgelog

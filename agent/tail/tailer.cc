@@ -168,8 +168,10 @@ Tailer::FirstRead Tailer::BeforeFirstRead(size_t index) {
   // Generations rotated away since it was followed (or started over) and
   // before it was read (a copytruncate while the agent was busy, or paused
   // between a truncation and the next read) come first.
-  FollowMissedGenerations(source.entry(), source.path(), info_[source.id()].follow_mtime_ns,
-                          &source);
+  if (FollowMissedGenerations(source.entry(), source.path(),
+                              info_[source.id()].follow_mtime_ns, &source)) {
+    return FirstRead::kLookAgain;  // a copy found open was closed
+  }
   return FirstRead::kRead;
 }
 
@@ -186,14 +188,19 @@ bool Tailer::HoldIfACopy(size_t index, TailTime now, RecordSink* sink) {
   // name of the original (a file truncated and starting like another is
   // not one).
   if (source.read_offset() > 0 && !IsRotatedNameOf(source.path(), original_path)) return false;
-  log_.Info(source.path() + " repeats the start of " + original_path +
-            "; waiting to see whether that is truncated (copytruncate)");
   if (sink != nullptr) source.FlushAll(now, *sink, stats_);  // what it held of its old content
-  ReleaseCopiesOf(source);
-  held_.push_back(HeldCopy{source.entry(), source.file_id(), source.path(), *original});
-  info_[source.id()].open = false;
-  open_.erase(open_.begin() + static_cast<std::ptrdiff_t>(index));
+  HoldOpenAsCopy(source, *original);
   return true;
+}
+
+void Tailer::HoldOpenAsCopy(FileSource& copy, uint32_t original) {
+  log_.Info(copy.path() + " repeats the start of " + info_[original].path +
+            "; waiting to see whether that is truncated (copytruncate)");
+  ReleaseCopiesOf(copy);
+  held_.push_back(HeldCopy{copy.entry(), copy.file_id(), copy.path(), original});
+  info_[copy.id()].open = false;
+  open_.erase(std::find_if(open_.begin(), open_.end(),
+                           [&](const auto& s) { return s.get() == &copy; }));
 }
 
 bool Tailer::AtEndOfFile(size_t index, TailTime now, RecordSink& sink) {

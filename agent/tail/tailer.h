@@ -193,8 +193,10 @@ class Tailer {
   // Rotated siblings of `path` written since `since_mtime_ns` and never
   // followed: generations that came and went between two looks, read
   // first, oldest first. One repeating the start of `live` (the open file
-  // at `path`, if any) is a copy of it being made: held as one.
-  void FollowMissedGenerations(uint32_t entry, const std::string& path, int64_t since_mtime_ns,
+  // at `path`, if any) is a copy of it being made: held as one, even when
+  // the pattern found it first and nothing of it was read yet (true then:
+  // it is no longer open, and indexes into open_ moved).
+  bool FollowMissedGenerations(uint32_t entry, const std::string& path, int64_t since_mtime_ns,
                                FileSource* live);
   // True when the file at `path` is content `entry`'s group has or had:
   // open for it (and not written over since), or read and closed while it
@@ -284,6 +286,9 @@ class Tailer {
   // place): true when it was turned into a held copy (handing on to `sink`
   // what it held back of its old content). No longer open then.
   bool HoldIfACopy(size_t index, TailTime now, RecordSink* sink);
+  // Closes open `copy` (what it held back handed on already, if anything)
+  // and holds it as a copy of source `original`.
+  void HoldOpenAsCopy(FileSource& copy, uint32_t original);
   // Open source `index` read to its end: deleted or finished files are
   // closed (true: `index` no longer names it).
   bool AtEndOfFile(size_t index, TailTime now, RecordSink& sink);

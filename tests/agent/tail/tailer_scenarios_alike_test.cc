@@ -51,6 +51,23 @@ TEST_F(TailerScenarioAlike, IdenticalGenerationAfterStartOverGlob) {
   IdenticalGenerationCopiedAwayAfterAStartOver("/logs/app.log*");
 }
 
+// After a start over, the file's new lines are copied away before it is
+// read again, and the pattern finds the copy before the truncation: the
+// copy, written after the file's last change, is a copy being made, not a
+// generation. Each line once.
+TEST_F(TailerScenarioAlike, ACopyOfLinesNotReadSinceAStartOverFoundBeforeTheTruncation) {
+  StartOverEmpty("/logs/app.log*");
+  env_.AppendToFile(kApp, Text(Numbered("g1", 1, 3)));  // not read yet
+  Rename(kApp1, kApp2);
+  CopyFile(kApp, kApp1);
+  tailer_->Discover();  // finds the copy
+  ReadAll();            // and reads the file, not truncated yet
+  TruncateInPlace(kApp, Text(Numbered("g2", 1, 2)));
+  Settle();
+  EXPECT_EQ(Concat({Numbered("g0", 1, 2), Numbered("g1", 1, 3), Numbered("g2", 1, 2)}),
+            Messages());
+}
+
 // The same with a banner only: gen1 = BANNER + a line, gen2 = BANNER + others.
 TEST_F(TailerScenarioAlike, BannerGenerationAfterStartOverGlob) {
   StartOverEmpty("/logs/app.log*");

@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "agent/tail/checkpoint_store.h"
@@ -248,13 +249,16 @@ class TailerScenario : public ::testing::Test {
   size_t run_start_ = 0;  // first record of the current run in sink_.seen
 
  private:
-  using State = std::vector<std::tuple<std::string, bool, bool>>;
+  // Which files are followed, open or dormant, and how many rotated files
+  // were finished: a file finished lets the next one wait its quiet time.
+  using State = std::pair<std::vector<std::tuple<std::string, bool, bool>>, uint64_t>;
   State Snapshot() const {
     State out;
     for (uint32_t s = 0; s < tailer_->source_count(); ++s) {
       const SourceInfo& i = tailer_->source(s);
-      out.emplace_back(i.path, i.open, i.dormant);
+      out.first.emplace_back(i.path, i.open, i.dormant);
     }
+    out.second = tailer_->stats().rotations;
     return out;
   }
 };
