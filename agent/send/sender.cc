@@ -480,6 +480,11 @@ std::optional<int64_t> Sender::NextWakeMs() const {
   std::optional<int64_t> wake;
   for (const StreamState& st : streams_) {
     if (st.in_flight || st.queue.empty()) continue;
+    // The front sent ahead of its turn: its answer wakes the loop.
+    bool front_out = std::any_of(st.ahead.begin(), st.ahead.end(), [&](const Ahead& a) {
+      return a.batch_id == st.queue.front().id && !a.abandoned && !a.answered;
+    });
+    if (front_out) continue;
     if (!wake || st.not_before_ms < *wake) wake = st.not_before_ms;
   }
   if (wake && endpoint_down_) wake = std::max(*wake, endpoint_not_before_ms_);

@@ -90,6 +90,27 @@ TEST_F(SenderAheadTest, AcksComeInQueueOrderWhateverOrderTheAnswersCome) {
   EXPECT_EQ(3u, sender_->stats().events_delivered);
 }
 
+TEST_F(SenderAheadTest, AFrontWhoseRequestWentAheadAsksForNoTimer) {
+  // b2 went out ahead of its turn; b1 is acknowledged; b2, at the front
+  // now, waits for its answer: a wake-up time in the past would make the
+  // main loop spin until it comes.
+  InitAhead(4);
+  std::set<std::string> held{"b2"};
+  HoldThose(&held);
+  EnqueueLater("b1");
+  EnqueueLater("b2");
+  for (int i = 0; i < 3; ++i) Turn();
+  ASSERT_EQ(1u, acks_.size());
+  ASSERT_EQ(1u, http_.in_flight());
+  auto wake = sender_->NextWakeMs();
+  EXPECT_TRUE(!wake.has_value() || *wake > clock_.MonotonicMillis())
+      << "wake-up at " << *wake << ", now is " << clock_.MonotonicMillis();
+  held.clear();
+  RunUntilIdle();
+  EXPECT_EQ(2u, acks_.size());
+  EXPECT_EQ((Strings{"b1", "b2"}), Sent());
+}
+
 TEST_F(SenderAheadTest, ABatchWhoseEventsAreNotAllLaterWaitsForTheOnesBefore) {
   // Two batches out together whose events share a time could be stored in
   // either order: the later waits.
