@@ -7,6 +7,7 @@ local HTTPS PutLogEvents sink and reports events/s, MB/s, CPU-seconds per
 GB, peak RSS and bytes on the wire; then once more against a sink that
 answers after 20 ms, where one stream's wall time shows how much it waits
 on round trips."""
+import datetime
 import hashlib
 import json
 import os
@@ -32,7 +33,9 @@ CHUNK = 1 << 20
 SLOW_SINK_MS = 20  # a sink this slow to answer shows whether one stream waits on round trips
 
 
-def make_log(path):
+def make_log(path, start=None):
+    """LINES lines, a millisecond apart from `start` (a UTC datetime), or
+    stamped at a fixed past time when None (then read as ingestion-time)."""
     if os.path.exists(path) and os.path.getsize(path) > 0:
         return
     rng = random.Random(1)
@@ -40,8 +43,12 @@ def make_log(path):
              "region=eu-west-1 trace=4bf92f3577b34da6 upstream=10.0.3.7:8080 é 日本").split()
     with open(path + ".tmp", "w") as f:
         for i in range(LINES):
-            f.write(f"2026-11-21T12:{(i // 60000) % 60:02d}:{(i // 1000) % 60:02d}.{i % 1000:03d}Z "
-                    f"INFO [worker-{i % 8}] req={i} "
+            if start is None:
+                stamp = f"2026-11-21T12:{(i // 60000) % 60:02d}:{(i // 1000) % 60:02d}.{i % 1000:03d}Z"
+            else:
+                t = start + datetime.timedelta(milliseconds=i)
+                stamp = t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"
+            f.write(f"{stamp} INFO [worker-{i % 8}] req={i} "
                     + " ".join(rng.choice(words) for _ in range(rng.randint(6, 16))) + "\n")
     os.rename(path + ".tmp", path)
 
@@ -101,9 +108,10 @@ def wait_for_sink(port, cert):
     raise SystemExit("the sink did not start")
 
 
-def run_agent(path, work, cert, key, delay_ms=0):
+def run_agent(path, work, cert, key, delay_ms=0, timestamp_format=None):
     """One `run --once` over `path` into a fresh sink answering after
-    `delay_ms`; returns (wall s, CPU s, peak RSS KiB, what the sink counted)."""
+    `delay_ms`, times from the lines with `timestamp_format`; returns (wall
+    s, CPU s, peak RSS KiB, what the sink counted)."""
     port = free_port()
     stats_file = os.path.join(work, "sink.json")
     state = os.path.join(work, "state")
@@ -115,12 +123,13 @@ def run_agent(path, work, cert, key, delay_ms=0):
     try:
         wait_for_sink(port, cert)
         config = os.path.join(work, "config.json")
+        entry = {"file_path": path, "log_group_name": "/bench", "log_stream_name": "bench"}
+        if timestamp_format:
+            entry["timestamp_format"] = timestamp_format
         with open(config, "w") as f:
             json.dump({"agent": {"region": "us-east-1"},
                        "logs": {"endpoint_override": f"https://localhost:{port}",
-                                "logs_collected": {"files": {"collect_list": [
-                                    {"file_path": path, "log_group_name": "/bench",
-                                     "log_stream_name": "bench"}]}}},
+                                "logs_collected": {"files": {"collect_list": [entry]}}},
                        "edgelog": {"state_dir": state,
                                    "http": {"ca_bundle": cert}}}, f)
         env = {"PATH": os.environ.get("PATH", ""), "AWS_ACCESS_KEY_ID": "AKIDBENCHEXAMPLE",
@@ -163,13 +172,24 @@ def main():
         cert, key = make_cert(work)
         wall, cpu, rss_kb, stats = run_agent(path, work, cert, key)
         slow = run_agent(path, work, cert, key, delay_ms=SLOW_SINK_MS)
-    for what, got in (("HTTPS sink", stats), (f"sink answering after {SLOW_SINK_MS} ms", slow[3])):
+        # Times from the lines (yesterday, a millisecond apart): batches
+        # do not share a millisecond, so a stream may send ahead.
+        yesterday = datetime.datetime.now(datetime.timezone.utc).date() - datetime.timedelta(days=1)
+        timed_path = os.path.join(data_dir, f"bench-{LINES}-{yesterday:%Y%m%d}.log")
+        make_log(timed_path, datetime.datetime.combine(yesterday, datetime.time()))
+        timed = run_agent(timed_path, work, cert, key, delay_ms=SLOW_SINK_MS,
+                          timestamp_format="%Y-%m-%dT%H:%M:%S.%fZ")
+    for what, got in (("HTTPS sink", stats), (f"sink answering after {SLOW_SINK_MS} ms", slow[3]),
+                      ("times from the lines", timed[3])):
         if got["events"] != LINES:
             raise SystemExit(f"{what}: the sink received {got['events']} events, expected {LINES}")
     print(f"{'edgelog run --once (HTTPS sink)':34} {wall:8.2f} {cpu:8.2f} "
           f"{mb / max(cpu, 1e-9):11.0f} {cpu / gb:9.2f}")
     print(f"{'  the same, answers after ' + str(SLOW_SINK_MS) + ' ms':34} {slow[0]:8.2f} "
           f"{slow[1]:8.2f} {mb / max(slow[1], 1e-9):11.0f} {slow[1] / gb:9.2f}")
+    print(f"{'  times from the lines, ' + str(SLOW_SINK_MS) + ' ms':34} {timed[0]:8.2f} "
+          f"{timed[1]:8.2f} {mb / max(timed[1], 1e-9):11.0f} {timed[1] / gb:9.2f}   "
+          f"({timed[3]['requests']} requests)")
     wire = stats["body_bytes"] + stats["header_bytes"]
     print()
     print(f"events/s (wall): {LINES / wall:,.0f}   events per CPU-second: {LINES / cpu:,.0f}")
