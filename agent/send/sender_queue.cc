@@ -1,0 +1,131 @@
+// Sender: the batches behind a stream's front. Taken for the disk buffer
+// while no request holds them; sent ahead of their turn behind a healthy
+// front while their events are all later than every event before them,
+// their answers waiting for their turn.
+#include <algorithm>
+#include <climits>
+
+#include "agent/send/sender.h"
+
+namespace edgelog {
+
+std::vector<Batch> Sender::TakeWaiting(uint64_t below_id, bool abandon_requests) {
+  std::vector<Batch> out;
+  for (uint32_t stream = 0; stream < streams_.size(); ++stream) {
+    StreamState& st = streams_[stream];
+    // The front batch is CloudWatch's already if a request for it is out, or
+    // it was accepted and only its refused events wait to be written.
+    bool accepted = st.step == Step::kWriteRejected || st.pending.batch_id != 0;
+    bool front_busy = accepted || (st.in_flight && !abandon_requests);
+    // The other parts of a split batch share its id, and one ack covers them
+    // all: while one part is busy, the others stay too, or the buffer would
+    // declare the whole id safe with a part still unanswered.
+    bool busy_parts = front_busy && !st.queue.empty();
+    uint64_t busy_id = busy_parts ? st.queue.front().id : 0;
+    std::deque<Batch> keep;
+    for (size_t i = 0; i < st.queue.size(); ++i) {
+      Batch& b = st.queue[i];
+      // Sent ahead of its turn: accepted, it stays; still out, it stays
+      // unless requests are abandoned (its answer is ignored then).
+      auto ahead = std::find_if(st.ahead.begin(), st.ahead.end(), [&](const Ahead& a) {
+        return a.batch_id == b.id && !a.abandoned;
+      });
+      bool out_ahead = ahead != st.ahead.end() && (ahead->answered || !abandon_requests);
+      if ((i == 0 && front_busy) || b.id >= below_id || (busy_parts && b.id == busy_id) ||
+          out_ahead) {
+        keep.push_back(std::move(b));
+        continue;
+      }
+      if (ahead != st.ahead.end()) ahead->abandoned = true;
+      queued_bytes_ -= b.body.size();
+      out.push_back(std::move(b));
+    }
+    if (st.in_flight && abandon_requests && !front_busy) {
+      abandoned_tags_.push_back(st.front_tag);  // its batch was taken
+      st.in_flight = false;
+    }
+    st.queue = std::move(keep);
+    SettleAhead(stream);  // a batch answered ahead may be at the front now
+  }
+  return out;
+}
+
+void Sender::SendAhead(uint32_t stream, size_t limit) {
+  StreamState& st = streams_[stream];
+  if (options_.max_in_flight_per_stream < 2 || st.queue.size() < 2 || st.step != Step::kPut ||
+      st.attempt > 0 || endpoint_down_) {
+    return;
+  }
+  // Sent and not acknowledged, answered or not: the window.
+  size_t busy = st.in_flight ? 1 : 0;
+  for (const Ahead& a : st.ahead) busy += a.abandoned ? 0 : 1;
+  const uint64_t front_id = st.queue.front().id;  // split parts share it
+  int64_t latest = INT64_MIN;  // of the events before, not yet with CloudWatch
+  for (const Batch& b : st.queue) {
+    if (busy >= options_.max_in_flight_per_stream || in_flight_ >= limit) return;
+    auto ahead = std::find_if(st.ahead.begin(), st.ahead.end(), [&](const Ahead& a) {
+      return a.batch_id == b.id && !a.abandoned;
+    });
+    bool sendable = b.id != front_id && ahead == st.ahead.end() && b.min_timestamp_ms > latest;
+    if (ahead == st.ahead.end() || !ahead->answered) {
+      latest = std::max(latest, b.max_timestamp_ms);
+    }
+    if (!sendable) continue;
+    uint64_t tag = StartRequest(stream, LogsOperation::kPutLogEvents, b.body,
+                                BodyEncoding::kGzip, /*front=*/false);
+    if (tag == 0) return;
+    stats_.body_bytes_sent += b.body.size();
+    Ahead a;
+    a.tag = tag;
+    a.batch_id = b.id;
+    st.ahead.push_back(std::move(a));
+    ++busy;
+  }
+}
+
+Sender::Ahead* Sender::AheadOfFront(uint32_t stream) {
+  StreamState& st = streams_[stream];
+  if (st.queue.empty()) return nullptr;
+  for (Ahead& a : st.ahead) {
+    if (a.batch_id == st.queue.front().id && !a.abandoned) return &a;
+  }
+  return nullptr;
+}
+
+void Sender::OnAheadResponse(uint32_t stream, size_t index, const HttpResponse& response) {
+  StreamState& st = streams_[stream];
+  --in_flight_;
+  Classification c = Judge(response);
+  Ahead& a = st.ahead[index];
+  bool at_front = !st.queue.empty() && st.queue.front().id == a.batch_id && !st.in_flight &&
+                  st.step == Step::kPut;
+  if (a.abandoned || (c.verdict != Verdict::kOk && !at_front)) {
+    // In the disk buffer now, or to be sent again in its turn.
+    st.ahead.erase(st.ahead.begin() + static_cast<std::ptrdiff_t>(index));
+    return;
+  }
+  if (at_front) {  // its turn came while it was out: answered as the front
+    st.ahead.erase(st.ahead.begin() + static_cast<std::ptrdiff_t>(index));
+    HandlePutAnswer(stream, c, response);
+    return;
+  }
+  a.answered = true;
+  a.answer = response;
+}
+
+void Sender::SettleAhead(uint32_t stream) {
+  if (settling_) return;  // the loop below goes on
+  settling_ = true;
+  for (;;) {
+    StreamState& st = streams_[stream];
+    if (st.in_flight || st.step != Step::kPut) break;
+    Ahead* a = AheadOfFront(stream);
+    if (a == nullptr || !a->answered) break;
+    HttpResponse answer = std::move(a->answer);
+    st.ahead.erase(st.ahead.begin() + (a - st.ahead.data()));
+    OnPutAccepted(stream, answer);  // finishes the front, or writes its refused events
+  }
+  settling_ = false;
+}
+
+}  // namespace edgelog
