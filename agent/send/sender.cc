@@ -55,7 +55,10 @@ void Sender::Pump() {
     StreamState& st = streams_[s];
     if (Ahead* a = AheadOfFront(s); a != nullptr && a->answered) SettleAhead(s);
     if (st.in_flight || st.queue.empty() || now < st.not_before_ms) continue;
-    if (AheadOfFront(s) != nullptr) continue;  // its answer is awaited
+    if (Ahead* a = AheadOfFront(s); a != nullptr) {
+      if (a->out() || a->answered) continue;  // its answer is awaited, or its step
+      st.ahead.erase(st.ahead.begin() + (a - st.ahead.data()));  // refused ahead: now its turn
+    }
     StartStep(s);
   }
   for (size_t i = 0; i < n && in_flight_ < limit; ++i) {
@@ -364,7 +367,7 @@ std::optional<int64_t> Sender::NextWakeMs() const {
     if (st.in_flight || st.queue.empty()) continue;
     // The front sent ahead of its turn: its answer wakes the loop.
     bool front_out = std::any_of(st.ahead.begin(), st.ahead.end(), [&](const Ahead& a) {
-      return a.batch_id == st.queue.front().id && !a.abandoned && !a.answered;
+      return a.batch_id == st.queue.front().id && a.out();
     });
     if (front_out) continue;
     if (!wake || st.not_before_ms < *wake) wake = st.not_before_ms;

@@ -160,8 +160,10 @@ class Sender {
     uint64_t tag = 0;       // its request's
     uint64_t batch_id = 0;
     bool answered = false;  // accepted: `answer` waits for the batch's turn
+    bool refused = false;   // any other answer: the batch waits for its turn
     bool abandoned = false;  // its batch went to the disk buffer meanwhile
     HttpResponse answer;
+    bool out() const { return !answered && !refused && !abandoned; }  // unanswered
   };
   struct StreamState {
     std::deque<Batch> queue;  // front: the batch being worked on

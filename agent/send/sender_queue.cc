@@ -30,19 +30,26 @@ std::vector<Batch> Sender::TakeWaiting(uint64_t below_id, bool abandon_requests)
       auto ahead = std::find_if(st.ahead.begin(), st.ahead.end(), [&](const Ahead& a) {
         return a.batch_id == b.id && !a.abandoned;
       });
-      bool out_ahead = ahead != st.ahead.end() && (ahead->answered || !abandon_requests);
+      bool out_ahead = ahead != st.ahead.end() &&
+                       (ahead->answered || (ahead->out() && !abandon_requests));
       if ((i == 0 && front_busy) || b.id >= below_id || (busy_parts && b.id == busy_id) ||
           out_ahead) {
         keep.push_back(std::move(b));
         continue;
       }
-      if (ahead != st.ahead.end()) ahead->abandoned = true;
+      if (ahead != st.ahead.end()) {
+        if (ahead->out()) {
+          ahead->abandoned = true;  // forgotten when its answer comes
+        } else {
+          st.ahead.erase(ahead);  // refused: no request of it is out
+        }
+      }
+      if (i == 0 && st.in_flight && st.step == Step::kPut) {
+        abandoned_tags_.push_back(st.front_tag);  // the request for the batch taken
+        st.in_flight = false;
+      }
       queued_bytes_ -= b.body.size();
       out.push_back(std::move(b));
-    }
-    if (st.in_flight && abandon_requests && !front_busy) {
-      abandoned_tags_.push_back(st.front_tag);  // its batch was taken
-      st.in_flight = false;
     }
     st.queue = std::move(keep);
     SettleAhead(stream);  // a batch answered ahead may be at the front now
@@ -53,12 +60,13 @@ std::vector<Batch> Sender::TakeWaiting(uint64_t below_id, bool abandon_requests)
 void Sender::SendAhead(uint32_t stream, size_t limit) {
   StreamState& st = streams_[stream];
   if (options_.max_in_flight_per_stream < 2 || st.queue.size() < 2 || st.step != Step::kPut ||
-      st.attempt > 0 || endpoint_down_) {
+      st.attempt > 0 || st.resends > 0 || endpoint_down_ ||
+      deps_.clock.MonotonicMillis() < st.not_before_ms) {
     return;
   }
-  // Sent and not acknowledged, answered or not: the window.
+  // Sent and not acknowledged, answered or out: the window.
   size_t busy = st.in_flight ? 1 : 0;
-  for (const Ahead& a : st.ahead) busy += a.abandoned ? 0 : 1;
+  for (const Ahead& a : st.ahead) busy += (a.answered || a.out()) ? 1 : 0;
   const uint64_t front_id = st.queue.front().id;  // split parts share it
   int64_t latest = INT64_MIN;  // of the events before, not yet with CloudWatch
   for (const Batch& b : st.queue) {
@@ -99,9 +107,12 @@ void Sender::OnAheadResponse(uint32_t stream, size_t index, const HttpResponse& 
   Ahead& a = st.ahead[index];
   bool at_front = !st.queue.empty() && st.queue.front().id == a.batch_id && !st.in_flight &&
                   st.step == Step::kPut;
-  if (a.abandoned || (c.verdict != Verdict::kOk && !at_front)) {
-    // In the disk buffer now, or to be sent again in its turn.
+  if (a.abandoned) {  // in the disk buffer now
     st.ahead.erase(st.ahead.begin() + static_cast<std::ptrdiff_t>(index));
+    return;
+  }
+  if (c.verdict != Verdict::kOk && !at_front) {
+    a.refused = true;  // sent again in its turn, not ahead again
     return;
   }
   if (at_front) {  // its turn came while it was out: answered as the front
@@ -118,7 +129,9 @@ void Sender::SettleAhead(uint32_t stream) {
   settling_ = true;
   for (;;) {
     StreamState& st = streams_[stream];
-    if (st.in_flight || st.step != Step::kPut) break;
+    // Not while a request of the stream is out (a control step's answer
+    // must find its step), nor while the front's refused events are kept.
+    if (st.in_flight || st.step == Step::kWriteRejected) break;
     Ahead* a = AheadOfFront(stream);
     if (a == nullptr || !a->answered) break;
     HttpResponse answer = std::move(a->answer);

@@ -24,6 +24,8 @@ using sender_test::Strings;
 using testing::FakeHttp;
 using testing::SeenRequest;
 
+constexpr uint64_t kSpooledBit = uint64_t{1} << 63;  // ids of batches from the disk buffer
+
 class SenderAheadTest : public SenderTest {
  protected:
   void InitAhead(size_t per_stream) {
@@ -41,6 +43,11 @@ class SenderAheadTest : public SenderTest {
     Strings out;
     for (const Strings& m : PutMessages()) out.push_back(m.empty() ? "" : m[0]);
     return out;
+  }
+  size_t PutsOf(const std::string& first) const {
+    size_t n = 0;
+    for (const Strings& m : PutMessages()) n += (!m.empty() && m[0] == first) ? 1 : 0;
+    return n;
   }
   std::vector<uint64_t> AckedIds() const {
     std::vector<uint64_t> out;
@@ -264,6 +271,113 @@ TEST_F(SenderAheadTest, AtAStopBatchesAcceptedAheadStayAndThoseStillOutAreTaken)
   ASSERT_EQ(1u, acks.size());
   EXPECT_EQ(b2, acks[0].batch_id);
   EXPECT_EQ(0u, sender_->queued_bytes());
+}
+
+TEST_F(SenderAheadTest, ABatchRefusedAheadWaitsForItsTurnInsteadOfGoingAheadAgain) {
+  // While the front is slow, a batch refused ahead of its turn must not go
+  // out again and again: one request per answer against the endpoint.
+  InitAhead(4);
+  bool hold_b1 = true;
+  http_.set_responder([&](const SeenRequest& r) -> std::optional<HttpResponse> {
+    Strings m = MessagesOf(r.body);
+    if (!m.empty() && m[0] == "b1" && hold_b1) return std::nullopt;
+    if (!m.empty() && m[0] == "b2" && PutsOf("b2") == 1) {
+      return FakeHttp::AwsError(400, "ResourceNotFoundException",
+                                "The specified log stream does not exist.");
+    }
+    return FakeHttp::Ok();
+  });
+  uint64_t b1 = EnqueueLater("b1");
+  uint64_t b2 = EnqueueLater("b2");
+  for (int i = 0; i < 20; ++i) Turn();
+  EXPECT_EQ(1u, PutsOf("b2"));
+  hold_b1 = false;
+  RunUntilIdle();
+  EXPECT_EQ(2u, PutsOf("b2")) << "once ahead, once in its turn";
+  EXPECT_EQ((std::vector<uint64_t>{b1, b2}), AckedIds());
+}
+
+TEST_F(SenderAheadTest, ABatchRefusedAsInvalidAheadIsSplitInItsTurnOnly) {
+  InitAhead(4);
+  bool hold_b1 = true;
+  http_.set_responder([&](const SeenRequest& r) -> std::optional<HttpResponse> {
+    Strings m = MessagesOf(r.body);
+    if (!m.empty() && m[0] == "b1" && hold_b1) return std::nullopt;
+    if (m.size() == 2) return FakeHttp::AwsError(400, "InvalidParameterException", "bad event");
+    return FakeHttp::Ok();
+  });
+  EnqueueLater("b1");
+  clock_.Advance(10);
+  Enqueue(0, {"b2", "b2-bis"});
+  for (int i = 0; i < 20; ++i) Turn();
+  EXPECT_EQ(1u, PutsOf("b2"));
+  hold_b1 = false;
+  RunUntilIdle();
+  EXPECT_EQ(3u, PutsOf("b2")) << "ahead, in its turn, then its first half";
+  EXPECT_EQ(2u, acks_.size());
+  EXPECT_EQ(3u, sender_->stats().events_delivered);
+}
+
+TEST_F(SenderAheadTest, AFrontTakenForTheDiskBufferWhileTheStreamIsCreatedLeavesNoStall) {
+  // b1 finds the stream gone after b2, sent ahead, was accepted; creating
+  // the stream meets a 503, so the endpoint counts as down and the disk
+  // buffer takes b1. b2, accepted, is at the front: acknowledged, not left
+  // waiting for a step that is not its own.
+  InitAhead(4);
+  int create_failures = 1;
+  http_.set_responder([&](const SeenRequest& r) -> std::optional<HttpResponse> {
+    if (r.target == "CreateLogStream") {
+      if (create_failures-- > 0) return FakeHttp::AwsError(503, "ServiceUnavailableException");
+      return FakeHttp::Ok();
+    }
+    Strings m = MessagesOf(r.body);
+    if (!m.empty() && m[0] == "b1") {
+      return FakeHttp::AwsError(400, "ResourceNotFoundException",
+                                "The specified log stream does not exist.");
+    }
+    return FakeHttp::Ok();
+  });
+  uint64_t b1 = EnqueueLater("b1");
+  uint64_t b2 = EnqueueLater("b2");
+  Turn();  // b1 (stream missing) and b2 (accepted, held)
+  Turn();  // CreateLogStream: 503
+  ASSERT_EQ(1u, http_.requests_for("CreateLogStream").size());
+  ASSERT_TRUE(sender_->endpoint_down());
+  std::vector<Batch> taken = sender_->TakeWaiting(kSpooledBit);
+  ASSERT_EQ(1u, taken.size());
+  EXPECT_EQ(b1, taken[0].id);
+  int spins = 0;
+  Turn();
+  for (int i = 0; i < 200 && !sender_->idle(); ++i) {
+    Turn();
+    auto wake = sender_->NextWakeMs();
+    if (http_.in_flight() == 0 && wake && *wake <= clock_.MonotonicMillis()) ++spins;
+    WaitForRetry();
+  }
+  EXPECT_TRUE(sender_->idle()) << "b2 stayed at the front";
+  EXPECT_EQ((std::vector<uint64_t>{b2}), AckedIds());
+  EXPECT_LT(spins, 5) << "a wake-up in the past with nothing to do";
+}
+
+TEST_F(SenderAheadTest, AtAStopABatchFromTheDiskBufferKeepsItsRequest) {
+  // Batches from the disk buffer stay in the sender at a stop: the answer
+  // to the request out for one still counts, and it is not sent twice.
+  InitAhead(4);
+  bool hold = true;
+  http_.set_responder([&](const SeenRequest&) -> std::optional<HttpResponse> {
+    if (hold) return std::nullopt;
+    return FakeHttp::Ok();
+  });
+  Batch b = MakeBatch(0, {"s1"});
+  b.id = kSpooledBit | 7;
+  sender_->Enqueue(std::move(b));
+  Turn();
+  ASSERT_EQ(1u, http_.requests().size());
+  EXPECT_TRUE(sender_->TakeWaiting(kSpooledBit, /*abandon_requests=*/true).empty());
+  hold = false;
+  RunUntilIdle();
+  EXPECT_EQ(1u, http_.requests().size()) << "sent a second time";
+  EXPECT_EQ(1u, acks_.size());
 }
 
 }  // namespace
