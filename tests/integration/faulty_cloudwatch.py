@@ -16,7 +16,7 @@ drives it directly:
     cw.set_fault(Fault.SLOW, delay=2.0)        # every request, until changed
     cw.heal()
     cw.stats()                                 # connections, requests, faults
-    cw.messages("/group", "stream")            # what was stored, in order
+    cw.messages("/group", "stream")            # what was stored, in time order
     cw.stop()
 
 Faults (each applies to whole requests, whatever the operation):
@@ -216,8 +216,11 @@ class FaultyCloudWatch:
             return [t for t in self._timeline if t[0] >= since]
 
     def events(self, group, stream):
+        """The stream's events as CloudWatch returns them: by time, events
+        of one millisecond in the order they arrived."""
         with self._lock:
-            return list(self._groups.get(group, {}).get(stream, []))
+            stored = list(self._groups.get(group, {}).get(stream, []))
+        return sorted(stored, key=lambda e: e.get("timestamp", 0))
 
     def messages(self, group, stream):
         return [e["message"] for e in self.events(group, stream)]
