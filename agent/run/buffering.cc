@@ -107,6 +107,7 @@ void Pipeline::SpillForStop() {
   spilling_ = true;
   spool_retry_at_ms_ = 0;  // a last try, whatever the backoff
   std::vector<Batch> waiting = sender_->TakeWaiting(kSpooledBit, /*abandon_requests=*/true);
+  TakeAcks();  // batches accepted ahead of their turn, settled now
   to_spool_.insert(to_spool_.begin(), std::make_move_iterator(waiting.begin()),
                    std::make_move_iterator(waiting.end()));
   FlushToSpool();

@@ -220,6 +220,19 @@ Status Pipeline::SealAndSend(bool everything) {
 
 void Pipeline::Collect() {
   for (const HttpResponse& r : deps_.http.Poll()) sender_->OnResponse(r);
+  TakeAcks();
+  if (spool_ != nullptr) {
+    UpdateSpilling();
+    FlushToSpool();
+    SyncSpoolIfDue();
+    if (spilling_) FeedSenderFromSpool();
+  }
+  WriteRejected();
+  SaveCheckpointsIfDue();
+  sender_->Pump();
+}
+
+void Pipeline::TakeAcks() {
   for (const Ack& a : sender_->TakeAcks()) {
     if ((a.batch_id & kSpooledBit) && a.unreadable > 0) {
       spool_->SetAside(a.batch_id & ~kSpooledBit, a.problem);  // kept for a human
@@ -231,15 +244,6 @@ void Pipeline::Collect() {
       tracker_.OnAck(a.batch_id);
     }
   }
-  if (spool_ != nullptr) {
-    UpdateSpilling();
-    FlushToSpool();
-    SyncSpoolIfDue();
-    if (spilling_) FeedSenderFromSpool();
-  }
-  WriteRejected();
-  SaveCheckpointsIfDue();
-  sender_->Pump();
 }
 
 void Pipeline::SaveCheckpointsIfDue() {

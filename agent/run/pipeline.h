@@ -74,6 +74,8 @@ class Pipeline : public RecordSink {
  private:
   void TrackNewSources();
   void WriteRejected();
+  // Hands the sender's finished batches to the tracker or the disk buffer.
+  void TakeAcks();
 
   // buffering.cc: the disk buffer between the batcher and the sender.
   void Route(Batch batch);

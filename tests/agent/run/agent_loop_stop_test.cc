@@ -62,6 +62,40 @@ TEST_F(AgentLoopTest, AStopDuringAnOutageKeepsTheLinesForTheNextRun) {
   EXPECT_EQ((Strings{"one", "two"}), SentMessages(puts));
 }
 
+TEST_F(AgentLoopTest, AStopSettlesABatchAcceptedAheadOfAnUnansweredOne) {
+  // "two" goes out ahead of "one" and is accepted; "one" is never answered.
+  // At the stop "one" goes to the disk buffer and "two" counts as
+  // delivered: the next run sends "one" alone, "two" not again.
+  config_.force_flush_interval_s = 1;
+  options_.shutdown_grace_ms = 2000;
+  http_.set_held_poll_ms(10);
+  http_.set_responder([](const SeenRequest& r) -> std::optional<HttpResponse> {
+    for (const std::string& m : agent_loop_test::MessagesOf(r.body)) {
+      if (m == "one") return std::nullopt;
+    }
+    return FakeHttp::Ok();
+  });
+  env_.WriteFile(kLog, "one\n");
+  int64_t start = clock_.MonotonicMillis();
+  bool wrote = false;
+  int rc = RunUntilStopped(
+      [&](int) {
+        if (!wrote && clock_.MonotonicMillis() - start > 3000) {
+          env_.AppendToFile(kLog, "two\n");
+          wrote = true;
+        }
+      },
+      [&] { return clock_.MonotonicMillis() - start > 10000; });
+  EXPECT_EQ(kExitOk, rc);
+  ASSERT_EQ((Strings{"one", "two"}), SentMessages()) << "two went out ahead of one";
+
+  http_.set_responder(nullptr);
+  size_t puts = http_.requests_for("PutLogEvents").size();
+  options_.once = true;
+  EXPECT_EQ(kExitOk, RunOnce());
+  EXPECT_EQ((Strings{"one"}), SentMessages(puts)) << "two was delivered already";
+}
+
 TEST_F(AgentLoopTest, TruncationWhileRunningDeliversTheNewLinesAndTheCheckpointFollows) {
   env_.WriteFile(kLog, "first line\nsecond line\n");
   int64_t start = clock_.MonotonicMillis();
