@@ -260,8 +260,11 @@ bool Tailer::FollowMissedGenerations(uint32_t entry, const std::string& path,
       continue;
     }
     FileSource* open = FindOpen(entry, s.info.id);
+    // (Once a generation, read to its end and live again, it is not taken
+    // for one again: a file still written under that name would make the
+    // live file wait on it for ever.)
     if (open != nullptr && open != live && open->role() == SourceRole::kLive &&
-        open->read_offset() < s.info.size) {
+        open->rank() == 0 && open->read_offset() < s.info.size) {
       // Found by the pattern as a file of its own (perhaps read in part
       // already): as much a generation, and just as much to be read to its
       // end first; unless a copy being made, held as one if nothing of it
@@ -281,6 +284,7 @@ bool Tailer::FollowMissedGenerations(uint32_t entry, const std::string& path,
       }
       log_.Info(s.path + " is a generation of " + path + " not read yet; reading it first");
       open->MarkRotated(next_rank_++);
+      info_[open->id()].live_path = path;  // finished once the live file has more
       continue;
     }
     if (KnownContent(entry, s.path, s.info)) continue;

@@ -198,6 +198,7 @@ void FileSource::StartOver(HeldLine held, uint32_t new_id, TailTime now, RecordS
   // Nothing read of it again: until its first read, it cannot show another
   // truncation; what was copied away meanwhile can.
   first_read_checked_ = false;
+  looked_ = false;
   started_over_ = true;
 }
 

@@ -114,6 +114,12 @@ class FileSource {
   ReadState state() const { return ReadState{read_offset_, head_, tail()}; }
   // The last read found nothing more.
   bool at_end() const { return at_end_; }
+  // Looked at and found empty before its first read: at its end and idle,
+  // as after a read that found nothing.
+  void FoundEmpty(TailTime now) {
+    at_end_ = true;
+    if (idle_since_ms_ < 0) idle_since_ms_ = now.mono_ms;
+  }
 
   // Rotation state, managed by the Tailer.
   SourceRole role() const { return role_; }
@@ -135,6 +141,14 @@ class FileSource {
   // Whether the Tailer looked, before this file's first read (since it was
   // followed, or since it started over), for what happened to it meanwhile.
   bool first_read_checked() const { return first_read_checked_; }
+  // Looked at (BeforeFirstRead) at least once since it was followed or
+  // started over, and its size then.
+  bool looked() const { return looked_; }
+  uint64_t looked_size() const { return looked_size_; }
+  void set_looked(uint64_t size) {
+    looked_ = true;
+    looked_size_ = size;
+  }
   void set_first_read_checked() { first_read_checked_ = true; }
   // Discovery found the file empty (whatever it held once opened).
   bool seen_empty() const { return seen_empty_; }
@@ -177,6 +191,8 @@ class FileSource {
   bool unmatched_ = false;
   bool finishing_ = false;
   bool first_read_checked_ = false;
+  bool looked_ = false;
+  uint64_t looked_size_ = 0;
   bool seen_empty_ = false;
   bool started_over_ = false;
   int64_t copy_of_ = -1;

@@ -86,7 +86,11 @@ size_t Tailer::Read(size_t max_bytes, TailTime now, RecordSink& sink) {
     size_t index = next_to_read_ % open_.size();
     next_to_read_ = index + 1;  // one chunk each, in turn
     FileSource& source = *open_[index];
-    if (!source.first_read_checked()) {
+    // Looked at when first visited, again whenever it changed while it
+    // waits (a copy being filled), and when its turn to read comes; a
+    // file waiting unchanged costs a stat, not a directory listing.
+    if (!source.first_read_checked() &&
+        (!source.looked() || !MustWait(source) || ChangedSinceLook(source))) {
       FirstRead first = BeforeFirstRead(index);
       if (first == FirstRead::kLookAgain) {
         idle = 0;
@@ -94,12 +98,18 @@ size_t Tailer::Read(size_t max_bytes, TailTime now, RecordSink& sink) {
       }
       if (first == FirstRead::kWait) {
         // Empty when looked at: what a read finds now came after the look,
-        // perhaps a copy being filled. It waits for the next look.
-        ++idle;
+        // perhaps a copy being filled, so it waits for the next look. It
+        // is at its end meanwhile, as after a read that found nothing.
+        source.FoundEmpty(now);
+        if (AtEndOfFile(index, now, sink)) {
+          idle = 0;  // closed (deleted): look again at what is left
+        } else {
+          ++idle;
+        }
         continue;
       }
     }
-    if (MustWait(source)) {
+    if (MustWait(source)) {  // older generations first, those it missed too
       ++idle;
       continue;
     }
@@ -145,6 +155,11 @@ size_t Tailer::Read(size_t max_bytes, TailTime now, RecordSink& sink) {
   return total;
 }
 
+bool Tailer::ChangedSinceLook(FileSource& source) {
+  auto info = source.Stat();
+  return !info.ok() || info->size != source.looked_size();
+}
+
 Tailer::FirstRead Tailer::BeforeFirstRead(size_t index) {
   FileSource& source = *open_[index];
   if (source.role() != SourceRole::kLive || source.read_offset() > 0) {
@@ -152,7 +167,9 @@ Tailer::FirstRead Tailer::BeforeFirstRead(size_t index) {
     return FirstRead::kRead;
   }
   auto info = source.Stat();
-  if (!info.ok() || info->size == 0) return FirstRead::kWait;  // nothing to read yet
+  if (!info.ok()) return FirstRead::kRead;  // the read says what is wrong
+  source.set_looked(info->size);
+  if (info->size == 0) return FirstRead::kWait;  // nothing to read yet
   // A copy held for it that no longer repeats it holds the generation
   // before a truncation this file could not show: read first.
   if (ReadUnreadCopiesFirst(source)) return FirstRead::kLookAgain;

@@ -281,6 +281,8 @@ class Tailer {
     kLookAgain,  // open_ changed (held as a copy, or a copy to read first)
   };
   FirstRead BeforeFirstRead(size_t index);
+  // Its size is not what the last look saw (or cannot be had).
+  bool ChangedSinceLook(FileSource& source);
   // Open source `index` now repeats a live file of its group from the
   // start (a copy filled after it was followed, or written over it in
   // place): true when it was turned into a held copy (handing on to `sink`
