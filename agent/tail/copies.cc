@@ -95,6 +95,7 @@ std::vector<Sibling> Tailer::GenerationCandidates(FileSource& source,
   };
   std::vector<Sibling> candidates;
   for (const Sibling& s : RotatedSiblings(env_, source.path())) {
+    if (s.info.id == source.file_id()) continue;  // itself, renamed since it was last looked at
     if (was_held(s.info.id) || !KnownContent(source.entry(), s.path, s.info)) {
       candidates.push_back(s);
     }
@@ -175,7 +176,7 @@ bool Tailer::StartOverAfterRewrite(FileSource& source, TailTime now, RecordSink&
     const Sibling& c = candidates[i];
     bool matched = MatchedBy(entry, c.path);
     std::optional<uint64_t> rank;
-    if (!matched) rank = next_rank_++;
+    if (!matched) rank = RankBefore(&source);
     bool newer = (copy && i > *copy) || (nothing_read && was_held(c.info.id));
     if (newer && RepeatsStartOf(c, source)) {
       // A copy of what the file holds now, its truncation still to come.
@@ -186,7 +187,7 @@ bool Tailer::StartOverAfterRewrite(FileSource& source, TailTime now, RecordSink&
       log_.Info(c.path + " holds what " + source.path() + " had before it was truncated, " +
                 "none of it read; reading it first");
       Retire(entry, c.info.id, now, sink);
-      if (Follow(entry, c.path, c.info, 0, next_rank_++, live_path)) {
+      if (Follow(entry, c.path, c.info, 0, RankBefore(&source), live_path)) {
         open_.back()->set_unmatched(!matched);
       }
       continue;
@@ -195,7 +196,7 @@ bool Tailer::StartOverAfterRewrite(FileSource& source, TailTime now, RecordSink&
       log_.Info(c.path + " holds what " + source.path() + " had before it was truncated; " +
                 "reading its last " + std::to_string(c.info.size - handed_on) + " bytes");
       Retire(entry, c.info.id, now, sink);  // a copy written over one followed before
-      if (Follow(entry, c.path, c.info, handed_on, next_rank_++, live_path)) {
+      if (Follow(entry, c.path, c.info, handed_on, RankBefore(&source), live_path)) {
         open_.back()->set_unmatched(!matched);
         held = FileSource::HeldLine::kDiscard;  // the copy hands on that record
       }
@@ -214,7 +215,7 @@ bool Tailer::StartOverAfterRewrite(FileSource& source, TailTime now, RecordSink&
       log_.Info(c.path + " is a generation of " + source.path() + " not read yet; reading it " +
                 "first");
       Retire(entry, c.info.id, now, sink);
-      if (Follow(entry, c.path, c.info, 0, next_rank_++, live_path)) {
+      if (Follow(entry, c.path, c.info, 0, RankBefore(&source), live_path)) {
         open_.back()->set_unmatched(!matched);
       }
     } else if (was_held(c.info.id) && matched) {

@@ -283,11 +283,13 @@ bool Tailer::FollowMissedGenerations(uint32_t entry, const std::string& path,
         if (copy) continue;  // read some already: the truncation settles it
       }
       log_.Info(s.path + " is a generation of " + path + " not read yet; reading it first");
-      open->MarkRotated(next_rank_++);
+      open->MarkRotated(RankByLastWrite(entry, s.info.mtime_ns));
       info_[open->id()].live_path = path;  // finished once the live file has more
       continue;
     }
-    if (KnownContent(entry, s.path, s.info)) continue;
+    // Open already: its reading takes what it holds, written over since or
+    // not (a truncation is found by that reading, not by a second one).
+    if (open != nullptr || KnownContent(entry, s.path, s.info)) continue;
     bool held = std::any_of(held_.begin(), held_.end(), [&](const HeldCopy& h) {
       return SameGroup(h.entry, entry) && h.id == s.info.id;
     });
@@ -301,14 +303,18 @@ bool Tailer::FollowMissedGenerations(uint32_t entry, const std::string& path,
       continue;
     }
     uint64_t offset = 0;  // unless it copies content already read
+    bool copy_of_open = false;
     for (const SourceInfo& known : info_) {
       if (SameGroup(known.entry, entry) && HoldsReadContent(**file, s.info.size, known.state)) {
         offset = std::max(offset, known.state.offset);
+        copy_of_open = copy_of_open || (known.open && known.state.offset > 0);
       }
     }
-    if (offset >= s.info.size) continue;
+    // A copy of a file still open: that file's reading finds its truncation
+    // and takes the rest from the copy, with the line it cut.
+    if (copy_of_open || offset >= s.info.size) continue;
     log_.Info(s.path + " is a generation of " + path + " not read yet; reading it first");
-    if (Follow(entry, s.path, s.info, offset, next_rank_++, path)) {
+    if (Follow(entry, s.path, s.info, offset, RankByLastWrite(entry, s.info.mtime_ns), path)) {
       open_.back()->set_unmatched(!MatchedBy(entry, s.path));
     }
   }

@@ -130,6 +130,7 @@ class FileSource {
     idle_since_ms_ = -1;  // quiet from now on, not from before the rotation
   }
   void MarkLive() { role_ = SourceRole::kLive; }
+  void set_rank(uint64_t rank) { rank_ = rank; }
   bool unmatched() const { return unmatched_; }
   void set_unmatched(bool unmatched) { unmatched_ = unmatched; }
   // The source whose content this file is a copy of (copytruncate), or -1.

@@ -44,7 +44,7 @@ void Tailer::ReadCopyFirst(const HeldCopy& h, const FileInfo& info, FileSource& 
   // copy holds the generation before it.
   log_.Info(h.path + " holds what " + original.path() + " had before it was truncated; " +
             "reading it first");
-  if (Follow(h.entry, h.path, info, 0, next_rank_++, info_[original.id()].live_path)) {
+  if (Follow(h.entry, h.path, info, 0, RankBefore(&original), info_[original.id()].live_path)) {
     open_.back()->set_unmatched(!MatchedBy(h.entry, h.path));
   }
 }

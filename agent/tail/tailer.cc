@@ -53,6 +53,29 @@ FileSource* Tailer::FindOpen(uint32_t entry, const FileId& id) {
   return nullptr;
 }
 
+uint64_t Tailer::RankBefore(const FileSource* newer) {
+  if (newer == nullptr || newer->role() != SourceRole::kRotated) return next_rank_++;
+  const uint64_t rank = newer->rank();
+  for (auto& s : open_) {
+    if (s->role() == SourceRole::kRotated && s->rank() >= rank) s->set_rank(s->rank() + 1);
+  }
+  ++next_rank_;
+  return rank;
+}
+
+uint64_t Tailer::RankByLastWrite(uint32_t entry, int64_t mtime_ns, const FileSource* self) {
+  const FileSource* first_newer = nullptr;
+  for (auto& s : open_) {
+    if (s.get() == self || !SameGroup(s->entry(), entry) || s->role() != SourceRole::kRotated) {
+      continue;
+    }
+    if (first_newer != nullptr && s->rank() >= first_newer->rank()) continue;
+    auto info = s->Stat();
+    if (info.ok() && info->mtime_ns > mtime_ns) first_newer = s.get();
+  }
+  return RankBefore(first_newer);
+}
+
 bool Tailer::MustWait(const FileSource& source) const {
   // Older generations first: a live file waits for every rotated file of its
   // entry, a rotated one for those rotated before it.
@@ -162,8 +185,28 @@ bool Tailer::ChangedSinceLook(FileSource& source) {
 
 Tailer::FirstRead Tailer::BeforeFirstRead(size_t index) {
   FileSource& source = *open_[index];
-  if (source.role() != SourceRole::kLive || source.read_offset() > 0) {
+  if (source.read_offset() > 0) {
     source.set_first_read_checked();
+    return FirstRead::kRead;
+  }
+  if (source.role() == SourceRole::kRotated) {
+    // Renamed away before its first read (a loaded host: rotations pile up
+    // between two looks). Generations it was copied to meanwhile
+    // (copytruncate) hold what it had before: they come first.
+    source.set_first_read_checked();
+    const SourceInfo& known = info_[source.id()];
+    auto info = source.Stat();
+    // Placed among the generations when it was renamed, perhaps still
+    // empty; by its last write now that it holds bytes (a generation found
+    // meanwhile may be older).
+    if (info.ok() && info->size > 0) {
+      source.set_rank(RankByLastWrite(source.entry(), info->mtime_ns, &source));
+    }
+    if (info.ok() && info->mtime_ns > known.follow_mtime_ns &&
+        FollowMissedGenerations(source.entry(), known.live_path, known.follow_mtime_ns,
+                                &source)) {
+      return FirstRead::kLookAgain;
+    }
     return FirstRead::kRead;
   }
   auto info = source.Stat();

@@ -198,6 +198,17 @@ class Tailer {
   // it is no longer open, and indexes into open_ moved).
   bool FollowMissedGenerations(uint32_t entry, const std::string& path, int64_t since_mtime_ns,
                                FileSource* live);
+  // The rank of a generation found older than `newer` (the file whose
+  // earlier content it holds): read just before it. Behind a live file (or
+  // none) that is after every rotated file; behind a rotated one, `newer`
+  // and every rotated file after it move one place on.
+  uint64_t RankBefore(const FileSource* newer);
+  // The rank of a generation of `entry` last written at `mtime_ns`, found
+  // late: before every rotated file of its group written after it (one
+  // application writes one file at a time, so its files' last writes
+  // follow their order). `self`, if given, is left out (it is being
+  // placed again).
+  uint64_t RankByLastWrite(uint32_t entry, int64_t mtime_ns, const FileSource* self = nullptr);
   // True when the file at `path` is content `entry`'s group has or had:
   // open for it (and not written over since), or read and closed while it
   // still holds what was read. A reused inode with new content is not.

@@ -25,6 +25,13 @@ class CaptureLogger : public Logger {
     std::string text;
   };
   const std::vector<Line>& lines() const { return lines_; }
+  // Every line, one per row, for failure messages.
+  std::string Text() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::string out;
+    for (const Line& l : lines_) out += "  " + l.text + "\n";
+    return out;
+  }
   // Lines at `level` containing `needle`.
   int Count(LogLevel level, const std::string& needle) const {
     std::lock_guard<std::mutex> lock(mu_);

@@ -45,7 +45,18 @@ int EnvInt(const char* name, int otherwise) {
   return v != nullptr && *v != '\0' ? std::atoi(v) : otherwise;
 }
 
-enum class Mode { kCreate, kCopytruncate };
+// kMixed: each rotation one or the other, as when an operator changes
+// logrotate's configuration (and as the integration storm rotates).
+enum class Mode { kCreate, kCopytruncate, kMixed };
+
+const char* ModeName(Mode m) {
+  switch (m) {
+    case Mode::kCreate: return "Create";
+    case Mode::kCopytruncate: return "Copytruncate";
+    case Mode::kMixed: return "Mixed";
+  }
+  return "";
+}
 
 struct Kind {
   Mode mode;
@@ -53,7 +64,10 @@ struct Kind {
 };
 
 std::string NameOf(const Kind& k) {
-  return std::string(k.mode == Mode::kCreate ? "create" : "copytruncate") +
+  const char* mode = k.mode == Mode::kCreate         ? "create"
+                     : k.mode == Mode::kCopytruncate ? "copytruncate"
+                                                     : "create or copytruncate";
+  return std::string(mode) +
          (k.glob ? " under app.log*" : " of the exact path");
 }
 
@@ -73,6 +87,8 @@ class Trial : public TailerScenario {
   std::string Run() {
     options_.read_chunk_bytes = Pick({64, 700, 4096, 256 << 10});
     options_.rotated_quiet_ms = Pick({1000, 5000});
+    Note("(read chunks of " + std::to_string(options_.read_chunk_bytes) + " bytes; rotated files quiet " +
+         std::to_string(options_.rotated_quiet_ms) + " ms)");
     env_.CreateDirs("/logs").IgnoreError();
     OpenWriter();
     WriteLines(Between(0, 5));
@@ -179,10 +195,12 @@ class Trial : public TailerScenario {
   }
   void Rotate() {
     ReopenBeforeTimePasses();  // postrotate of the last rotation ran
-    Note(kind_.mode == Mode::kCreate ? "rotate (create)" : "rotate (copytruncate)");
+    Mode mode = kind_.mode;
+    if (mode == Mode::kMixed) mode = Between(0, 1) == 0 ? Mode::kCreate : Mode::kCopytruncate;
+    Note(mode == Mode::kCreate ? "rotate (create)" : "rotate (copytruncate)");
     ShiftGenerations();
     const std::string dot1 = std::string(kApp) + ".1";
-    if (kind_.mode == Mode::kCreate) {
+    if (mode == Mode::kCreate) {
       Rename(kApp, dot1);
       env_.WriteFile(kApp, "");
       reopen_pending_ = true;  // the application writes to app.log.1 till then
@@ -306,10 +324,10 @@ TEST_P(TailerRotationSweep, EveryLineInAFileArrivesOnceAndInOrder) {
 INSTANTIATE_TEST_SUITE_P(Kinds, TailerRotationSweep,
                          ::testing::Values(Kind{Mode::kCreate, false}, Kind{Mode::kCreate, true},
                                            Kind{Mode::kCopytruncate, false},
-                                           Kind{Mode::kCopytruncate, true}),
+                                           Kind{Mode::kCopytruncate, true},
+                                           Kind{Mode::kMixed, false}, Kind{Mode::kMixed, true}),
                          [](const auto& info) {
-                           return std::string(info.param.mode == Mode::kCreate ? "Create"
-                                                                               : "Copytruncate") +
+                           return std::string(ModeName(info.param.mode)) +
                                   (info.param.glob ? "Glob" : "ExactPath");
                          });
 
