@@ -148,14 +148,21 @@ void Tailer::Consider(const Match& m, RecordSink* sink) {
     Wait(m.entry, m.path);
     return;
   }
+  // A new file took the place of one followed: generations may have come
+  // and gone between the two. Looked for once it is followed, so that a
+  // copy of it (a copytruncate begun already) is known for one.
+  std::optional<int64_t> missed_since;
   auto previous = last_at_path_.find({group_[m.entry], m.path});
   if (previous != last_at_path_.end() && info_[previous->second].file_id != m.info.id) {
-    FollowMissedGenerations(m.entry, m.path, info_[previous->second].follow_mtime_ns, nullptr);
+    missed_since = info_[previous->second].follow_mtime_ns;
   }
+  FileSource* followed = nullptr;
   if (Follow(m.entry, m.path, m.info, std::nullopt, std::nullopt)) {
     last_at_path_[{group_[m.entry], m.path}] = static_cast<uint32_t>(info_.size() - 1);
-    if (m.info.size == 0) open_.back()->set_seen_empty();  // a copy just begun, maybe
+    followed = open_.back().get();
+    if (m.info.size == 0) followed->set_seen_empty();  // a copy just begun, maybe
   }
+  if (missed_since) FollowMissedGenerations(m.entry, m.path, *missed_since, followed);
 }
 
 void Tailer::Wake(std::map<SourceKey, Dormant>::iterator dormant, uint32_t entry,

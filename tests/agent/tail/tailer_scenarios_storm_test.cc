@@ -124,5 +124,28 @@ TEST_F(TailerScenario, AFileTruncatedBeforeItsFirstReadAndRenamedIsReadOnce) {
       << log_.Text();
 }
 
+TEST_F(TailerScenario, ACopyOfANewFileFoundWithItIsHeldAsACopy) {
+  // A create rotation, then a copytruncate of the new file, both before
+  // the agent looks: the copy, found when the new file is, is its copy
+  // (its truncation still to come), not a generation missed.
+  env_.WriteFile(kApp, Text(Numbered("gen0", 1, 2)));
+  Start({kApp});
+  Pass();
+  env_.AppendToFile(kApp, Text(Numbered("gen0", 3, 2)));  // not read yet
+  Rename(kApp, kApp1);
+  env_.WriteFile(kApp, "");
+  Rename(kApp1, kApp2);
+  env_.WriteFile(kApp1, "");  // the copy begun, empty
+  env_.AppendToFile(kApp, Text(Numbered("gen1", 1, 1)));
+  CopyFile(kApp, kApp1);
+  Pass();
+  TruncateInPlace(kApp, Text(Numbered("gen2", 1, 2)));
+  Settle();
+
+  EXPECT_EQ(Concat({Numbered("gen0", 1, 4), Numbered("gen1", 1, 1), Numbered("gen2", 1, 2)}),
+            Messages())
+      << log_.Text();
+}
+
 }  // namespace
 }  // namespace edgelog::tailer_scenarios
