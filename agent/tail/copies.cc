@@ -66,10 +66,10 @@ std::optional<uint32_t> Tailer::OriginalOf(uint32_t entry, const std::string& pa
   return std::nullopt;
 }
 
-FileSource* Tailer::RewrittenLiveSourceOf(uint32_t entry, const std::string& path) {
+FileSource* Tailer::RewrittenSourceOf(uint32_t entry, const std::string& path) {
   for (auto& source : open_) {
-    if (!SameGroup(source->entry(), entry) || source->role() != SourceRole::kLive ||
-        !LooksRotated(path, source->path())) {
+    if (!SameGroup(source->entry(), entry) ||
+        !LooksRotated(path, info_[source->id()].live_path)) {
       continue;
     }
     auto rewritten = source->Rewritten();

@@ -102,9 +102,9 @@ bool Tailer::Follow(uint32_t entry, const std::string& path, const FileInfo& inf
                 "; waiting to see whether that is truncated (copytruncate)");
       return false;
     }
-    // Named like a generation of a live file whose truncation is not read
-    // yet: a generation copied away since; it is read in its turn then.
-    if (FileSource* original = RewrittenLiveSourceOf(entry, path)) {
+    // Named like a generation of a file whose truncation is not read yet:
+    // a generation copied away since; it is read in its turn then.
+    if (FileSource* original = RewrittenSourceOf(entry, path)) {
       held_.push_back(HeldCopy{entry, info.id, path, original->id()});
       return false;
     }

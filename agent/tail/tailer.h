@@ -229,9 +229,10 @@ class Tailer {
   // from its start: a copy of it, whole or being made.
   std::optional<uint32_t> OriginalOf(uint32_t entry, const std::string& path, const FileId& id,
                                      ReadableFile& file, uint64_t size);
-  // The live source of `entry` that `path` is named like a generation of,
-  // if it was truncated or rewritten and that was not read yet.
-  FileSource* RewrittenLiveSourceOf(uint32_t entry, const std::string& path);
+  // The open source of `entry` whose live path `path` is named like a
+  // generation of, if it was truncated or rewritten and that was not read
+  // yet (renamed away since, perhaps: a copytruncate, then a create).
+  FileSource* RewrittenSourceOf(uint32_t entry, const std::string& path);
   // `source` was truncated or rewritten: follows the copy holding what it
   // had not been read of (a held copy or a rotated sibling), then any newer
   // generation never read, then starts it over from offset 0.

@@ -147,5 +147,24 @@ TEST_F(TailerScenario, ACopyOfANewFileFoundWithItIsHeldAsACopy) {
       << log_.Text();
 }
 
+TEST_F(TailerScenario, ACopyFoundAfterItsFileWasRenamedIsReadFromWhereThatFileGotTo) {
+  // Under app.log*: app.log is read, copytruncated, then renamed in a
+  // create rotation, all before the agent looks. The copy, app.log.2, is
+  // found beside the truncated file renamed app.log.1: it is that file's
+  // copy, not a file of its own.
+  env_.WriteFile(kApp, Text(Numbered("gen0", 1, 2)));
+  Start({"/logs/app.log*"});
+  Pass();
+  env_.AppendToFile(kApp, Text(Numbered("gen0", 3, 2)));  // not read yet
+  CopyFile(kApp, kApp1);
+  TruncateInPlace(kApp);
+  Rename(kApp1, kApp2);
+  Rename(kApp, kApp1);
+  env_.WriteFile(kApp, Text(Numbered("gen1", 1, 2)));
+  Settle();
+
+  EXPECT_EQ(Concat({Numbered("gen0", 1, 4), Numbered("gen1", 1, 2)}), Messages()) << log_.Text();
+}
+
 }  // namespace
 }  // namespace edgelog::tailer_scenarios
