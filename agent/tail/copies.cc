@@ -10,6 +10,16 @@
 
 namespace edgelog {
 
+namespace {
+
+bool WrittenSinceLastChange(ReadableFile& copy, FileSource& original) {
+  auto copied = copy.Stat();
+  auto now = original.Stat();
+  return copied.ok() && now.ok() && copied->mtime_ns >= now->mtime_ns;
+}
+
+}  // namespace
+
 std::optional<uint32_t> Tailer::OriginalOf(uint32_t entry, const std::string& path,
                                            const FileId& id, ReadableFile& file, uint64_t size) {
   if (size == 0) return std::nullopt;  // nothing to compare yet
@@ -22,11 +32,11 @@ std::optional<uint32_t> Tailer::OriginalOf(uint32_t entry, const std::string& pa
     if (source->head().length == 0) {
       // Followed while empty and not read since: nothing of it is known but
       // its bytes as they are now. A file named as its generations are,
-      // repeating them, is its copy being made. (A file that started over
-      // is settled by its truncation instead: a generation copied away
-      // may start as the new one does.)
-      if (!source->started_over() && LooksRotated(path, source->path()) &&
-          SamePrefix(file, source->file(), size)) {
+      // repeating them, is its copy being made. (After a start over, a
+      // generation copied away before may start as the new one does: a
+      // copy is then one written since the file's last change.)
+      if (LooksRotated(path, source->path()) && SamePrefix(file, source->file(), size) &&
+          (!source->started_over() || WrittenSinceLastChange(file, *source))) {
         return source->id();
       }
       continue;
