@@ -96,6 +96,7 @@ bool Tailer::FindMovedCopy(HeldCopy* h) {
 void Tailer::SettleHeldCopies() {
   if (held_.empty() || last_now_.mono_ms < next_held_check_ms_) return;
   next_held_check_ms_ = last_now_.mono_ms + kHeldCheckIntervalMs;
+  std::vector<uint32_t> read_first_for;  // originals whose copies go first
   for (auto it = held_.begin(); it != held_.end();) {
     HeldCopy h = *it;
     FileSource* original = nullptr;
@@ -138,6 +139,7 @@ void Tailer::SettleHeldCopies() {
         if (!MakeRoom(nullptr)) break;
         it = held_.erase(it);
         ReadCopyFirst(h, *info, *original);
+        read_first_for.push_back(original->id());
         continue;
       }
       log_.Info(h.path + " no longer repeats " + original->path() + ": a file of its own, " +
@@ -162,6 +164,16 @@ void Tailer::SettleHeldCopies() {
     if (!MakeRoom(nullptr)) break;
     it = held_.erase(it);
     Follow(h.entry, h.path, *info, offset, std::nullopt);
+  }
+  // The generation before a truncation nothing showed: generations missed
+  // meanwhile are looked for at once, to be placed by their last writes
+  // before any of them is read.
+  for (uint32_t id : read_first_for) {
+    for (auto& s : open_) {
+      if (s->id() != id) continue;
+      FollowMissedGenerations(s->entry(), s->path(), info_[id].follow_mtime_ns, s.get());
+      break;
+    }
   }
 }
 

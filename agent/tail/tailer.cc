@@ -214,25 +214,27 @@ Tailer::FirstRead Tailer::BeforeFirstRead(size_t index) {
   source.set_looked(info->size);
   if (info->size == 0) return FirstRead::kWait;  // nothing to read yet
   // A copy held for it that no longer repeats it holds the generation
-  // before a truncation this file could not show: read first.
-  if (ReadUnreadCopiesFirst(source)) return FirstRead::kLookAgain;
+  // before a truncation this file could not show: read first, and placed
+  // among the generations missed (below) in the same look, before any of
+  // them is read.
+  const bool copies_first = ReadUnreadCopiesFirst(source);
   // A file followed while empty has no content to be known by until its
   // first bytes arrive. If they repeat a live file of its entry, it is a
   // copy being made (logrotate creates the copy empty, then fills it):
   // held like any copy. "Empty" as discovery saw it: the copy may hold
   // bytes a moment later, when it is opened.
-  if (!source.started_over() && (source.head().length == 0 || source.seen_empty()) &&
+  if (!copies_first && !source.started_over() &&
+      (source.head().length == 0 || source.seen_empty()) &&
       HoldIfACopy(index, last_now_, nullptr)) {
     return FirstRead::kLookAgain;
   }
   // Generations rotated away since it was followed (or started over) and
   // before it was read (a copytruncate while the agent was busy, or paused
   // between a truncation and the next read) come first.
-  if (FollowMissedGenerations(source.entry(), source.path(),
-                              info_[source.id()].follow_mtime_ns, &source)) {
-    return FirstRead::kLookAgain;  // a copy found open was closed
-  }
-  return FirstRead::kRead;
+  bool closed = FollowMissedGenerations(source.entry(), source.path(),
+                                        info_[source.id()].follow_mtime_ns, &source);
+  // (A copy found open was closed if `closed`: indexes moved.)
+  return copies_first || closed ? FirstRead::kLookAgain : FirstRead::kRead;
 }
 
 bool Tailer::HoldIfACopy(size_t index, TailTime now, RecordSink* sink) {

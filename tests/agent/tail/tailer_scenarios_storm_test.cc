@@ -166,5 +166,33 @@ TEST_F(TailerScenario, ACopyFoundAfterItsFileWasRenamedIsReadFromWhereThatFileGo
   EXPECT_EQ(Concat({Numbered("gen0", 1, 4), Numbered("gen1", 1, 2)}), Messages()) << log_.Text();
 }
 
+TEST_F(TailerScenario, TwoCopiesOfAFileNeverReadAreReadOldestFirst) {
+  // Under app.log*: app.log, followed empty, is copytruncated twice before
+  // its first read. The older copy is found by the pattern as a file of
+  // its own, the newer held as a copy; both come before the file, oldest
+  // first.
+  env_.WriteFile(kApp, "");
+  Start({"/logs/app.log*"});
+  env_.WriteFile(kApp1, "");  // the first copy begun
+  ReadAll();
+  env_.AppendToFile(kApp, Text(Numbered("gen1", 1, 2)));
+  env_.AppendToFile(kApp1, env_.ReadFile(kApp));
+  TruncateInPlace(kApp);
+  ReadAll();
+  env_.AppendToFile(kApp, Text(Numbered("gen2", 1, 3)));
+  Rename(kApp1, kApp2);
+  CopyFile(kApp, kApp1);
+  tailer_->Discover();
+  TruncateInPlace(kApp);
+  tailer_->Discover();
+  ReadAll();
+  env_.AppendToFile(kApp, Text(Numbered("gen3", 1, 2)));
+  Settle();
+
+  EXPECT_EQ(Concat({Numbered("gen1", 1, 2), Numbered("gen2", 1, 3), Numbered("gen3", 1, 2)}),
+            Messages())
+      << log_.Text();
+}
+
 }  // namespace
 }  // namespace edgelog::tailer_scenarios
