@@ -188,8 +188,9 @@ bool Tailer::StartOverAfterRewrite(FileSource& source, TailTime now, RecordSink&
     std::optional<uint64_t> rank;
     if (!matched) rank = RankBefore(&source);
     bool newer = (copy && i > *copy) || (nothing_read && was_held(c.info.id));
-    if (newer && RepeatsStartOf(c, source)) {
-      // A copy of what the file holds now, its truncation still to come.
+    if (newer && (c.info.size == 0 || RepeatsStartOf(c, source))) {
+      // A copy of what the file holds now, its truncation still to come
+      // (or begun: logrotate creates the copy empty, then fills it).
       hold_for_next.push_back(HeldCopy{entry, c.info.id, c.path, 0});
       continue;
     }

@@ -58,6 +58,8 @@ bool Tailer::ReadUnreadCopiesFirst(FileSource& source) {
       continue;
     }
     auto info = env_.Stat(it->path);
+    // Shifted since (NAME.1 -> NAME.2), by the next rotation.
+    if ((!info.ok() || info->id != it->id) && FindMovedCopy(&*it)) info = env_.Stat(it->path);
     auto file = env_.OpenReadable(it->path);
     if (!info.ok() || info->id != it->id || !file.ok() ||
         SamePrefix(**file, source.file(), info->size)) {
