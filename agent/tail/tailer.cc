@@ -339,7 +339,9 @@ void Tailer::FlushAll(TailTime now, RecordSink& sink) {
     // read and the next run can find it there (the bytes before where
     // records were handed on up to are known).
     if (info.ok() && info->size < source->read_offset() &&
-        source->FingerprintBefore(source->handed_on_offset()) && HasCopyOf(*source)) {
+        (source->handed_on_offset() == 0 ||
+         source->FingerprintBefore(source->handed_on_offset())) &&
+        HasCopyOf(*source)) {
       continue;
     }
     source->FlushAll(now, sink, stats_);

@@ -81,8 +81,9 @@ int TrialsPerKind() {
 class Trial : public TailerScenario {
  public:
   Trial(Kind kind, uint32_t seed) : kind_(kind), rng_(seed) {}
-  Trial(Kind kind, uint32_t seed, int rotations) : Trial(kind, seed) {
+  Trial(Kind kind, uint32_t seed, int rotations, bool restarts) : Trial(kind, seed) {
     max_rotations_ = rotations;
+    restarts_ = restarts;
   }
   void TestBody() override {}
 
@@ -330,6 +331,7 @@ struct PastFailure {
   Kind kind;
   int rotations;
   uint32_t seed;
+  bool restarts = false;
 };
 
 TEST(TailerRotationSweepPastFailures, HoldNow) {
@@ -349,12 +351,13 @@ TEST(TailerRotationSweepPastFailures, HoldNow) {
       {ct_glob, 2, 10144256},   // a held copy read before an older one
       {mixed, 2, 15552933},     // an empty copy begun taken for a generation
       {ct, 3, 14357164},        // a held copy shifted to NAME.2 before the file's first read
+      {ct, 1, 403886, true},    // a line cut by a stop, its file truncated, nothing handed on
   };
   for (const PastFailure& p : past) {
-    Trial trial(p.kind, p.seed, p.rotations);
+    Trial trial(p.kind, p.seed, p.rotations, p.restarts);
     std::string wrong = trial.Run();
-    EXPECT_EQ("", wrong) << NameOf(p.kind) << ", " << p.rotations << " rotations, seed "
-                         << p.seed;
+    EXPECT_EQ("", wrong) << NameOf(p.kind) << ", " << p.rotations << " rotations"
+                         << (p.restarts ? ", restarts" : "") << ", seed " << p.seed;
   }
 }
 
