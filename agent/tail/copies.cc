@@ -180,6 +180,8 @@ bool Tailer::StartOverAfterRewrite(FileSource& source, TailTime now, RecordSink&
   // Nothing read of this generation: a copy held for it holds nothing
   // that was read, all of it unread.
   const bool nothing_read = state.offset == 0;
+  std::optional<int64_t> last_write;
+  if (auto now = source.Stat(); now.ok()) last_write = now->mtime_ns;
   std::vector<HeldCopy> hold_for_next;  // copies of the file as it is now
   FileSource::HeldLine held = FileSource::HeldLine::kHandOn;
   for (size_t i = 0; i < candidates.size(); ++i) {
@@ -219,10 +221,14 @@ bool Tailer::StartOverAfterRewrite(FileSource& source, TailTime now, RecordSink&
       if (Follow(entry, c.path, c.info, c.info.size, rank, live_path)) {
         open_.back()->set_unmatched(!matched);
       }
-    } else if (copy && i > *copy && LooksRotated(c.path, source.path())) {
+    } else if (copy && i > *copy && LooksRotated(c.path, source.path()) &&
+               (!last_write || c.info.mtime_ns <= *last_write)) {
       // Newer than the copy of what was read: a generation written and
       // copied away before this truncation was read (a loaded CPU, two
       // rotations in a row). Read whole, in order, before the file itself.
+      // (One written after the file's own last write is newer than all of
+      // it: the file was renamed away since, and that one is found as a
+      // generation of the file in its place.)
       log_.Info(c.path + " is a generation of " + source.path() + " not read yet; reading it " +
                 "first");
       Retire(entry, c.info.id, now, sink);

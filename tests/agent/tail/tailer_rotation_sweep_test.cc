@@ -352,6 +352,7 @@ TEST(TailerRotationSweepPastFailures, HoldNow) {
       {mixed, 2, 15552933},     // an empty copy begun taken for a generation
       {ct, 3, 14357164},        // a held copy shifted to NAME.2 before the file's first read
       {ct, 1, 403886, true},    // a line cut by a stop, its file truncated, nothing handed on
+      {mixed, 3, 4672227},      // a newer generation taken for one copied away before a truncation
   };
   for (const PastFailure& p : past) {
     Trial trial(p.kind, p.seed, p.rotations, p.restarts);
