@@ -143,12 +143,14 @@ class FileSource {
   // followed, or since it started over), for what happened to it meanwhile.
   bool first_read_checked() const { return first_read_checked_; }
   // Looked at (BeforeFirstRead) at least once since it was followed or
-  // started over, and its size then.
+  // started over, and its size and modification time then.
   bool looked() const { return looked_; }
   uint64_t looked_size() const { return looked_size_; }
-  void set_looked(uint64_t size) {
+  int64_t looked_mtime_ns() const { return looked_mtime_ns_; }
+  void set_looked(uint64_t size, int64_t mtime_ns) {
     looked_ = true;
     looked_size_ = size;
+    looked_mtime_ns_ = mtime_ns;
   }
   void set_first_read_checked() { first_read_checked_ = true; }
   // Discovery found the file empty (whatever it held once opened).
@@ -194,6 +196,7 @@ class FileSource {
   bool first_read_checked_ = false;
   bool looked_ = false;
   uint64_t looked_size_ = 0;
+  int64_t looked_mtime_ns_ = 0;
   bool seen_empty_ = false;
   bool started_over_ = false;
   int64_t copy_of_ = -1;

@@ -211,8 +211,21 @@ Tailer::FirstRead Tailer::BeforeFirstRead(size_t index) {
   }
   auto info = source.Stat();
   if (!info.ok()) return FirstRead::kRead;  // the read says what is wrong
-  source.set_looked(info->size);
-  if (info->size == 0) return FirstRead::kWait;  // nothing to read yet
+  const bool changed = !source.looked() || info->mtime_ns != source.looked_mtime_ns();
+  source.set_looked(info->size, info->mtime_ns);
+  if (info->size == 0) {  // nothing to read yet
+    // Emptied since it was followed (copytruncate) before its first read:
+    // the copies held for it and those made meanwhile (perhaps found by the
+    // pattern as files of their own) are its generations, read oldest
+    // first. (Looked for once per change: an idle empty file costs a stat.)
+    if (!changed || info->mtime_ns <= info_[source.id()].follow_mtime_ns) {
+      return FirstRead::kWait;
+    }
+    const bool copies = ReadUnreadCopiesFirst(source);
+    const bool closed = FollowMissedGenerations(source.entry(), source.path(),
+                                                info_[source.id()].follow_mtime_ns, &source);
+    return copies || closed ? FirstRead::kLookAgain : FirstRead::kWait;
+  }
   // A copy held for it that no longer repeats it holds the generation
   // before a truncation this file could not show: read first, and placed
   // among the generations missed (below) in the same look, before any of

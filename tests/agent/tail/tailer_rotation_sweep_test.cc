@@ -353,6 +353,8 @@ TEST(TailerRotationSweepPastFailures, HoldNow) {
       {ct, 3, 14357164},        // a held copy shifted to NAME.2 before the file's first read
       {ct, 1, 403886, true},    // a line cut by a stop, its file truncated, nothing handed on
       {mixed, 3, 4672227},      // a newer generation taken for one copied away before a truncation
+      {ct_glob, 2, 1069082},    // copies of a file emptied before its first read, read newest first
+      {ct, 3, 3619000},         // ... a held one after one found later
   };
   for (const PastFailure& p : past) {
     Trial trial(p.kind, p.seed, p.rotations, p.restarts);
