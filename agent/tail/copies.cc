@@ -95,16 +95,20 @@ std::vector<Sibling> Tailer::GenerationCandidates(FileSource& source,
   // rotated siblings whose content was never read (a reused inode, or a
   // copy written over an older one in place, counts as new); oldest first.
   std::vector<std::string> held_paths;
-  for (const HeldCopy& h : held_) {
+  for (HeldCopy& h : held_) {
     if (h.original != source.id()) continue;
     held_ids->push_back(h.id);
+    auto info = env_.Stat(h.path);
+    if (!info.ok() || info->id != h.id) FindMovedCopy(&h);  // shifted since
     held_paths.push_back(h.path);
   }
   auto was_held = [&](const FileId& id) {
     return std::find(held_ids->begin(), held_ids->end(), id) != held_ids->end();
   };
+  // (Generations of the file at its live path: it may have been renamed to
+  // one of them itself since.)
   std::vector<Sibling> candidates;
-  for (const Sibling& s : RotatedSiblings(env_, source.path())) {
+  for (const Sibling& s : RotatedSiblings(env_, info_[source.id()].live_path)) {
     if (s.info.id == source.file_id()) continue;  // itself, renamed since it was last looked at
     if (was_held(s.info.id) || !KnownContent(source.entry(), s.path, s.info)) {
       candidates.push_back(s);
