@@ -186,6 +186,9 @@ bool Tailer::StartOverAfterRewrite(FileSource& source, TailTime now, RecordSink&
   const bool nothing_read = state.offset == 0;
   std::optional<int64_t> last_write;
   if (auto now = source.Stat(); now.ok()) last_write = now->mtime_ns;
+  // Renamed away since, a copy begun (empty) is of the file in its place.
+  auto at_live = env_.Stat(live_path);
+  const bool at_live_path = at_live.ok() && at_live->id == source.file_id();
   std::vector<HeldCopy> hold_for_next;  // copies of the file as it is now
   FileSource::HeldLine held = FileSource::HeldLine::kHandOn;
   for (size_t i = 0; i < candidates.size(); ++i) {
@@ -194,6 +197,7 @@ bool Tailer::StartOverAfterRewrite(FileSource& source, TailTime now, RecordSink&
     std::optional<uint64_t> rank;
     if (!matched) rank = RankBefore(&source);
     bool newer = (copy && i > *copy) || (nothing_read && was_held(c.info.id));
+    if (newer && c.info.size == 0 && !at_live_path) continue;  // the next file's, if anything
     if (newer && (c.info.size == 0 || RepeatsStartOf(c, source))) {
       // A copy of what the file holds now, its truncation still to come
       // (or begun: logrotate creates the copy empty, then fills it).

@@ -356,6 +356,7 @@ TEST(TailerRotationSweepPastFailures, HoldNow) {
       {ct_glob, 2, 1069082},    // copies of a file emptied before its first read, read newest first
       {ct, 3, 3619000},         // ... a held one after one found later
       {mixed_glob, 2, 15679637}, // the copy of a file renamed since not found at its truncation
+      {mixed, 3, 665213},       // the empty copy begun of the next file held for a renamed one
   };
   for (const PastFailure& p : past) {
     Trial trial(p.kind, p.seed, p.rotations, p.restarts);
