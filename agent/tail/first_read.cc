@@ -44,18 +44,24 @@ Tailer::FirstRead Tailer::BeforeFirstRead(size_t index) {
   }
   if (source.role() == SourceRole::kRotated) {
     // Renamed away before its first read (a loaded host: rotations pile up
-    // between two looks). Generations it was copied to meanwhile
-    // (copytruncate) hold what it had before: they come first.
-    source.set_first_read_checked();
+    // between two looks). Placed among the generations when it was
+    // renamed, perhaps still empty: by its last write once it holds bytes
+    // (a generation found meanwhile may be older; an empty one placed
+    // before it may be written after it). Generations it was copied to
+    // meanwhile (copytruncate) hold what it had before: they come first.
     const SourceInfo& known = info_[source.id()];
     auto info = source.Stat();
-    // Placed among the generations when it was renamed, perhaps still
-    // empty; by its last write now that it holds bytes (a generation found
-    // meanwhile may be older).
-    if (info.ok() && info->size > 0) {
-      source.set_rank(RankByLastWrite(source.entry(), info->mtime_ns, &source));
+    if (!info.ok()) {
+      source.set_first_read_checked();
+      return FirstRead::kRead;  // the read says what is wrong
     }
-    if (info.ok() && info->mtime_ns > known.follow_mtime_ns &&
+    source.set_looked(info->size, info->mtime_ns);
+    // Empty: looked at again once it holds bytes. (Read meanwhile, for a
+    // truncation to show: its copies are then found.)
+    if (info->size == 0) return FirstRead::kRead;
+    source.set_first_read_checked();
+    source.set_rank(RankByLastWrite(source.entry(), info->mtime_ns, &source));
+    if (info->mtime_ns > known.follow_mtime_ns &&
         FollowMissedGenerations(source.entry(), known.live_path, known.follow_mtime_ns,
                                 &source)) {
       return FirstRead::kLookAgain;

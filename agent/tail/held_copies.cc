@@ -74,10 +74,11 @@ bool Tailer::ReadUnreadCopiesFirst(FileSource& source) {
     return a.second.mtime_ns < b.second.mtime_ns;
   });
   for (const auto& [h, info] : first) {
-    if (!MakeRoom(nullptr)) {
-      held_.push_back(h);  // settled later
-      continue;
-    }
+    // Room is made by closing an idle file, never `source`: it reads next.
+    // With none to close, the copy is opened beyond the cap (briefly: it
+    // is read to its end and closed), or else `source` would wait for a
+    // descriptor it holds itself.
+    MakeRoom(nullptr, &source);
     ReadCopyFirst(h, info, source);
   }
   return true;
@@ -138,7 +139,7 @@ void Tailer::SettleHeldCopies() {
       }
       if (original->read_offset() == 0 && IsRotatedNameOf(h.path, original->path())) {
         file->reset();
-        if (!MakeRoom(nullptr)) break;
+        if (!MakeRoom(nullptr, original)) break;
         it = held_.erase(it);
         ReadCopyFirst(h, *info, *original);
         read_first_for.push_back(original->id());

@@ -28,13 +28,15 @@ void Tailer::OpenWaiting(RecordSink& sink) {
   }
 }
 
-bool Tailer::MakeRoom(RecordSink* sink) {
+bool Tailer::MakeRoom(RecordSink* sink, const FileSource* keep) {
   if (open_.size() < options_.max_open_files) return true;
   // Close the live file idle the longest (read to its end, nothing pending;
-  // with --once, pending or not: it is finished).
+  // with --once, pending or not: it is finished), but never `keep`, the
+  // file the caller is working for.
   auto candidate = open_.end();
   for (auto it = open_.begin(); it != open_.end(); ++it) {
     const FileSource& s = **it;
+    if (&s == keep) continue;
     if (s.role() != SourceRole::kLive || !s.at_end() || s.idle_since_ms() < 0) continue;
     bool pending = s.QuietDeadline() || s.line_start_offset() != s.read_offset();
     if (pending && (!options_.once || sink == nullptr)) continue;

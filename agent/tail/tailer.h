@@ -217,7 +217,7 @@ class Tailer {
   bool MatchedBy(uint32_t entry, const std::string& path) const;
   // True when a file may be opened: below max_open_files, or an idle file
   // was closed (see Consider for `sink`).
-  bool MakeRoom(RecordSink* sink);
+  bool MakeRoom(RecordSink* sink, const FileSource* keep = nullptr);
   void Wait(uint32_t entry, const std::string& path);
   void OpenWaiting(RecordSink& sink);
   void Wake(std::map<SourceKey, Dormant>::iterator dormant, uint32_t entry,

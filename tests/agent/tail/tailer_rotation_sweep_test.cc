@@ -357,6 +357,7 @@ TEST(TailerRotationSweepPastFailures, HoldNow) {
       {ct, 3, 3619000},         // ... a held one after one found later
       {mixed_glob, 2, 15679637}, // the copy of a file renamed since not found at its truncation
       {mixed, 3, 665213},       // the empty copy begun of the next file held for a renamed one
+      {create, 2, 23598637},    // a file renamed empty, placed before its elder, written later
   };
   for (const PastFailure& p : past) {
     Trial trial(p.kind, p.seed, p.rotations, p.restarts);

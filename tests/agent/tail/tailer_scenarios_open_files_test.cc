@@ -330,5 +330,40 @@ TEST_F(TailerScenarioOpenFiles, ADormantFileThatGrewAndWasRenamedAwayGoesFirst) 
   EXPECT_EQ(Concat({Numbered("old", 1, 5), Numbered("new", 1, 2)}), got);
 }
 
+// With every descriptor taken, making room for a copy read first must not
+// close the very file it is read first for (idle, at its end: the likeliest
+// to close). It was closed, then used: a crash.
+TEST_F(TailerScenario, RoomForACopyReadFirstIsNotMadeByClosingItsOriginal) {
+  options_.max_open_files = 1;
+  env_.WriteFile(kApp, "");
+  Start({std::string(kApp) + "*"});
+  ReadAll();  // app.log found empty: at its end, idle
+  env_.AppendToFile(kApp, Text(Numbered("gen1", 1, 3)));
+  CopyFile(kApp, "/logs/app.log.1");  // copytruncate begins
+  tailer_->Discover();                 // the copy held
+  tailer_->Read(0, At(now_), sink_);  // held copies compared; next in a while
+  TruncateInPlace(kApp, Text(Numbered("gen2", 1, 3)));
+  ReadAll();  // app.log's first read: its copy first
+  Settle();
+  EXPECT_EQ(Concat({Numbered("gen1", 1, 3), Numbered("gen2", 1, 3)}), Messages());
+}
+
+// The same when the held copy is settled in time rather than at the first
+// read.
+TEST_F(TailerScenario, RoomForAHeldCopySettledIsNotMadeByClosingItsOriginal) {
+  options_.max_open_files = 1;
+  env_.WriteFile(kApp, "");
+  Start({std::string(kApp) + "*"});
+  ReadAll();
+  env_.AppendToFile(kApp, Text(Numbered("gen1", 1, 3)));
+  CopyFile(kApp, "/logs/app.log.1");
+  tailer_->Discover();
+  TruncateInPlace(kApp, Text(Numbered("gen2", 1, 3)));
+  now_ += kPassMs;
+  ReadAll();
+  Settle();
+  EXPECT_EQ(Concat({Numbered("gen1", 1, 3), Numbered("gen2", 1, 3)}), Messages());
+}
+
 }  // namespace
 }  // namespace edgelog::tailer_scenarios
