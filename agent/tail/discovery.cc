@@ -30,6 +30,7 @@ bool Tailer::MatchedBy(uint32_t entry, const std::string& path) const {
 }
 
 void Tailer::Discover() {
+  ++pass_;
   if (!recovered_) {
     recovered_ = true;
     RecoverRotatedWhileStopped();

@@ -131,6 +131,14 @@ class FileSource {
   }
   void MarkLive() { role_ = SourceRole::kLive; }
   void set_rank(uint64_t rank) { rank_ = rank; }
+  // The Tailer's note of this file's modification time, and the pass it
+  // was taken in.
+  int64_t noted_mtime_ns() const { return noted_mtime_ns_; }
+  uint64_t noted_pass() const { return noted_pass_; }
+  void note_mtime(int64_t mtime_ns, uint64_t pass) {
+    noted_mtime_ns_ = mtime_ns;
+    noted_pass_ = pass;
+  }
   bool unmatched() const { return unmatched_; }
   void set_unmatched(bool unmatched) { unmatched_ = unmatched; }
   // The source whose content this file is a copy of (copytruncate), or -1.
@@ -191,6 +199,8 @@ class FileSource {
   std::string converted_;   // scratch: a line in UTF-8
   SourceRole role_ = SourceRole::kLive;
   uint64_t rank_ = 0;
+  int64_t noted_mtime_ns_ = 0;
+  uint64_t noted_pass_ = 0;
   bool unmatched_ = false;
   bool finishing_ = false;
   bool first_read_checked_ = false;

@@ -18,6 +18,14 @@ uint64_t Tailer::RankBefore(const FileSource* newer) {
   return rank;
 }
 
+int64_t Tailer::LastWrite(FileSource& source) {
+  if (source.noted_pass() != pass_) {
+    auto info = source.Stat();
+    source.note_mtime(info.ok() ? info->mtime_ns : INT64_MIN, pass_);
+  }
+  return source.noted_mtime_ns();
+}
+
 uint64_t Tailer::RankByLastWrite(uint32_t entry, int64_t mtime_ns, const FileSource* self) {
   const FileSource* first_newer = nullptr;
   for (auto& s : open_) {
@@ -25,8 +33,7 @@ uint64_t Tailer::RankByLastWrite(uint32_t entry, int64_t mtime_ns, const FileSou
       continue;
     }
     if (first_newer != nullptr && s->rank() >= first_newer->rank()) continue;
-    auto info = s->Stat();
-    if (info.ok() && info->mtime_ns > mtime_ns) first_newer = s.get();
+    if (LastWrite(*s) > mtime_ns) first_newer = s.get();
   }
   return RankBefore(first_newer);
 }

@@ -68,6 +68,7 @@ bool Tailer::MustWait(const FileSource& source) const {
 
 size_t Tailer::Read(size_t max_bytes, TailTime now, RecordSink& sink) {
   last_now_ = now;
+  ++pass_;
   SettleHeldCopies();
   OpenWaiting(sink);
   size_t total = 0;

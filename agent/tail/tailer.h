@@ -209,6 +209,10 @@ class Tailer {
   // follow their order). `self`, if given, is left out (it is being
   // placed again).
   uint64_t RankByLastWrite(uint32_t entry, int64_t mtime_ns, const FileSource* self = nullptr);
+  // `source`'s modification time, looked up once per pass (many
+  // generations found at once would otherwise cost a stat of every
+  // rotated file for each).
+  int64_t LastWrite(FileSource& source);
   // True when the file at `path` is content `entry`'s group has or had:
   // open for it (and not written over since), or read and closed while it
   // still holds what was read. A reused inode with new content is not.
@@ -333,6 +337,7 @@ class Tailer {
   TailTime last_now_;  // the time given to the last Read
   size_t next_to_read_ = 0;                        // round-robin position
   uint64_t next_rank_ = 1;                         // order of rotated files
+  uint64_t pass_ = 1;  // one per Discover and Read: a file's last write is looked up once each
   bool recovered_ = false;
   int64_t warned_full_ms_ = -1;  // when "files are open and busy" was said (monotonic)
   std::set<uint32_t> warned_glob_;  // entries whose expansion a walk limit cut short

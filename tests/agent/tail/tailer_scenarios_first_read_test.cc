@@ -104,5 +104,26 @@ TEST_F(TailerScenario, FilesWaitingBehindAGenerationAreNotLookedAtOnEveryPass) {
   EXPECT_LE(listing.listings - before, 10u) << "directory listings in three reads";
 }
 
+TEST_F(TailerScenario, ManyGenerationsFoundAtOnceCostAStatEachNotOneEachPerGeneration) {
+  // 2,000 generations written between two looks (long retention, or files
+  // named like generations by anyone who can write there): each is placed
+  // among the others by its last write, looked up once per pass, not once
+  // per generation placed (4 million descriptor stats).
+  constexpr int kGenerations = 2000;
+  env_.WriteFile(kApp, "x\n");
+  Start({kApp});
+  Settle();
+  for (int i = kGenerations; i >= 1; --i) {
+    env_.WriteFile(std::string(kApp) + "." + std::to_string(i), "line " + std::to_string(i) + "\n");
+  }
+  Rename(kApp, std::string(kApp) + ".0");
+  env_.WriteFile(kApp, "new\n");
+  uint64_t stats = 0;
+  env_.set_after_descriptor_stat([&stats](const FileInfo&) { ++stats; });
+  Pass();
+  env_.set_after_descriptor_stat(nullptr);
+  EXPECT_LE(stats, 20u * kGenerations) << "descriptor stats in one pass";
+}
+
 }  // namespace
 }  // namespace edgelog::tailer_scenarios
