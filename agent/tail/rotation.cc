@@ -88,9 +88,25 @@ std::vector<Sibling> RotatedSiblings(Env& env, const std::string& path) {
     auto info = env.Stat(candidate);
     if (info.ok() && info->kind == FileKind::kRegular) out.push_back({candidate, *info});
   }
-  std::sort(out.begin(), out.end(), [](const Sibling& a, const Sibling& b) {
-    return a.info.mtime_ns != b.info.mtime_ns ? a.info.mtime_ns < b.info.mtime_ns
-                                              : a.path < b.path;
+  // Oldest first: by last write; written in the same tick (coarse
+  // timestamps), by name: NAME.3 is older than NAME.1, NAME-20261205 than
+  // NAME-20261206.
+  const size_t base = BaseName(path).size() + 1;
+  auto number = [base](const std::string& candidate, uint64_t* n) {
+    std::string suffix = BaseName(candidate).substr(base);
+    if (suffix.empty() || suffix.size() > 18) return false;
+    for (char c : suffix) {
+      if (c < '0' || c > '9') return false;
+    }
+    *n = std::stoull(suffix);
+    return true;
+  };
+  std::sort(out.begin(), out.end(), [&](const Sibling& a, const Sibling& b) {
+    if (a.info.mtime_ns != b.info.mtime_ns) return a.info.mtime_ns < b.info.mtime_ns;
+    uint64_t na = 0;
+    uint64_t nb = 0;
+    if (number(a.path, &na) && number(b.path, &nb) && na != nb) return na > nb;
+    return a.path < b.path;
   });
   return out;
 }

@@ -13,9 +13,11 @@ constexpr int kMaxLinksPerLookup = 40;
 
 // Modification "times": a counter that only goes up, so later writes have
 // later times whatever the real clock does.
+int64_t g_mtime_clock = 0;
+bool g_mtime_frozen = false;
 int64_t NextMtime() {
-  static int64_t clock = 0;
-  return ++clock;
+  if (g_mtime_frozen) return g_mtime_clock;
+  return ++g_mtime_clock;
 }
 
 FileInfo InfoOf(const MemEnv::FileData& f) {
@@ -88,6 +90,11 @@ class MemLock : public FileLock {
   MemEnv* env_;
   std::string path_;
 };
+
+void MemEnv::FreezeMtime(bool frozen) {
+  if (frozen != g_mtime_frozen) ++g_mtime_clock;  // a tick of its own
+  g_mtime_frozen = frozen;
+}
 
 MemEnv::MemEnv() { CreateDirs("/").IgnoreError(); }  // the root always can be
 

@@ -63,6 +63,10 @@ class MemEnv : public Env {
     after_descriptor_stat_ = std::move(hook);
   }
 
+  // Coarse timestamps (1 s on ext3, HFS+, many NFS mounts; 2 s on FAT):
+  // while frozen, every change gets the same modification time.
+  static void FreezeMtime(bool frozen);
+
   // Power loss: every path reverts to what the last SyncDir of its directory
   // made durable, and every file to its synced bytes. With
   // `keep_unsynced_bytes`, unsynced data survives (the OS flushed it anyway).
