@@ -43,6 +43,20 @@ StatusOr<Batch> MakeBatch(uint64_t id, uint32_t stream, const LogStreamTarget& t
   return MakeBatch(id, stream, std::move(contents), gzip);
 }
 
+Batch RestoreBatch(uint64_t id, uint32_t stream, std::string gzip_body,
+                   const BatchContents& contents) {
+  Batch batch;
+  batch.id = id;
+  batch.stream = stream;
+  batch.in_buffer = true;
+  batch.body = std::move(gzip_body);
+  batch.event_count = contents.event_count;
+  batch.api_bytes = contents.api_bytes;
+  batch.min_timestamp_ms = contents.min_timestamp_ms;
+  batch.max_timestamp_ms = contents.max_timestamp_ms;
+  return batch;
+}
+
 Batcher::Batcher(std::vector<LogStreamTarget> targets,
                  const BatcherOptions& options)
     : targets_(std::move(targets)),
@@ -71,7 +85,7 @@ StatusOr<uint64_t> Batcher::Add(uint32_t stream, int64_t timestamp_ms,
     EDGELOG_RETURN_IF_ERROR(Seal(stream));
   }
   if (open->slots.empty()) {
-    open->id = next_id_++;
+    open->id = NewId();
     open->opened_at_ms = now_ms;
     open->min_ts = open->max_ts = timestamp_ms;
   } else {

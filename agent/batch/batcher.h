@@ -27,8 +27,9 @@ namespace edgelog {
 
 // A sealed request, ready to sign and send.
 struct Batch {
-  uint64_t id = 0;         // unique; increasing within a stream
+  uint64_t id = 0;         // unique (Batcher::NewId); increasing within a stream
   uint32_t stream = 0;     // index into the batcher's targets
+  bool in_buffer = false;  // read back from the disk buffer (held there already)
   std::string body;        // gzip of the JSON body
   size_t event_count = 0;
   size_t api_bytes = 0;    // message bytes + 26 per event, as the API counts
@@ -46,14 +47,19 @@ struct BatchContents {
   int64_t max_timestamp_ms = 0;
 };
 
-// Every Batch is made by one of these two, so that no field is left to a
-// caller: the batcher's seal, and the halves of a request CloudWatch refused
-// as too big (their counts, sizes and time range from their own events).
+// Every Batch is made by one of these three, so that no field is left to a
+// caller: the batcher's seal, the halves of a request CloudWatch refused as
+// too big (their counts, sizes and time range from their own events), and
+// a batch read back from the disk buffer.
 StatusOr<Batch> MakeBatch(uint64_t id, uint32_t stream, BatchContents contents,
                           GzipCompressor& gzip);
 StatusOr<Batch> MakeBatch(uint64_t id, uint32_t stream, const LogStreamTarget& target,
                           const std::vector<ParsedEvent>& events,
                           GzipCompressor& gzip);
+// A batch read back from the disk buffer: its body is gzipped already, and
+// its counts and time range were saved with it (`contents.json` unused).
+Batch RestoreBatch(uint64_t id, uint32_t stream, std::string gzip_body,
+                   const BatchContents& contents);
 
 struct BatcherOptions {
   int64_t flush_interval_ms = 5000;
@@ -79,6 +85,11 @@ class Batcher {
 
   // Monotonic time at which SealDue will next have work, if any batch is open.
   std::optional<int64_t> NextDueMs() const;
+
+  // An id from the sequence the batcher's own batches take theirs from, for
+  // batches made elsewhere (read back from the disk buffer) and records the
+  // tailer rejected: one id space, so no id needs a tag bit.
+  uint64_t NewId() { return next_id_++; }
 
   bool HasSealed() const { return !sealed_.empty(); }
   // Removes and returns the oldest sealed batch. Requires HasSealed().

@@ -40,7 +40,7 @@ void Pipeline::UpdateSpilling() {
                    "; buffering batches to disk");
     // Batches waiting in memory go first, so that what follows them in
     // their files can be checkpointed once buffered.
-    for (Batch& b : sender_->TakeWaiting(kSpooledBit)) to_spool_.push_back(std::move(b));
+    for (Batch& b : sender_->TakeWaiting()) to_spool_.push_back(std::move(b));
   } else if (spilling_ && spool_->empty() && to_spool_.empty() && unsynced_.empty() &&
              !sender_->endpoint_down()) {
     spilling_ = false;
@@ -106,7 +106,7 @@ void Pipeline::SpillForStop() {
   // files, every batch behind it would be read and sent again.
   spilling_ = true;
   spool_retry_at_ms_ = 0;  // a last try, whatever the backoff
-  std::vector<Batch> waiting = sender_->TakeWaiting(kSpooledBit, /*abandon_requests=*/true);
+  std::vector<Batch> waiting = sender_->TakeWaiting(/*abandon_requests=*/true);
   TakeAcks();  // batches accepted ahead of their turn, settled now
   to_spool_.insert(to_spool_.begin(), std::make_move_iterator(waiting.begin()),
                    std::make_move_iterator(waiting.end()));
@@ -135,35 +135,39 @@ void Pipeline::SyncBuffer() {
 
 void Pipeline::FeedSenderFromSpool() {
   int64_t now = deps_.clock.NowUnixMillis();
-  while (sender_->queued_bytes() < std::min(kFeedBytes, MemoryBudget() / 2)) {
+  size_t feed = std::min(kFeedBytes, MemoryBudget() / 2);
+  while (sender_->queued_bytes() + rejected_bytes_ < feed) {
     std::optional<SpooledBatch> s = spool_->TakeNext();
     if (!s) return;
     uint32_t stream = sender_->StreamFor(s->group, s->stream);
+    uint64_t id = batcher_->NewId();
+    buffer_seq_of_.emplace(id, s->seq);
     if (s->max_timestamp_ms < now - kMaxEventAgeMillis) {
-      // Waited past what CloudWatch accepts: keep the events, do not retry.
+      // Waited past what CloudWatch accepts: keep the events, do not send.
+      Ack expired;
+      expired.batch_id = id;
+      expired.stream = stream;
       auto json = GunzipBody(s->body, 64 << 20);
-      auto events = json.ok() ? ParseEvents(*json) : StatusOr<std::vector<ParsedEvent>>(
-                                                         json.status());
-      Status kept = events.ok() ? rejected_log_.Append(
-                                      LogStreamTarget{s->group, s->stream, 0, ""}, *events,
-                                      "too old: waited in the disk buffer past 14 days", now)
-                                : events.status();
-      if (!kept.ok()) {
-        deps_.log.Error("cannot keep expired events: " + kept.ToString());
-        return;  // stays taken; retried after a restart
+      auto events = json.ok() ? ParseEvents(*json)
+                              : StatusOr<std::vector<ParsedEvent>>(json.status());
+      if (!events.ok()) {
+        expired.unreadable = s->event_count;
+        expired.problem = "waited in the disk buffer past 14 days, and cannot be read back (" +
+                          events.status().ToString() + ")";
+        Release(expired);
+        continue;
       }
-      spool_->Ack(s->seq);
+      KeepRejected(stream, "too old: waited in the disk buffer past 14 days",
+                   std::move(*events));
+      after_rejected_.push_back(expired);
       continue;
     }
-    Batch b;
-    b.id = kSpooledBit | s->seq;
-    b.stream = stream;
-    b.body = std::move(s->body);
-    b.event_count = s->event_count;
-    b.api_bytes = s->api_bytes;
-    b.min_timestamp_ms = s->min_timestamp_ms;
-    b.max_timestamp_ms = s->max_timestamp_ms;
-    sender_->Enqueue(std::move(b));
+    BatchContents saved;
+    saved.event_count = s->event_count;
+    saved.api_bytes = s->api_bytes;
+    saved.min_timestamp_ms = s->min_timestamp_ms;
+    saved.max_timestamp_ms = s->max_timestamp_ms;
+    sender_->Enqueue(RestoreBatch(id, stream, std::move(s->body), saved));
   }
 }
 

@@ -13,8 +13,6 @@ namespace {
 
 constexpr size_t kReadSliceBytes = 1 << 20;         // per Tailer::Read call
 constexpr size_t kReadPerIterationBytes = 8 << 20;  // then look at the network
-// AckTracker ids of rejected-record groups; batch ids count up from 1.
-constexpr uint64_t kRejectedIdBase = uint64_t{1} << 62;
 
 // One target per distinct (group, stream); entry i sends to stream_of[i].
 void BuildTargets(const Config& config, std::vector<LogStreamTarget>* targets,
@@ -68,8 +66,7 @@ Pipeline::Pipeline(const AgentDeps& deps, const Config& config,
                     static_cast<uint64_t>(config.rejected_max_bytes)),
       loaded_checkpoints_(LoadCheckpointsOrStartOver(deps.env, deps.log, config.state_dir)),
       tailer_(deps.env, deps.log, std::move(entries), loaded_checkpoints_,
-              TailerOptionsOf(config, options)),
-      next_rejected_batch_(kRejectedIdBase) {
+              TailerOptionsOf(config, options)) {
   BuildTargets(config, &targets_, &stream_of_);
   BatcherOptions batcher_options;
   batcher_options.flush_interval_ms = config.force_flush_interval_s * 1000;
@@ -84,7 +81,7 @@ Pipeline::Pipeline(const AgentDeps& deps, const Config& config,
   uint64_t seed =
       options.seed != 0 ? options.seed : static_cast<uint64_t>(deps.clock.NowUnixMillis());
   sender_ = std::make_unique<Sender>(
-      SenderDeps{deps.http, deps.credentials, deps.clock, deps.log, rejected_log_},
+      SenderDeps{deps.http, deps.credentials, deps.clock, deps.log},
       std::move(context), targets_, sender_options, seed);
   SpoolOptions spool_options;
   spool_options.max_bytes = static_cast<uint64_t>(config.buffer_max_bytes);
@@ -117,7 +114,7 @@ void Pipeline::OnSkipped(uint32_t source, uint64_t end_offset) {
 
 void Pipeline::OnRejected(const Record& r, std::string_view reason) {
   TrackNewSources();
-  if (rejected_batch_ == 0) rejected_batch_ = next_rejected_batch_++;
+  if (rejected_batch_ == 0) rejected_batch_ = batcher_->NewId();
   uint32_t stream = stream_of_[tailer_.source(r.source).entry];
   rejected_.push_back(
       {stream, std::string(reason), ParsedEvent{r.timestamp_ms, std::string(r.message)}});
@@ -125,8 +122,16 @@ void Pipeline::OnRejected(const Record& r, std::string_view reason) {
   tracker_.OnRecord(r.source, rejected_batch_, r.end_offset);
 }
 
+void Pipeline::KeepRejected(uint32_t stream, const std::string& reason,
+                            std::vector<ParsedEvent> events) {
+  for (ParsedEvent& e : events) {
+    rejected_bytes_ += e.message.size() + reason.size();
+    rejected_.push_back({stream, reason, std::move(e)});
+  }
+}
+
 void Pipeline::WriteRejected() {
-  if (rejected_.empty()) return;
+  if (rejected_.empty() && after_rejected_.empty()) return;
   // One append per run of equal stream and reason, then the bytes count.
   size_t start = 0;
   for (size_t i = 1; i <= rejected_.size(); ++i) {
@@ -136,8 +141,9 @@ void Pipeline::WriteRejected() {
     }
     std::vector<ParsedEvent> events;
     for (size_t j = start; j < i; ++j) events.push_back(rejected_[j].event);
-    Status s = rejected_log_.Append(targets_[rejected_[start].stream], events,
-                                    rejected_[start].reason, deps_.clock.NowUnixMillis());
+    const LogStreamTarget& target = sender_->target(rejected_[start].stream);
+    Status s = rejected_log_.Append(target, events, rejected_[start].reason,
+                                    deps_.clock.NowUnixMillis());
     if (!s.ok()) {
       if (s.ToString() != rejected_problem_) {  // said once, not at every retry
         rejected_problem_ = s.ToString();
@@ -150,15 +156,17 @@ void Pipeline::WriteRejected() {
       rejected_.erase(rejected_.begin(), rejected_.begin() + static_cast<std::ptrdiff_t>(start));
       return;
     }
-    deps_.log.Warning(std::to_string(events.size()) + " record(s) not sent (" +
-                      rejected_[start].reason + "); kept in " + rejected_log_.path());
+    deps_.log.Warning(std::to_string(events.size()) + " record(s) for " + target.group +
+                      " / " + target.stream + " not delivered (" + rejected_[start].reason +
+                      "); kept in " + rejected_log_.path());
     start = i;
   }
   rejected_.clear();
   rejected_bytes_ = 0;
   rejected_problem_.clear();
-  tracker_.OnAck(rejected_batch_);
+  if (rejected_batch_ != 0) tracker_.OnAck(rejected_batch_);
   rejected_batch_ = 0;
+  for (const Ack& a : std::exchange(after_rejected_, {})) Release(a);
 }
 
 void Pipeline::TrackNewSources() {
@@ -233,17 +241,32 @@ void Pipeline::Collect() {
 }
 
 void Pipeline::TakeAcks() {
-  for (const Ack& a : sender_->TakeAcks()) {
-    if ((a.batch_id & kSpooledBit) && a.unreadable > 0) {
-      spool_->SetAside(a.batch_id & ~kSpooledBit, a.problem);  // kept for a human
-      spool_retry_at_ms_ = 0;
-    } else if (a.batch_id & kSpooledBit) {
-      spool_->Ack(a.batch_id & ~kSpooledBit);
-      spool_retry_at_ms_ = 0;  // room again, maybe
-    } else {
-      tracker_.OnAck(a.batch_id);
+  for (Ack& a : sender_->TakeAcks()) {
+    if (a.refused.empty()) {
+      Release(a);
+      continue;
     }
+    // CloudWatch is done with the batch, but it counts as done only once
+    // its refused events are kept.
+    for (Refused& r : a.refused) KeepRejected(a.stream, r.reason, std::move(r.events));
+    a.refused.clear();
+    after_rejected_.push_back(std::move(a));
   }
+}
+
+void Pipeline::Release(const Ack& a) {
+  auto buffered = buffer_seq_of_.find(a.batch_id);
+  if (buffered == buffer_seq_of_.end()) {
+    tracker_.OnAck(a.batch_id);
+    return;
+  }
+  if (a.unreadable > 0) {
+    spool_->SetAside(buffered->second, a.problem);  // kept for a human
+  } else {
+    spool_->Ack(buffered->second);
+  }
+  buffer_seq_of_.erase(buffered);
+  spool_retry_at_ms_ = 0;  // room again, maybe
 }
 
 void Pipeline::SaveCheckpointsIfDue() {
@@ -335,7 +358,9 @@ int64_t Pipeline::WaitMs(bool more_to_read, int64_t idle_ms) const {
   if (!tailer_flushed_) until(tailer_.NextFlushMs(), mono);
   int64_t http_timeout = deps_.http.NextTimeoutMs();
   if (http_timeout >= 0) wait = std::min(wait, http_timeout);
-  if (!rejected_.empty()) wait = std::min<int64_t>(wait, 1000);  // retry the write
+  if (!rejected_.empty() || !after_rejected_.empty()) {
+    wait = std::min<int64_t>(wait, 1000);  // retry the write
+  }
   if (!unsynced_.empty()) until(next_sync_ms_, mono);           // group commit
   if (!to_spool_.empty()) until(spool_retry_at_ms_, mono);       // room again?
   if (checkpoints_changed_) until(next_checkpoint_save_ms_, mono);
@@ -346,7 +371,7 @@ bool Pipeline::Drained() const {
   bool buffer_empty = spool_ == nullptr ||
                       (spool_->empty() && to_spool_.empty() && unsynced_.empty());
   return batcher_->open_bytes() == 0 && !batcher_->HasSealed() && sender_->idle() &&
-         rejected_.empty() && buffer_empty;
+         rejected_.empty() && after_rejected_.empty() && buffer_empty;
 }
 
 size_t Pipeline::Buffered() const {

@@ -1,8 +1,10 @@
 // Pipeline: the stages the main loop owns, wired together. Records from the
 // tailer go into batches; sealed batches go to the sender; acknowledgements
-// come back through the AckTracker to the checkpoints. Records the tailer
-// rejects (too old) are kept in rejected.jsonl before their bytes count as
-// done.
+// come back through the AckTracker to the checkpoints. The pipeline alone
+// writes rejected.jsonl: records the tailer rejects (too old), events
+// CloudWatch refused (they come with the sender's Ack) and batches that
+// waited in the disk buffer past what CloudWatch accepts are kept there
+// before their bytes count as done.
 #ifndef EDGELOG_AGENT_RUN_PIPELINE_H_
 #define EDGELOG_AGENT_RUN_PIPELINE_H_
 
@@ -12,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "agent/batch/batcher.h"
@@ -73,9 +76,18 @@ class Pipeline : public RecordSink {
 
  private:
   void TrackNewSources();
+  // Appends the records waiting for rejected.jsonl; once all are there,
+  // releases what waited on them.
   void WriteRejected();
-  // Hands the sender's finished batches to the tracker or the disk buffer.
+  // Queues events for rejected.jsonl.
+  void KeepRejected(uint32_t stream, const std::string& reason,
+                    std::vector<ParsedEvent> events);
+  // Takes the sender's finished batches: released at once, or once their
+  // refused events are in rejected.jsonl.
   void TakeAcks();
+  // A batch is done: its lines count as delivered, or its disk buffer
+  // record is removed (or set aside when unreadable).
+  void Release(const Ack& ack);
 
   // buffering.cc: the disk buffer between the batcher and the sender.
   void Route(Batch batch);
@@ -89,13 +101,9 @@ class Pipeline : public RecordSink {
   void UpdateSpilling();
   size_t MemoryHeld() const;
 
-  // Batches fed to the sender from the spool carry their sequence number
-  // with this bit as id; batches of this run have ids below it.
-  static constexpr uint64_t kSpooledBit = uint64_t{1} << 63;
-
   // A record waiting to be appended to rejected.jsonl.
   struct Rejected {
-    uint32_t stream;
+    uint32_t stream;  // the sender's index
     std::string reason;
     ParsedEvent event;
   };
@@ -139,7 +147,9 @@ class Pipeline : public RecordSink {
   static constexpr int64_t kSpoolRetryFirstMs = 100;
   static constexpr int64_t kSpoolRetryMaxMs = 5000;
   uint64_t rejected_batch_ = 0;  // AckTracker id of the rejected records waiting
-  uint64_t next_rejected_batch_;
+  std::vector<Ack> after_rejected_;  // released once rejected_ is written
+  // Batch id → disk buffer record, for batches read back from the buffer.
+  std::unordered_map<uint64_t, uint64_t> buffer_seq_of_;
   std::string fatal_;
 };
 

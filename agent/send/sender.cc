@@ -70,10 +70,6 @@ void Sender::Pump() {
 void Sender::StartStep(uint32_t stream) {
   StreamState& st = streams_[stream];
   const LogStreamTarget& target = targets_[stream];
-  if (st.step == Step::kWriteRejected) {
-    WriteRefused(stream);
-    return;
-  }
   LogsOperation op = LogsOperation::kPutLogEvents;
   switch (st.step) {
     case Step::kPut: {
@@ -95,8 +91,6 @@ void Sender::StartStep(uint32_t stream) {
       op = LogsOperation::kPutRetentionPolicy;
       st.control_body = PutRetentionPolicyBody(target);
       break;
-    case Step::kWriteRejected:  // handled above: no request
-      return;
   }
   st.front_tag = StartRequest(stream, op, st.control_body, BodyEncoding::kIdentity, true);
   st.in_flight = st.front_tag != 0;
@@ -202,10 +196,8 @@ void Sender::HandlePutAnswer(uint32_t stream, const Classification& c,
       auto events = FrontEvents(stream);
       if (!events.ok()) {
         GiveUpUnreadable(stream, events.status(), c);
-      } else if (Reject(stream, *events, "refused: " + Describe(c))) {
-        FinishFront(stream, 0, events->size());
       } else {
-        RetryLater(stream, c, "PutLogEvents");
+        RejectFront(stream, std::move(*events), "refused: " + Describe(c));
       }
       return;
     }

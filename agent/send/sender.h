@@ -56,7 +56,6 @@
 #include "agent/send/classify.h"
 #include "agent/send/clock_skew.h"
 #include "agent/send/logs_api.h"
-#include "agent/send/rejected_log.h"
 #include "platform/clock.h"
 
 namespace edgelog {
@@ -71,12 +70,20 @@ struct SenderOptions {
   int64_t stall_give_up_ms = -1;
 };
 
-// A batch that is done: every event delivered or in the rejected file.
+// Events CloudWatch refused for one reason, to be kept in the rejected file.
+struct Refused {
+  std::string reason;
+  std::vector<ParsedEvent> events;
+};
+
+// A batch CloudWatch is done with: every event delivered, or refused and in
+// `refused` (the main loop keeps those before the batch counts as done).
 struct Ack {
   uint64_t batch_id = 0;
   uint32_t stream = 0;
   size_t delivered = 0;
-  size_t rejected = 0;
+  size_t rejected = 0;  // events in `refused`
+  std::vector<Refused> refused;  // in batch order, one group per run of a reason
   // Events given up because CloudWatch refused them and the body cannot be
   // read back (a poison batch); `problem` says what happened.
   size_t unreadable = 0;
@@ -101,7 +108,6 @@ struct SenderDeps {
   CredentialsProvider& credentials;
   Clock& clock;
   Logger& log;
-  RejectedLog& rejected;
 };
 
 class Sender {
@@ -114,14 +120,15 @@ class Sender {
 
   // Queues `batch` behind earlier batches of its stream.
   void Enqueue(Batch batch);
-  // Removes and returns the queued batches with ids below `below_id` that no
-  // request is working on (none CloudWatch has seen), oldest first per
-  // stream: to put them in the disk buffer. With `abandon_requests` (when
+  // Removes and returns the queued batches not read from the disk buffer
+  // that no request is working on (none CloudWatch has seen), oldest first
+  // per stream: to put them in the disk buffer. With `abandon_requests` (when
   // stopping) batches whose request is still unanswered are taken too.
-  std::vector<Batch> TakeWaiting(uint64_t below_id, bool abandon_requests = false);
+  std::vector<Batch> TakeWaiting(bool abandon_requests = false);
   // The index of the stream for `group` / `stream`, added if new (for
   // batches from the disk buffer of an earlier configuration).
   uint32_t StreamFor(const std::string& group, const std::string& stream);
+  const LogStreamTarget& target(uint32_t stream) const { return targets_[stream]; }
   // Starts every request that may start now.
   void Pump();
   // Handles a finished request started by this sender.
@@ -149,11 +156,6 @@ class Sender {
     kCreateStream,
     kCreateGroup,
     kSetRetention,
-    kWriteRejected,  // accepted, but refused events still to be kept on disk
-  };
-  struct RefusedGroup {
-    std::string reason;
-    std::vector<ParsedEvent> events;
   };
   // A request for a batch behind the front, sent ahead of its turn.
   struct Ahead {
@@ -175,10 +177,7 @@ class Sender {
     int64_t failing_since_ms = -1;  // first failure without progress since
     std::string control_body;      // body of an in-flight control request
     std::string last_problem;      // last failure logged, to log changes once
-    Ack pending;                   // counts for the front batch's id so far
-    std::vector<RefusedGroup> refused;  // refused events of the accepted front batch
-    size_t refused_written = 0;         // groups of `refused` already on disk
-    size_t accepted = 0;                // events of the front batch CloudWatch took
+    Ack pending;                   // the front batch's id so far (split parts share it)
     std::vector<Ahead> ahead;           // requests for batches behind the front
     uint64_t front_tag = 0;             // of the front's request while in flight
   };
@@ -203,16 +202,14 @@ class Sender {
   void HandlePutAnswer(uint32_t stream, const Classification& c,
                        const HttpResponse& response);
   void HandleControlAnswer(uint32_t stream, const Classification& c);
+  // Finishes the front batch: what CloudWatch took, and what it refused
+  // (into the Ack, for the rejected file).
   void OnPutAccepted(uint32_t stream, const HttpResponse& response);
-  // Writes the refused events of an accepted batch, then finishes it; on a
-  // write failure retries the write later (never the request: CloudWatch
-  // already stored the other events).
-  void WriteRefused(uint32_t stream);
   void SplitOrReject(uint32_t stream, const Classification& c);
-  // Writes events of the front batch to the rejected file; false on failure
-  // (the caller then retries later instead of acknowledging).
-  bool Reject(uint32_t stream, const std::vector<ParsedEvent>& events,
-              const std::string& reason);
+  // Finishes the front batch with all of `events` refused for `reason`.
+  void RejectFront(uint32_t stream, std::vector<ParsedEvent> events, const std::string& reason);
+  // Adds refused events to the front batch's Ack.
+  void AddRefused(uint32_t stream, std::vector<ParsedEvent> events, const std::string& reason);
   void FinishFront(uint32_t stream, size_t delivered, size_t rejected);
   void RetryLater(uint32_t stream, const Classification& c, const char* what);
   // Expired token (credentials refreshed) or clock skew (corrected from the

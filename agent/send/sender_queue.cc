@@ -9,13 +9,13 @@
 
 namespace edgelog {
 
-std::vector<Batch> Sender::TakeWaiting(uint64_t below_id, bool abandon_requests) {
+std::vector<Batch> Sender::TakeWaiting(bool abandon_requests) {
   std::vector<Batch> out;
   for (uint32_t stream = 0; stream < streams_.size(); ++stream) {
     StreamState& st = streams_[stream];
     // The front batch is CloudWatch's already if a request for it is out, or
-    // it was accepted and only its refused events wait to be written.
-    bool accepted = st.step == Step::kWriteRejected || st.pending.batch_id != 0;
+    // an earlier part of it (split) was answered.
+    bool accepted = st.pending.batch_id != 0;
     bool front_busy = accepted || (st.in_flight && !abandon_requests);
     // The other parts of a split batch share its id, and one ack covers them
     // all: while one part is busy, the others stay too, or the buffer would
@@ -32,7 +32,7 @@ std::vector<Batch> Sender::TakeWaiting(uint64_t below_id, bool abandon_requests)
       });
       bool out_ahead = ahead != st.ahead.end() &&
                        (ahead->answered || (ahead->out() && !abandon_requests));
-      if ((i == 0 && front_busy) || b.id >= below_id || (busy_parts && b.id == busy_id) ||
+      if ((i == 0 && front_busy) || b.in_buffer || (busy_parts && b.id == busy_id) ||
           out_ahead) {
         keep.push_back(std::move(b));
         continue;
@@ -130,13 +130,13 @@ void Sender::SettleAhead(uint32_t stream) {
   for (;;) {
     StreamState& st = streams_[stream];
     // Not while a request of the stream is out (a control step's answer
-    // must find its step), nor while the front's refused events are kept.
-    if (st.in_flight || st.step == Step::kWriteRejected) break;
+    // must find its step).
+    if (st.in_flight) break;
     Ahead* a = AheadOfFront(stream);
     if (a == nullptr || !a->answered) break;
     HttpResponse answer = std::move(a->answer);
     st.ahead.erase(st.ahead.begin() + (a - st.ahead.data()));
-    OnPutAccepted(stream, answer);  // finishes the front, or writes its refused events
+    OnPutAccepted(stream, answer);  // finishes the front
   }
   settling_ = false;
 }

@@ -1,7 +1,8 @@
 // Sender: what CloudWatch refused. Events refused inside an accepted
 // batch, and batches refused whole (InvalidParameter splits a batch until
-// single events remain), are kept in the rejected file with the reason;
-// a batch that cannot even be read back is given up with a trace.
+// single events remain), go with the batch's Ack, with the reason, for the
+// main loop to keep; a batch that cannot even be read back is given up with
+// a trace.
 #include "agent/send/put_response.h"
 #include "agent/send/sender.h"
 
@@ -14,8 +15,7 @@ constexpr size_t kMaxInflatedBody = 16 << 20;
 }  // namespace
 
 void Sender::OnPutAccepted(uint32_t stream, const HttpResponse& response) {
-  StreamState& st = streams_[stream];
-  const Batch& batch = st.queue.front();
+  const Batch& batch = streams_[stream].queue.front();
   RejectedInfo info = ParseRejectedInfo(response.body);
   if (!info.any()) {
     FinishFront(stream, batch.event_count, 0);
@@ -28,40 +28,26 @@ void Sender::OnPutAccepted(uint32_t stream, const HttpResponse& response) {
     return;
   }
   // Consecutive events with the same reason make one group, one append.
-  st.refused.clear();
-  st.refused_written = 0;
-  st.accepted = 0;
-  for (size_t i = 0; i < events->size(); ++i) {
-    std::string reason = RejectionReason(info, i);
+  size_t accepted = 0;
+  size_t refused = 0;
+  std::vector<ParsedEvent> group;
+  std::string group_reason;
+  for (size_t i = 0; i <= events->size(); ++i) {
+    std::string reason = i < events->size() ? RejectionReason(info, i) : std::string();
+    if (!group.empty() && reason != group_reason) {
+      refused += group.size();
+      AddRefused(stream, std::move(group), group_reason);
+      group.clear();
+    }
+    if (i == events->size()) break;
     if (reason.empty()) {
-      ++st.accepted;
+      ++accepted;
       continue;
     }
-    if (st.refused.empty() || st.refused.back().reason != reason) {
-      st.refused.push_back({reason, {}});
-    }
-    st.refused.back().events.push_back(std::move((*events)[i]));
+    group_reason = reason;
+    group.push_back(std::move((*events)[i]));
   }
-  WriteRefused(stream);
-}
-
-void Sender::WriteRefused(uint32_t stream) {
-  StreamState& st = streams_[stream];
-  for (; st.refused_written < st.refused.size(); ++st.refused_written) {
-    const RefusedGroup& group = st.refused[st.refused_written];
-    if (!Reject(stream, group.events, group.reason)) {
-      st.step = Step::kWriteRejected;
-      Classification c{Verdict::kRetry, "cannot write " + deps_.rejected.path(), ""};
-      RetryLater(stream, c, "keeping refused events");
-      return;
-    }
-  }
-  size_t rejected = 0;
-  for (const RefusedGroup& group : st.refused) rejected += group.events.size();
-  st.refused.clear();
-  st.refused_written = 0;
-  st.step = Step::kPut;
-  FinishFront(stream, st.accepted, rejected);
+  FinishFront(stream, accepted, refused);
 }
 
 void Sender::SplitOrReject(uint32_t stream, const Classification& c) {
@@ -72,11 +58,7 @@ void Sender::SplitOrReject(uint32_t stream, const Classification& c) {
     return;
   }
   if (events->size() <= 1) {
-    if (Reject(stream, *events, "refused: " + Describe(c))) {
-      FinishFront(stream, 0, events->size());
-    } else {
-      RetryLater(stream, c, "PutLogEvents");
-    }
+    RejectFront(stream, std::move(*events), "refused: " + Describe(c));
     return;
   }
   deps_.log.Warning("CloudWatch refused a request of " + std::to_string(events->size()) +
@@ -103,19 +85,19 @@ void Sender::SplitOrReject(uint32_t stream, const Classification& c) {
   st.attempt = 0;
 }
 
-bool Sender::Reject(uint32_t stream, const std::vector<ParsedEvent>& events,
-                    const std::string& reason) {
-  Status s = deps_.rejected.Append(targets_[stream], events, reason,
-                                   deps_.clock.NowUnixMillis());
-  if (!s.ok()) {
-    deps_.log.Error("cannot keep refused events in " + deps_.rejected.path() + ": " +
-                    s.ToString());
-    return false;
-  }
+void Sender::RejectFront(uint32_t stream, std::vector<ParsedEvent> events,
+                         const std::string& reason) {
+  size_t n = events.size();
+  AddRefused(stream, std::move(events), reason);
+  FinishFront(stream, 0, n);
+}
+
+void Sender::AddRefused(uint32_t stream, std::vector<ParsedEvent> events,
+                        const std::string& reason) {
   deps_.log.Warning(std::to_string(events.size()) + " event(s) for " +
                     targets_[stream].group + " / " + targets_[stream].stream +
-                    " refused (" + reason + "); kept in " + deps_.rejected.path());
-  return true;
+                    " refused (" + reason + ")");
+  streams_[stream].pending.refused.push_back(Refused{reason, std::move(events)});
 }
 
 void Sender::GiveUpUnreadable(uint32_t stream, const Status& why, const Classification& c) {

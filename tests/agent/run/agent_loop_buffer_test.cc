@@ -17,6 +17,9 @@
 #include <vector>
 
 #include "agent/io/file_util.h"
+#include "agent/base/cloudwatch_limits.h"
+#include "agent/batch/batcher.h"
+#include "agent/spool/spool.h"
 #include "agent/spool/spool_format.h"
 #include "tests/agent/run/agent_loop_test_fixture.h"
 
@@ -235,6 +238,55 @@ class AgentLoopBufferTest : public AgentLoopTest {
   std::vector<ParsedEvent> delivered_events_;  // the same events, in the order they arrived
   int waits_ = 0;
 };
+
+// A batch that waited in the disk buffer past what CloudWatch accepts (the
+// host was off for weeks) is not sent: its events are kept in
+// rejected.jsonl with the reason, then its record leaves the buffer. One
+// whose body cannot even be read back is set aside in buffer/corrupt/ with
+// its reason, and the batches behind it go on.
+TEST_F(AgentLoopTest, ABatchThatWaitedInTheBufferPastFourteenDaysIsKeptNotSent) {
+  const int64_t old = clock_.NowUnixMillis() - kMaxEventAgeMillis - 3600 * 1000;
+  const LogStreamTarget target{config_.files[0].log_group_name,
+                               config_.files[0].log_stream_name, 0, ""};
+  {
+    auto spool = Spool::Open(env_, clock_, log_, kBufferDir, SpoolOptions{});
+    ASSERT_TRUE(spool.ok()) << spool.status().ToString();
+    GzipCompressor gzip(1);
+    auto batch = MakeBatch(1, 0, target, {ParsedEvent{old, "stale 1"}, ParsedEvent{old + 1, "stale 2"}},
+                           gzip);
+    ASSERT_TRUE(batch.ok());
+    SpooledBatch stale{0, target.group, target.stream, 2, static_cast<uint32_t>(batch->api_bytes),
+                       old, old + 1, batch->body};
+    SpooledBatch unreadable = stale;
+    unreadable.body = "not gzip";
+    ASSERT_TRUE((*spool)->Append(stale).ok());
+    ASSERT_TRUE((*spool)->Append(unreadable).ok());
+    ASSERT_TRUE((*spool)->Sync().ok());
+  }
+  env_.WriteFile(kLog, "fresh\n");
+  EXPECT_EQ(kExitOk, RunOnce());
+  EXPECT_EQ(Strings{"fresh"}, SentMessages());
+  std::string rejected = env_.ReadFile(std::string(kStateDir) + "/rejected.jsonl");
+  EXPECT_NE(std::string::npos, rejected.find("\"stale 1\"")) << rejected;
+  EXPECT_NE(std::string::npos, rejected.find("\"stale 2\"")) << rejected;
+  EXPECT_NE(std::string::npos, rejected.find("waited in the disk buffer past 14 days"));
+  auto corrupt = env_.ListDir(kBufferDir + "/corrupt");
+  ASSERT_TRUE(corrupt.ok()) << "the unreadable batch was not set aside";
+  bool reason_kept = false;
+  for (const std::string& name : *corrupt) {
+    if (name.size() > 4 && name.compare(name.size() - 4, 4, ".txt") == 0) {
+      reason_kept = env_.ReadFile(kBufferDir + "/corrupt/" + name).find("cannot be read back") !=
+                    std::string::npos;
+    }
+  }
+  EXPECT_TRUE(reason_kept);
+  // Both records are closed: a second run finds nothing to send or keep.
+  size_t puts = http_.requests_for("PutLogEvents").size();
+  size_t rejected_bytes = rejected.size();
+  EXPECT_EQ(kExitOk, RunOnce());
+  EXPECT_TRUE(SentMessages(puts).empty());
+  EXPECT_EQ(rejected_bytes, env_.ReadFile(std::string(kStateDir) + "/rejected.jsonl").size());
+}
 
 TEST_F(AgentLoopBufferTest, AnOutageSpillsToDiskAndAfterItEveryLineArrivesOnceInOrder) {
   Strings all;

@@ -143,6 +143,39 @@ class RejectedUnwritableEnv : public EnvWrapper {
   bool refuse = true;
 };
 
+// CloudWatch took "fresh" and refused "ancient" while rejected.jsonl cannot
+// be written. The batch must not be sent again (CloudWatch stored "fresh"),
+// nor its lines count as done before "ancient" is kept: the checkpoint
+// stays put until the file can be written, then passes both lines.
+TEST_F(AgentLoopTest, EventsCloudWatchRefusedAreKeptBeforeTheirLinesCountAsDone) {
+  env_.WriteFile(kLog, "ancient\nfresh\n");
+  http_.set_responder([](const SeenRequest&) -> std::optional<HttpResponse> {
+    return FakeHttp::Ok(R"({"rejectedLogEventsInfo":{"tooOldLogEventEndIndex":0}})");
+  });
+  RejectedUnwritableEnv env(env_);
+  ScriptedPoller poller(clock_);
+  FakeStop stop;
+  int64_t start = clock_.MonotonicMillis();
+  int64_t saved_while_refused = -1;
+  poller.on_wait = [&] {
+    if (env.refuse) saved_while_refused = std::max(saved_while_refused, SavedOffset(kLog));
+    if (env.refuse && clock_.MonotonicMillis() - start >= 20000) env.refuse = false;
+    if (!env.refuse && clock_.MonotonicMillis() - start >= 30000) stop.requested = true;
+    if (poller.waits > 100000) stop.requested = true;
+  };
+  options_.once = false;
+  AgentDeps deps{env, clock_, log_, poller, http_, *credentials_, &stop};
+  AgentLoop loop(deps, config_, Entries(), context_, options_);
+  EXPECT_EQ(kExitOk, loop.Run());
+  EXPECT_EQ(1u, http_.requests_for("PutLogEvents").size()) << "an accepted batch sent again";
+  EXPECT_LE(saved_while_refused, 0) << "lines counted as done before the refused one was kept";
+  EXPECT_GE(log_.Count(LogLevel::kError, "cannot keep rejected records"), 1);
+  std::string rejected = env_.ReadFile(std::string(kStateDir) + "/rejected.jsonl");
+  EXPECT_NE(std::string::npos, rejected.find("\"ancient\""));
+  EXPECT_EQ(std::string::npos, rejected.find("\"fresh\""));
+  EXPECT_EQ(14, SavedOffset(kLog));
+}
+
 // 20 MB of lines older than 14 days while rejected.jsonl cannot be written:
 // they used to pile up in memory, all of them. The records waiting for the
 // file count against edgelog.buffer.memory_bytes, so reading pauses; once

@@ -24,7 +24,6 @@ using sender_test::Strings;
 using testing::FakeHttp;
 using testing::SeenRequest;
 
-constexpr uint64_t kSpooledBit = uint64_t{1} << 63;  // ids of batches from the disk buffer
 
 class SenderAheadTest : public SenderTest {
  protected:
@@ -259,10 +258,10 @@ TEST_F(SenderAheadTest, AtAStopBatchesAcceptedAheadStayAndThoseStillOutAreTaken)
   uint64_t b3 = EnqueueLater("b3");
   for (int i = 0; i < 3; ++i) Turn();
   ASSERT_EQ(3u, http_.requests().size());
-  EXPECT_TRUE(sender_->TakeWaiting(std::numeric_limits<uint64_t>::max()).empty())
+  EXPECT_TRUE(sender_->TakeWaiting().empty())
       << "every batch is out or accepted: none may be buffered while running";
   std::vector<Batch> taken =
-      sender_->TakeWaiting(std::numeric_limits<uint64_t>::max(), /*abandon_requests=*/true);
+      sender_->TakeWaiting(/*abandon_requests=*/true);
   ASSERT_EQ(2u, taken.size());
   EXPECT_EQ(b1, taken[0].id);
   EXPECT_EQ(b3, taken[1].id);
@@ -343,7 +342,7 @@ TEST_F(SenderAheadTest, AFrontTakenForTheDiskBufferWhileTheStreamIsCreatedLeaves
   Turn();  // CreateLogStream: 503
   ASSERT_EQ(1u, http_.requests_for("CreateLogStream").size());
   ASSERT_TRUE(sender_->endpoint_down());
-  std::vector<Batch> taken = sender_->TakeWaiting(kSpooledBit);
+  std::vector<Batch> taken = sender_->TakeWaiting();
   ASSERT_EQ(1u, taken.size());
   EXPECT_EQ(b1, taken[0].id);
   int spins = 0;
@@ -369,11 +368,11 @@ TEST_F(SenderAheadTest, AtAStopABatchFromTheDiskBufferKeepsItsRequest) {
     return FakeHttp::Ok();
   });
   Batch b = MakeBatch(0, {"s1"});
-  b.id = kSpooledBit | 7;
+  b.in_buffer = true;
   sender_->Enqueue(std::move(b));
   Turn();
   ASSERT_EQ(1u, http_.requests().size());
-  EXPECT_TRUE(sender_->TakeWaiting(kSpooledBit, /*abandon_requests=*/true).empty());
+  EXPECT_TRUE(sender_->TakeWaiting(/*abandon_requests=*/true).empty());
   hold = false;
   RunUntilIdle();
   EXPECT_EQ(1u, http_.requests().size()) << "sent a second time";

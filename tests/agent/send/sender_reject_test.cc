@@ -20,8 +20,6 @@ using sender_test::MessagesOf;
 using sender_test::SenderTest;
 using sender_test::Strings;
 using testing::FakeHttp;
-using testing::FaultKind;
-using testing::FaultPersistence;
 using testing::MemEnv;
 using testing::SeenRequest;
 
@@ -157,7 +155,7 @@ TEST_F(SenderTest, TheHalvesOfASplitRequestCarryTheirOwnCountsSizesAndTimes) {
   sender_->Enqueue(std::move(whole));
   Turn();
   Turn();
-  std::vector<Batch> halves = sender_->TakeWaiting(UINT64_MAX, /*abandon_requests=*/true);
+  std::vector<Batch> halves = sender_->TakeWaiting(/*abandon_requests=*/true);
   ASSERT_EQ(2u, halves.size());
   EXPECT_EQ((Strings{"a", "bb"}), MessagesOf(halves[0].body));
   EXPECT_EQ((Strings{"ccc", "dddd"}), MessagesOf(halves[1].body));
@@ -217,9 +215,9 @@ TEST_F(SenderTest, TheOtherHalfOfABusySplitRequestIsNotTakenForTheBuffer) {
   Enqueue(0, {"a", "b", "c", "d"});
   Turn();
   Turn();
-  EXPECT_TRUE(sender_->TakeWaiting(UINT64_MAX).empty()) << "a half of a busy batch was taken";
+  EXPECT_TRUE(sender_->TakeWaiting().empty()) << "a half of a busy batch was taken";
   // At a stop both go, together.
-  EXPECT_EQ(2u, sender_->TakeWaiting(UINT64_MAX, /*abandon_requests=*/true).size());
+  EXPECT_EQ(2u, sender_->TakeWaiting(/*abandon_requests=*/true).size());
 }
 
 TEST_F(SenderTest, InvalidParameterForASingleEventBatchRejectsItWithoutSplitting) {
@@ -250,54 +248,50 @@ TEST_F(SenderTest, AFinalRefusalKeepsEveryEventInTheRejectedFile) {
   EXPECT_NE(std::string::npos, lines[0].reason.find("InvalidOperationException"));
 }
 
-TEST_F(SenderTest, RefusedEventsAreAckedOnlyOnceSafelyInTheRejectedFile) {
+// The sender writes no file: refused events go with the batch's Ack, one
+// group per run of a reason, in batch order, for the main loop to keep.
+// CloudWatch stored the others, so the batch is never sent again.
+TEST_F(SenderTest, RefusedEventsTravelWithTheAckAndTheBatchIsNotSentAgain) {
   Init({kTarget});
   http_.set_responder([](const SeenRequest&) -> std::optional<HttpResponse> {
-    return FakeHttp::AwsError(400, "InvalidParameterException", "bad");
+    return FakeHttp::Ok(
+        R"({"rejectedLogEventsInfo":{"tooOldLogEventEndIndex":1,"tooNewLogEventStartIndex":3}})");
   });
-  fault_env_.FailCall(1, FaultKind::kNoSpace, FaultPersistence::kFromThenOn);
-  Enqueue(0, {"lonely"});
-  for (int i = 0; i < 5; ++i) {
-    Turn();
-    WaitForRetry();
-  }
-  EXPECT_TRUE(fault_env_.fired());
-  EXPECT_TRUE(acks_.empty()) << "acked although the rejected file could not be written";
-  EXPECT_FALSE(sender_->idle());
-  fault_env_.FailCall(0, FaultKind::kNoSpace, FaultPersistence::kOnce);  // disk has room again
+  Enqueue(0, {"old 1", "old 2", "kept", "new 1"});
   RunUntilIdle();
+  EXPECT_EQ(1u, http_.requests_for("PutLogEvents").size());
   ASSERT_EQ(1u, acks_.size());
-  EXPECT_EQ(1u, acks_[0].rejected);
-  auto lines = RejectedLines(mem_);
-  ASSERT_GE(lines.size(), 1u);
-  EXPECT_EQ("lonely", lines.back().message);
+  EXPECT_EQ(1u, acks_[0].delivered);
+  EXPECT_EQ(3u, acks_[0].rejected);
+  ASSERT_EQ(2u, acks_[0].refused.size());
+  EXPECT_NE(std::string::npos, acks_[0].refused[0].reason.find("too old"));
+  ASSERT_EQ(2u, acks_[0].refused[0].events.size());
+  EXPECT_EQ("old 1", acks_[0].refused[0].events[0].message);
+  EXPECT_EQ("old 2", acks_[0].refused[0].events[1].message);
+  EXPECT_NE(std::string::npos, acks_[0].refused[1].reason.find("too new"));
+  ASSERT_EQ(1u, acks_[0].refused[1].events.size());
+  EXPECT_EQ("new 1", acks_[0].refused[1].events[0].message);
 }
 
-TEST_F(SenderTest, AcceptedEventsAreNotSentAgainWhileTheRejectedFileCannotBeWritten) {
-  // CloudWatch took events 1 and 2 and refused event 0 as too old. If the
-  // refused event cannot be kept yet, the batch must wait, but resending it
-  // would store events 1 and 2 twice (DESIGN §1: no duplicates without a
-  // crash), and resending at once, without backoff, spins.
+// A request split after InvalidParameter, its halves refused in turn: one
+// Ack for the batch, with the refused single events of every part.
+TEST_F(SenderTest, TheRefusedPartsOfASplitRequestShareOneAck) {
   Init({kTarget});
-  http_.set_responder([](const SeenRequest&) -> std::optional<HttpResponse> {
-    return FakeHttp::Ok(R"({"rejectedLogEventsInfo":{"tooOldLogEventEndIndex":0}})");
+  http_.set_responder([](const SeenRequest& r) -> std::optional<HttpResponse> {
+    if (BodyHas(r, "bad")) {
+      return FakeHttp::AwsError(400, "InvalidParameterException", "Log event is invalid");
+    }
+    return FakeHttp::Ok();
   });
-  fault_env_.FailCall(1, FaultKind::kNoSpace, FaultPersistence::kFromThenOn);
-  Enqueue(0, {"too old", "kept 1", "kept 2"});
-  for (int i = 0; i < 20; ++i) {
-    Turn();
-    WaitForRetry();
-  }
-  EXPECT_TRUE(acks_.empty());
-  EXPECT_EQ(1u, http_.requests_for("PutLogEvents").size())
-      << "accepted events were sent again " << http_.requests_for("PutLogEvents").size() - 1
-      << " times while the rejected file was unwritable";
-  fault_env_.FailCall(0, FaultKind::kNoSpace, FaultPersistence::kOnce);
+  uint64_t id = Enqueue(0, {"good 1", "bad", "good 2", "good 3"});
   RunUntilIdle();
   ASSERT_EQ(1u, acks_.size());
-  EXPECT_EQ(2u, acks_[0].delivered);
+  EXPECT_EQ(id, acks_[0].batch_id);
+  EXPECT_EQ(3u, acks_[0].delivered);
   EXPECT_EQ(1u, acks_[0].rejected);
-  EXPECT_EQ(1u, RejectedLines(mem_).size());
+  ASSERT_EQ(1u, acks_[0].refused.size());
+  ASSERT_EQ(1u, acks_[0].refused[0].events.size());
+  EXPECT_EQ("bad", acks_[0].refused[0].events[0].message);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
-// SenderTest: a Sender over FakeHttp, a FakeClock and an in-memory rejected
-// file, driven one main-loop turn at a time, with the helpers the
+// SenderTest: a Sender over FakeHttp and a FakeClock, driven one main-loop
+// turn at a time (refused events kept in an in-memory rejected file, as the
+// main loop keeps them), with the helpers the
 // sender_*_test.cc files share.
 #ifndef EDGELOG_TESTS_AGENT_SEND_SENDER_TEST_FIXTURE_H_
 #define EDGELOG_TESTS_AGENT_SEND_SENDER_TEST_FIXTURE_H_
@@ -16,6 +17,7 @@
 #include "agent/aws/endpoint.h"
 #include "agent/batch/gzip.h"
 #include "agent/batch/payload.h"
+#include "agent/send/rejected_log.h"
 #include "agent/send/sender.h"
 #include "tests/support/capture_logger.h"
 #include "tests/support/fake_clock.h"
@@ -72,7 +74,7 @@ class SenderTest : public ::testing::Test {
     ASSERT_TRUE(endpoint.ok());
     LogsRequestContext context{*endpoint, "us-east-1", "edgelog-test"};
     sender_ = std::make_unique<Sender>(
-        SenderDeps{http_, *credentials_, clock_, log_, rejected_}, context, targets,
+        SenderDeps{http_, *credentials_, clock_, log_}, context, targets,
         options, seed);
   }
 
@@ -97,7 +99,15 @@ class SenderTest : public ::testing::Test {
   void Turn() {
     sender_->Pump();
     for (const HttpResponse& r : http_.Poll()) sender_->OnResponse(r);
-    for (const Ack& a : sender_->TakeAcks()) acks_.push_back(a);
+    for (const Ack& a : sender_->TakeAcks()) {
+      // Refused events are kept as the main loop keeps them.
+      for (const Refused& r : a.refused) {
+        Status kept = rejected_.Append(sender_->target(a.stream), r.events, r.reason,
+                                       clock_.NowUnixMillis());
+        EXPECT_TRUE(kept.ok()) << kept.ToString();
+      }
+      acks_.push_back(a);
+    }
   }
 
   // Moves the clock to the next retry, as the main loop's wait would.
