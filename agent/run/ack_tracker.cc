@@ -3,7 +3,6 @@
 namespace edgelog {
 
 void AckTracker::AddSource(uint32_t source, uint64_t offset) {
-  if (sources_.size() <= source) sources_.resize(source + 1);
   sources_[source].delivered = offset;
 }
 

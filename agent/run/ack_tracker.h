@@ -17,8 +17,11 @@ namespace edgelog {
 
 class AckTracker {
  public:
-  // Starts tracking `source` (ids are dense, from 0), delivered up to `offset`.
+  // Starts tracking `source`, delivered up to `offset`.
   void AddSource(uint32_t source, uint64_t offset);
+  // Stops tracking `source` (its file is read, delivered and gone): its
+  // memory is freed. Nothing of it may be pending.
+  void Forget(uint32_t source) { sources_.erase(source); }
 
   // A record of `source` (added before) ending at `end_offset` joined batch
   // `batch_id`.
@@ -29,9 +32,11 @@ class AckTracker {
   void OnAck(uint64_t batch_id);
 
   // Offset up to which `source` is delivered.
-  uint64_t delivered(uint32_t source) const { return sources_[source].delivered; }
+  uint64_t delivered(uint32_t source) const { return sources_.at(source).delivered; }
   // True while records of `source` wait for acknowledgement.
-  bool pending(uint32_t source) const { return !sources_[source].spans.empty(); }
+  bool pending(uint32_t source) const { return !sources_.at(source).spans.empty(); }
+  // Sources tracked (added and not forgotten).
+  size_t source_count() const { return sources_.size(); }
   // Batches holding records not yet acknowledged.
   size_t pending_batches() const { return batch_sources_.size(); }
   // True (once) if any delivered offset moved since the last call.
@@ -50,7 +55,7 @@ class AckTracker {
 
   void Advance(SourceState& state);
 
-  std::vector<SourceState> sources_;
+  std::unordered_map<uint32_t, SourceState> sources_;
   std::unordered_map<uint64_t, std::vector<uint32_t>> batch_sources_;
   bool changed_ = false;
 };

@@ -72,6 +72,8 @@ struct RunSummary {
   uint64_t requests = 0;
   uint64_t bytes_read = 0;
   uint64_t body_bytes_sent = 0;
+  uint64_t files_followed = 0;    // sources followed in the run
+  uint64_t files_remembered = 0;  // of those, still held in memory at its end
 };
 
 class AgentLoop {

@@ -312,19 +312,19 @@ Status Pipeline::SaveCheckpoints() {
     put(*it);
     ++it;
   }
-  if (retired_.size() < tailer_.source_count()) retired_.resize(tailer_.source_count());
-  for (uint32_t id = 0; id < tailer_.source_count(); ++id) {
-    const SourceInfo& s = tailer_.source(id);
+  std::vector<uint32_t> now_retired;
+  for (const auto& [id, s] : tailer_.sources()) {
     bool finished = !s.open && !s.dormant && tracker_.delivered(id) >= s.start_offset &&
                     !tracker_.pending(id);
-    if (finished && retired_[id]) continue;  // no look at the disk any more
-    retired_[id] = false;
+    if (finished && retired_.count(id) > 0) continue;  // no look at the disk any more
+    retired_.erase(id);
     if (finished) {  // closed: keep the checkpoint only while the file is still there
       auto now = deps_.env.Stat(s.path);
       if (!now.ok() || now->id != s.file_id) {
         if (now.ok() || now.status().code() == Code::kNotFound) {
-          retired_[id] = true;  // rotated away, read, and gone: retired
+          retired_.insert(id);  // rotated away, read, and gone: retired
           before_.erase(id);
+          now_retired.push_back(id);
         }
         continue;
       }
@@ -343,7 +343,25 @@ Status Pipeline::SaveCheckpoints() {
     put(Checkpoint{s.file_id, s.live_path, delivered, s.head, before.second,
                    tailer_.entries()[s.entry].key});
   }
+  ForgetRetired(now_retired);
   return edgelog::SaveCheckpoints(deps_.env, checkpoint_path_, all);
+}
+
+void Pipeline::ForgetRetired(const std::vector<uint32_t>& now_retired) {
+  // A retired source's file may still be on disk under another name (a
+  // rotation renamed it further): the tailer keeps it then, so that it is
+  // never read twice, and it is tried again later.
+  std::vector<uint32_t> candidates = now_retired;
+  int64_t now = deps_.clock.MonotonicMillis();
+  if (now >= next_forget_ms_) {
+    next_forget_ms_ = now + kForgetRetryMs;
+    candidates.assign(retired_.begin(), retired_.end());
+  }
+  for (uint32_t id : candidates) {
+    if (!tailer_.Forget(id)) continue;
+    tracker_.Forget(id);
+    retired_.erase(id);
+  }
 }
 
 int64_t Pipeline::WaitMs(bool more_to_read, int64_t idle_ms) const {
@@ -390,7 +408,8 @@ RunSummary Pipeline::Summary() const {
   const SenderStats& st = sender_->stats();
   return RunSummary{t.events,      st.events_delivered, st.events_rejected + t.too_old,
                     t.empty_lines, st.requests,         t.bytes_read,
-                    st.body_bytes_sent};
+                    st.body_bytes_sent, tailer_.source_count(),
+                    std::max<uint64_t>(tailer_.sources().size(), tracker_.source_count())};
 }
 
 }  // namespace edgelog

@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -76,6 +77,9 @@ class Pipeline : public RecordSink {
 
  private:
   void TrackNewSources();
+  // Forgets the sources retired by this save (`now_retired`), and every
+  // retired source once per kForgetRetryMs.
+  void ForgetRetired(const std::vector<uint32_t>& now_retired);
   // Appends the records waiting for rejected.jsonl; once all are there,
   // releases what waited on them.
   void WriteRejected();
@@ -116,9 +120,12 @@ class Pipeline : public RecordSink {
   std::vector<Checkpoint> loaded_checkpoints_;
   // Per source: the offset last saved and the fingerprint before it.
   std::map<uint32_t, std::pair<uint64_t, Fingerprint>> before_;
-  // Per source: finished and its file gone; its checkpoint is not saved
-  // again and its file not looked at again.
-  std::vector<bool> retired_;
+  // Sources finished, their file gone from its path: their checkpoints are
+  // not saved again, and they are forgotten (tailer and tracker) once the
+  // tailer can be sure their file will not be met again.
+  std::set<uint32_t> retired_;
+  int64_t next_forget_ms_ = 0;  // monotonic: when every retired source is tried again
+  static constexpr int64_t kForgetRetryMs = 30000;
   Tailer tailer_;
   std::vector<uint32_t> stream_of_;  // entry index → stream index
   std::vector<LogStreamTarget> targets_;

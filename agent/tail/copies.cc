@@ -267,7 +267,7 @@ bool Tailer::RepeatsStartOf(const Sibling& candidate, FileSource& source) {
 void Tailer::StartOverAsNewGeneration(FileSource& source, FileSource::HeldLine held,
                                       TailTime now, RecordSink& sink) {
   uint32_t old_id = source.id();
-  uint32_t new_id = static_cast<uint32_t>(info_.size());
+  uint32_t new_id = next_source_id_++;
   source.StartOver(held, new_id, now, sink, stats_);
   SourceInfo next = info_[old_id];
   info_[old_id].open = false;  // that generation is read
@@ -275,7 +275,7 @@ void Tailer::StartOverAsNewGeneration(FileSource& source, FileSource::HeldLine h
   next.head = source.head();
   next.state = source.state();
   if (auto info = source.Stat(); info.ok()) next.follow_mtime_ns = info->mtime_ns;
-  info_.push_back(std::move(next));
+  info_.emplace(new_id, std::move(next));
 }
 
 }  // namespace edgelog

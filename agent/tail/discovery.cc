@@ -54,12 +54,15 @@ void Tailer::Discover() {
       if (info.ok()) matches.push_back({entry, path, *info});  // else gone meanwhile
     }
   }
+  last_matched_.clear();
+  for (const Match& m : matches) last_matched_.emplace(m.info.id.device, m.info.id.inode);
+  cut_short_ = std::move(cut_short);
   // First what became of the files being read: renamed within the pattern,
   // or no longer matched. Either way an older generation now, finished
   // before anything that takes its place.
   // (A walk cut short proves nothing about the files it did not reach.)
   for (auto& source : open_) {
-    source->set_unmatched(cut_short.count(group_[source->entry()]) == 0);
+    source->set_unmatched(cut_short_.count(group_[source->entry()]) == 0);
   }
   for (const Match& m : matches) {
     FileSource* source = FindOpen(m.entry, m.info.id);
@@ -159,7 +162,7 @@ void Tailer::Consider(const Match& m, RecordSink* sink) {
   }
   FileSource* followed = nullptr;
   if (Follow(m.entry, m.path, m.info, std::nullopt, std::nullopt)) {
-    last_at_path_[{group_[m.entry], m.path}] = static_cast<uint32_t>(info_.size() - 1);
+    last_at_path_[{group_[m.entry], m.path}] = next_source_id_ - 1;
     followed = open_.back().get();
     if (m.info.size == 0) followed->set_seen_empty();  // a copy just begun, maybe
   }
@@ -188,7 +191,7 @@ void Tailer::Wake(std::map<SourceKey, Dormant>::iterator dormant, uint32_t entry
   dormant_.erase(dormant);
   if (same) {
     if (Follow(entry, path, info, state.offset, rotated_rank, live_path)) {
-      uint32_t woken = static_cast<uint32_t>(info_.size() - 1);
+      uint32_t woken = next_source_id_ - 1;
       for (HeldCopy& h : held_) {
         if (h.original == id) h.original = woken;  // its copies, compared again
       }
@@ -233,7 +236,8 @@ bool Tailer::KnownContent(uint32_t entry, const std::string& path, const FileInf
   // inode reused for a new file, or a copy written over an older one, is
   // new content).
   std::unique_ptr<ReadableFile> file;
-  for (auto s = info_.rbegin(); s != info_.rend(); ++s) {
+  for (auto it = info_.rbegin(); it != info_.rend(); ++it) {
+    const SourceInfo* s = &it->second;
     if (!SameGroup(s->entry, entry) || s->file_id != info.id) continue;
     if (s->state.offset == 0 && s->state.head.length == 0) return false;  // nothing seen of it
     if (!file) {
@@ -312,7 +316,7 @@ bool Tailer::FollowMissedGenerations(uint32_t entry, const std::string& path,
     }
     uint64_t offset = 0;  // unless it copies content already read
     bool copy_of_open = false;
-    for (const SourceInfo& known : info_) {
+    for (const auto& [known_id, known] : info_) {
       if (SameGroup(known.entry, entry) && HoldsReadContent(**file, s.info.size, known.state)) {
         offset = std::max(offset, known.state.offset);
         copy_of_open = copy_of_open || (known.open && known.state.offset > 0);

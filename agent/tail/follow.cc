@@ -10,7 +10,8 @@ std::optional<uint64_t> Tailer::ReadEarlier(uint32_t entry, const FileInfo& info
                                             ReadableFile& file) const {
   // Read in this run, closed since (renamed out of the pattern and back in,
   // say): resumed where it was left while it still holds what was read.
-  for (auto s = info_.rbegin(); s != info_.rend(); ++s) {
+  for (auto it = info_.rbegin(); it != info_.rend(); ++it) {
+    const SourceInfo* s = &it->second;
     if (!SameGroup(s->entry, entry) || s->file_id != info.id || s->open || s->dormant) continue;
     if (s->state.offset > 0 && HoldsReadContent(file, info.size, s->state)) {
       return s->state.offset;
@@ -109,7 +110,7 @@ bool Tailer::Follow(uint32_t entry, const std::string& path, const FileInfo& inf
       return false;
     }
   }
-  uint32_t id = static_cast<uint32_t>(info_.size());
+  uint32_t id = next_source_id_++;
   SourceSetup setup;
   setup.id = id;
   setup.entry = entry;
@@ -130,7 +131,7 @@ bool Tailer::Follow(uint32_t entry, const std::string& path, const FileInfo& inf
   source_info.state = source->state();
   source_info.follow_mtime_ns = info.mtime_ns;
   source_info.open = true;
-  info_.push_back(std::move(source_info));
+  info_.emplace(id, std::move(source_info));
   log_.Info("following " + path +
             (source->read_offset() > 0 ? " from offset " + std::to_string(source->read_offset())
                                        : std::string(" from the start")));

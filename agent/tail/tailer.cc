@@ -5,6 +5,7 @@
 #include <set>
 
 #include "agent/io/file_util.h"
+#include "agent/tail/rotation.h"
 #include "agent/text/glob_match.h"
 
 namespace edgelog {
@@ -278,6 +279,36 @@ std::optional<Fingerprint> Tailer::FingerprintBefore(uint32_t id, uint64_t offse
     return FingerprintOf(bytes);
   }
   return std::nullopt;
+}
+
+bool Tailer::Forget(uint32_t id) {
+  auto it = info_.find(id);
+  if (it == info_.end()) return true;
+  const SourceInfo& s = it->second;
+  if (s.open || s.dormant || cut_short_.count(group_[s.entry]) > 0) return false;
+  // Something still refers to it: the last file read at a path (the next
+  // one there looks for generations missed since it), a held copy's or an
+  // open copy's original.
+  for (const auto& [where, last] : last_at_path_) {
+    if (last == id) return false;
+  }
+  for (const HeldCopy& h : held_) {
+    if (h.original == id) return false;
+  }
+  for (const auto& source : open_) {
+    if (source->copy_of() == static_cast<int64_t>(id)) return false;
+  }
+  // Its file may be met again wherever a look can find it.
+  if (last_matched_.count({s.file_id.device, s.file_id.inode}) > 0) return false;
+  for (const std::string& path : {s.path, s.live_path}) {
+    auto now = env_.Stat(path);
+    if (now.ok() && now->id == s.file_id) return false;
+  }
+  for (const Sibling& sibling : RotatedSiblings(env_, s.live_path)) {
+    if (sibling.info.id == s.file_id) return false;
+  }
+  info_.erase(it);
+  return true;
 }
 
 bool Tailer::AtEnd() const {

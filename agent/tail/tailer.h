@@ -135,8 +135,18 @@ class Tailer {
   // open.
   std::optional<Fingerprint> FingerprintBefore(uint32_t id, uint64_t offset);
 
-  size_t source_count() const { return info_.size(); }
-  const SourceInfo& source(uint32_t id) const { return info_[id]; }
+  // Sources followed so far, forgotten ones included: they get ids from 0
+  // up, in the order they are followed.
+  uint32_t source_count() const { return next_source_id_; }
+  // The sources not forgotten, by id.
+  const std::map<uint32_t, SourceInfo>& sources() const { return info_; }
+  const SourceInfo& source(uint32_t id) const { return info_.at(id); }
+  // Forgets source `id`, read and closed, once nothing refers to it and its
+  // file cannot be met again: gone from its path, from the rotated names of
+  // the name it was written under, and from the last Discover's matches.
+  // False (it is kept: a file met again must be known, or it would be read
+  // twice) while any of that holds; its memory is freed when true.
+  bool Forget(uint32_t id);
   const std::vector<TailEntry>& entries() const { return entries_; }
   const TailStats& stats() const { return stats_; }
 
@@ -323,7 +333,10 @@ class Tailer {
   std::vector<Checkpoint> checkpoints_;
   TailerOptions options_;
   std::vector<std::unique_ptr<FileSource>> open_;  // files being read
-  std::vector<SourceInfo> info_;                   // every source ever, by id
+  std::map<uint32_t, SourceInfo> info_;            // every source not forgotten, by id
+  uint32_t next_source_id_ = 0;
+  std::set<std::pair<uint64_t, uint64_t>> last_matched_;  // device, inode: by the last Discover
+  std::set<uint32_t> cut_short_;  // groups whose last Discover walk stopped at a limit
   std::map<SourceKey, Dormant> dormant_;
   std::map<std::pair<uint32_t, std::string>, uint32_t> last_at_path_;  // group, path → source
   std::vector<HeldCopy> held_;

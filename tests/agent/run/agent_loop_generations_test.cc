@@ -127,5 +127,72 @@ TEST_F(AgentLoopTest, CheckpointsOfFilesThatAreGoneAreLookedForOnceAndDropped) {
   EXPECT_EQ(1u, saved->size()) << "checkpoints of files that are gone were kept";
 }
 
+class AgentLoopRotationTest : public AgentLoopTest {
+ protected:
+  // Rotates app.log `rotations` times while the agent runs, one line per
+  // generation, keeping `keep` rotated generations (app.log.1 ..
+  // app.log.KEEP, shifted up as logrotate does, the oldest deleted); stops
+  // the agent 40 s after the last line was delivered (past a retry of
+  // forgetting). Returns the lines written, in order.
+  Strings RotateWhileRunning(int rotations, int keep) {
+    Strings written{"line-0"};
+    env_.WriteFile(kLog, "line-0\n");
+    size_t answered = 0;
+    http_.set_responder([&](const SeenRequest& r) -> std::optional<HttpResponse> {
+      if (r.target == "PutLogEvents") ++answered;
+      return FakeHttp::Ok();
+    });
+    int done = 0;
+    int64_t last = clock_.MonotonicMillis();
+    const std::string base = kLog;
+    auto rotate = [&](int) {
+      if (done >= rotations || answered <= static_cast<size_t>(done) ||
+          clock_.MonotonicMillis() - last < 1500) {
+        return;
+      }
+      last = clock_.MonotonicMillis();
+      (void)env_.Remove(base + "." + std::to_string(keep));  // absent at first
+      for (int k = keep - 1; k >= 1; --k) {
+        (void)env_.Rename(base + "." + std::to_string(k), base + "." + std::to_string(k + 1));
+      }
+      EXPECT_TRUE(env_.Rename(base, base + ".1").ok());
+      written.push_back("line-" + std::to_string(++done));
+      env_.WriteFile(kLog, written.back() + "\n");
+    };
+    int64_t finished_at = -1;
+    auto finished = [&] {
+      if (done < rotations || answered <= static_cast<size_t>(done)) return false;
+      if (finished_at < 0) finished_at = clock_.MonotonicMillis();
+      return clock_.MonotonicMillis() - finished_at >= 40000;
+    };
+    EXPECT_EQ(kExitOk, RunUntilStopped(rotate, finished));
+    return written;
+  }
+};
+
+// 300 create rotations while the agent runs: every generation is read,
+// delivered, rotated away and deleted. Each used to stay in memory for the
+// rest of the run (a source in the tailer, its offsets in the tracker:
+// about 570 bytes a rotation); once its file is gone it is forgotten.
+TEST_F(AgentLoopRotationTest, GenerationsReadDeliveredAndGoneAreForgotten) {
+  Strings written = RotateWhileRunning(300, 1);
+  EXPECT_EQ(written, SentMessages()) << "a line lost or repeated";
+  EXPECT_GE(summary_.files_followed, 300u);
+  EXPECT_LE(summary_.files_remembered, 3u) << "of " << summary_.files_followed << " followed";
+}
+
+// The same under a pattern that matches the rotated names, with five
+// generations kept on disk: a generation is remembered while its file is
+// still there under a name the pattern matches (forgotten, it would be
+// found again and read twice), and forgotten once logrotate deletes it.
+TEST_F(AgentLoopRotationTest, GenerationsStillOnDiskAreRememberedUntilDeleted) {
+  config_.files[0].file_path = std::string(kLog) + "*";
+  Strings written = RotateWhileRunning(120, 5);
+  EXPECT_EQ(written, SentMessages()) << "a line lost or repeated";
+  EXPECT_GE(summary_.files_followed, 120u);
+  EXPECT_LE(summary_.files_remembered, 8u) << "of " << summary_.files_followed << " followed";
+  EXPECT_GE(summary_.files_remembered, 6u) << "files still on disk were forgotten";
+}
+
 }  // namespace
 }  // namespace edgelog::agent_loop_test
