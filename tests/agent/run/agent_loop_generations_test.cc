@@ -173,7 +173,7 @@ class AgentLoopRotationTest : public AgentLoopTest {
 // 300 create rotations while the agent runs: every generation is read,
 // delivered, rotated away and deleted. Each used to stay in memory for the
 // rest of the run (a source in the tailer, its offsets in the tracker:
-// about 570 bytes a rotation); once its file is gone it is forgotten.
+// about 750 bytes a rotation); once its file is gone it is forgotten.
 TEST_F(AgentLoopRotationTest, GenerationsReadDeliveredAndGoneAreForgotten) {
   Strings written = RotateWhileRunning(300, 1);
   EXPECT_EQ(written, SentMessages()) << "a line lost or repeated";
