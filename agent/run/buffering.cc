@@ -40,7 +40,7 @@ void Pipeline::UpdateSpilling() {
                    "; buffering batches to disk");
     // Batches waiting in memory go first, so that what follows them in
     // their files can be checkpointed once buffered.
-    for (Batch& b : sender_->TakeWaiting()) to_spool_.push_back(std::move(b));
+    for (Batch& b : TakeUnheld(/*stopping=*/false)) to_spool_.push_back(std::move(b));
   } else if (spilling_ && spool_->empty() && to_spool_.empty() && unsynced_.empty() &&
              !sender_->endpoint_down()) {
     spilling_ = false;
@@ -48,10 +48,20 @@ void Pipeline::UpdateSpilling() {
   }
 }
 
+std::vector<Batch> Pipeline::TakeUnheld(bool stopping) {
+  std::vector<Batch> out;
+  for (uint32_t stream = 0; stream < queue_.stream_count(); ++stream) {
+    std::vector<Batch> leaving = queue_.Remove(stream, sender_->Unheld(stream, stopping));
+    sender_->Removed(stream);
+    for (Batch& b : leaving) out.push_back(std::move(b));
+  }
+  return out;
+}
+
 void Pipeline::Route(Batch batch) {
   UpdateSpilling();
   if (!spilling_) {
-    sender_->Enqueue(std::move(batch));
+    queue_.Push(std::move(batch));
     return;
   }
   to_spool_.push_back(std::move(batch));
@@ -106,7 +116,7 @@ void Pipeline::SpillForStop() {
   // files, every batch behind it would be read and sent again.
   spilling_ = true;
   spool_retry_at_ms_ = 0;  // a last try, whatever the backoff
-  std::vector<Batch> waiting = sender_->TakeWaiting(/*abandon_requests=*/true);
+  std::vector<Batch> waiting = TakeUnheld(/*stopping=*/true);
   TakeAcks();  // batches accepted ahead of their turn, settled now
   to_spool_.insert(to_spool_.begin(), std::make_move_iterator(waiting.begin()),
                    std::make_move_iterator(waiting.end()));
@@ -136,7 +146,7 @@ void Pipeline::SyncBuffer() {
 void Pipeline::FeedSenderFromSpool() {
   int64_t now = deps_.clock.NowUnixMillis();
   size_t feed = std::min(kFeedBytes, MemoryBudget() / 2);
-  while (sender_->queued_bytes() + rejected_bytes_ < feed) {
+  while (queue_.bytes() + rejected_bytes_ < feed) {
     std::optional<SpooledBatch> s = spool_->TakeNext();
     if (!s) return;
     uint32_t stream = sender_->StreamFor(s->group, s->stream);
@@ -167,7 +177,7 @@ void Pipeline::FeedSenderFromSpool() {
     saved.api_bytes = s->api_bytes;
     saved.min_timestamp_ms = s->min_timestamp_ms;
     saved.max_timestamp_ms = s->max_timestamp_ms;
-    sender_->Enqueue(RestoreBatch(id, stream, std::move(s->body), saved));
+    queue_.Push(RestoreBatch(id, stream, std::move(s->body), saved));
   }
 }
 

@@ -81,7 +81,7 @@ Pipeline::Pipeline(const AgentDeps& deps, const Config& config,
   uint64_t seed =
       options.seed != 0 ? options.seed : static_cast<uint64_t>(deps.clock.NowUnixMillis());
   sender_ = std::make_unique<Sender>(
-      SenderDeps{deps.http, deps.credentials, deps.clock, deps.log},
+      SenderDeps{deps.http, deps.credentials, deps.clock, deps.log, queue_},
       std::move(context), targets_, sender_options, seed);
   SpoolOptions spool_options;
   spool_options.max_bytes = static_cast<uint64_t>(config.buffer_max_bytes);
@@ -395,7 +395,7 @@ bool Pipeline::Drained() const {
 size_t Pipeline::Buffered() const {
   // Records waiting for rejected.jsonl count too: while it cannot be
   // written, reading pauses instead of the queue growing.
-  return batcher_->sealed_bytes() + batcher_->open_bytes() + sender_->queued_bytes() +
+  return batcher_->sealed_bytes() + batcher_->open_bytes() + queue_.bytes() +
          MemoryHeld() + rejected_bytes_;
 }
 

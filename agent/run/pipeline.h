@@ -1,5 +1,7 @@
 // Pipeline: the stages the main loop owns, wired together. Records from the
-// tailer go into batches; sealed batches go to the sender; acknowledgements
+// tailer go into batches; sealed batches go to the delivery queue (or the
+// disk buffer, and back to the queue from it), where the sender works on
+// them in place until CloudWatch is done with them; acknowledgements
 // come back through the AckTracker to the checkpoints. The pipeline alone
 // writes rejected.jsonl: records the tailer rejects (too old), events
 // CloudWatch refused (they come with the sender's Ack) and batches that
@@ -61,10 +63,11 @@ class Pipeline : public RecordSink {
 
   // Milliseconds the loop may sleep.
   int64_t WaitMs(bool more_to_read, int64_t idle_ms) const;
-  // Nothing waits in a batch, the sender or the rejected queue.
+  // Nothing waits in a batch, the delivery queue, the sender or the
+  // rejected queue.
   bool Drained() const;
-  // Batch bytes held in memory: open and sealed in the batcher, queued in
-  // the sender, waiting for the disk buffer. The one measure of
+  // Batch bytes held in memory: open and sealed in the batcher, in the
+  // delivery queue, waiting for the disk buffer. The one measure of
   // edgelog.buffer.memory_bytes (MemoryBudget): past it batches spill to
   // disk, and reading pauses until they have.
   size_t Buffered() const;
@@ -95,6 +98,10 @@ class Pipeline : public RecordSink {
 
   // buffering.cc: the disk buffer between the batcher and the sender.
   void Route(Batch batch);
+  // Removes from the delivery queue the batches no request holds (with
+  // `stopping`, those whose request is unanswered too), oldest first per
+  // stream: for the disk buffer.
+  std::vector<Batch> TakeUnheld(bool stopping);
   void FlushToSpool();
   // Saves the checkpoints when lines were acknowledged since the last save
   // and the last save is kCheckpointIntervalMs old.
@@ -130,6 +137,9 @@ class Pipeline : public RecordSink {
   std::vector<uint32_t> stream_of_;  // entry index → stream index
   std::vector<LogStreamTarget> targets_;
   std::unique_ptr<Batcher> batcher_;
+  // Sealed batches in memory, per stream, until CloudWatch is done with
+  // them; the sender works on them in place.
+  DeliveryQueue queue_{0};
   std::unique_ptr<Sender> sender_;
   AckTracker tracker_;
   size_t tracked_sources_ = 0;

@@ -24,11 +24,9 @@ Sender::Sender(const SenderDeps& deps, LogsRequestContext context,
       options_(options),
       rng_(seed),
       gzip_(1),
-      streams_(targets_.size()) {}
-
-void Sender::Enqueue(Batch batch) {
-  queued_bytes_ += batch.body.size();
-  streams_[batch.stream].queue.push_back(std::move(batch));
+      streams_(targets_.size()),
+      queue_(deps.queue) {
+  while (queue_.stream_count() < streams_.size()) queue_.AddStream();
 }
 
 uint32_t Sender::StreamFor(const std::string& group, const std::string& stream) {
@@ -37,6 +35,7 @@ uint32_t Sender::StreamFor(const std::string& group, const std::string& stream) 
   }
   targets_.push_back(LogStreamTarget{group, stream, 0, ""});
   streams_.emplace_back();
+  while (queue_.stream_count() < streams_.size()) queue_.AddStream();
   return static_cast<uint32_t>(targets_.size() - 1);
 }
 
@@ -54,7 +53,7 @@ void Sender::Pump() {
     uint32_t s = static_cast<uint32_t>((next_stream_ + i) % n);
     StreamState& st = streams_[s];
     if (Ahead* a = AheadOfFront(s); a != nullptr && a->answered) SettleAhead(s);
-    if (st.in_flight || st.queue.empty() || now < st.not_before_ms) continue;
+    if (st.in_flight || queue_.of(s).empty() || now < st.not_before_ms) continue;
     if (Ahead* a = AheadOfFront(s); a != nullptr) {
       if (a->out() || a->answered) continue;  // its answer is awaited, or its step
       st.ahead.erase(st.ahead.begin() + (a - st.ahead.data()));  // refused ahead: now its turn
@@ -73,7 +72,7 @@ void Sender::StartStep(uint32_t stream) {
   LogsOperation op = LogsOperation::kPutLogEvents;
   switch (st.step) {
     case Step::kPut: {
-      const std::string& body = st.queue.front().body;
+      const std::string& body = queue_.of(stream).front().body;
       st.front_tag = StartRequest(stream, op, body, BodyEncoding::kGzip, /*front=*/true);
       if (st.front_tag != 0) stats_.body_bytes_sent += body.size();
       st.in_flight = st.front_tag != 0;
@@ -263,9 +262,7 @@ bool Sender::SendAgainAtOnce(uint32_t stream, const Classification& c) {
 
 void Sender::FinishFront(uint32_t stream, size_t delivered, size_t rejected) {
   StreamState& st = streams_[stream];
-  Batch done = std::move(st.queue.front());
-  st.queue.pop_front();
-  queued_bytes_ -= done.body.size();
+  Batch done = queue_.PopFront(stream);
   st.pending.batch_id = done.id;
   st.pending.stream = stream;
   st.pending.delivered += delivered;
@@ -273,7 +270,7 @@ void Sender::FinishFront(uint32_t stream, size_t delivered, size_t rejected) {
   stats_.events_delivered += delivered;
   stats_.events_rejected += rejected;
   Progress(stream);
-  bool more_parts = !st.queue.empty() && st.queue.front().id == done.id;
+  bool more_parts = !queue_.of(stream).empty() && queue_.of(stream).front().id == done.id;
   if (more_parts) return;
   acks_.push_back(st.pending);
   st.pending = Ack{};
@@ -355,11 +352,12 @@ std::optional<int64_t> Sender::NextWakeMs() const {
   if (in_flight_ >= options_.max_in_flight) return std::nullopt;
   if (endpoint_down_ && in_flight_ > 0) return std::nullopt;  // the probe's answer decides
   std::optional<int64_t> wake;
-  for (const StreamState& st : streams_) {
-    if (st.in_flight || st.queue.empty()) continue;
+  for (uint32_t s = 0; s < streams_.size(); ++s) {
+    const StreamState& st = streams_[s];
+    if (st.in_flight || queue_.of(s).empty()) continue;
     // The front sent ahead of its turn: its answer wakes the loop.
     bool front_out = std::any_of(st.ahead.begin(), st.ahead.end(), [&](const Ahead& a) {
-      return a.batch_id == st.queue.front().id && a.out();
+      return a.batch_id == queue_.of(s).front().id && a.out();
     });
     if (front_out) continue;
     if (!wake || st.not_before_ms < *wake) wake = st.not_before_ms;
@@ -369,9 +367,7 @@ std::optional<int64_t> Sender::NextWakeMs() const {
 }
 
 bool Sender::idle() const {
-  return in_flight_ == 0 &&
-         std::all_of(streams_.begin(), streams_.end(),
-                     [](const StreamState& st) { return st.queue.empty(); });
+  return in_flight_ == 0 && queue_.empty();
 }
 
 }  // namespace edgelog

@@ -1,7 +1,9 @@
 // Sender: delivers sealed batches to CloudWatch Logs and reports which
 // batches are done.
 //
-// Each stream has a queue of batches; streams proceed in parallel up to
+// The batches are the DeliveryQueue's, which the main loop owns: the sender
+// works on them in place and removes one only when CloudWatch is done with
+// it (or replaces it by its halves). Streams proceed in parallel up to
 // `max_in_flight` requests. The batch at the front of a stream's queue goes
 // through the steps below. While the stream is healthy (its front is being
 // put, with no failure yet), batches behind the front are sent ahead, so a
@@ -55,6 +57,7 @@
 #include "agent/send/backoff.h"
 #include "agent/send/classify.h"
 #include "agent/send/clock_skew.h"
+#include "agent/send/delivery_queue.h"
 #include "agent/send/logs_api.h"
 #include "platform/clock.h"
 
@@ -108,6 +111,7 @@ struct SenderDeps {
   CredentialsProvider& credentials;
   Clock& clock;
   Logger& log;
+  DeliveryQueue& queue;
 };
 
 class Sender {
@@ -118,15 +122,18 @@ class Sender {
   Sender(const Sender&) = delete;
   Sender& operator=(const Sender&) = delete;
 
-  // Queues `batch` behind earlier batches of its stream.
-  void Enqueue(Batch batch);
-  // Removes and returns the queued batches not read from the disk buffer
-  // that no request is working on (none CloudWatch has seen), oldest first
-  // per stream: to put them in the disk buffer. With `abandon_requests` (when
-  // stopping) batches whose request is still unanswered are taken too.
-  std::vector<Batch> TakeWaiting(bool abandon_requests = false);
-  // The index of the stream for `group` / `stream`, added if new (for
-  // batches from the disk buffer of an earlier configuration).
+  // Which batches of `stream` no request holds (none CloudWatch has seen,
+  // and none read back from the disk buffer): one flag per batch in queue
+  // order, true for those that may leave for the disk buffer. The caller
+  // removes every one marked, then calls Removed. With `stopping`, batches
+  // whose request is still unanswered may leave too: those requests are
+  // given up (their answers ignored).
+  std::vector<bool> Unheld(uint32_t stream, bool stopping);
+  // Batches of `stream` marked by Unheld were removed from the queue.
+  void Removed(uint32_t stream);
+  // The index of the stream for `group` / `stream`, added (to the queue
+  // too) if new (for batches from the disk buffer of an earlier
+  // configuration).
   uint32_t StreamFor(const std::string& group, const std::string& stream);
   const LogStreamTarget& target(uint32_t stream) const { return targets_[stream]; }
   // Starts every request that may start now.
@@ -143,8 +150,6 @@ class Sender {
   // The endpoint does not answer (or only with throttling and 5xx): every
   // stream waits on one shared backoff and a single request probes it.
   bool endpoint_down() const { return endpoint_down_; }
-  // Compressed bytes of the batches held (queued or in flight).
-  size_t queued_bytes() const { return queued_bytes_; }
   // A give-up time passed; failure() says why.
   bool failed() const { return !failure_.empty(); }
   const std::string& failure() const { return failure_; }
@@ -167,8 +172,9 @@ class Sender {
     HttpResponse answer;
     bool out() const { return !answered && !refused && !abandoned; }  // unanswered
   };
+  // What the sender knows of a stream; its batches are queue_.of(stream),
+  // the front being the one worked on.
   struct StreamState {
-    std::deque<Batch> queue;  // front: the batch being worked on
     Step step = Step::kPut;
     bool in_flight = false;
     int attempt = 0;               // failures of the current step so far
@@ -230,8 +236,8 @@ class Sender {
   GzipCompressor gzip_;
   std::vector<StreamState> streams_;
   std::vector<Ack> acks_;
+  DeliveryQueue& queue_;
   size_t in_flight_ = 0;
-  size_t queued_bytes_ = 0;
   uint32_t next_stream_ = 0;  // round-robin start of Pump
   uint64_t next_tag_ = 1;  // every request's own
   // Requests given up at a stop (their batches taken for the disk buffer):

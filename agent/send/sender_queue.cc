@@ -1,5 +1,5 @@
-// Sender: the batches behind a stream's front. Taken for the disk buffer
-// while no request holds them; sent ahead of their turn behind a healthy
+// Sender: the batches behind a stream's front. Free to leave for the disk
+// buffer while no request holds them; sent ahead of their turn behind a healthy
 // front while their events are all later than every event before them,
 // their answers waiting for their turn.
 #include <algorithm>
@@ -9,57 +9,55 @@
 
 namespace edgelog {
 
-std::vector<Batch> Sender::TakeWaiting(bool abandon_requests) {
-  std::vector<Batch> out;
-  for (uint32_t stream = 0; stream < streams_.size(); ++stream) {
-    StreamState& st = streams_[stream];
-    // The front batch is CloudWatch's already if a request for it is out, or
-    // an earlier part of it (split) was answered.
-    bool accepted = st.pending.batch_id != 0;
-    bool front_busy = accepted || (st.in_flight && !abandon_requests);
-    // The other parts of a split batch share its id, and one ack covers them
-    // all: while one part is busy, the others stay too, or the buffer would
-    // declare the whole id safe with a part still unanswered.
-    bool busy_parts = front_busy && !st.queue.empty();
-    uint64_t busy_id = busy_parts ? st.queue.front().id : 0;
-    std::deque<Batch> keep;
-    for (size_t i = 0; i < st.queue.size(); ++i) {
-      Batch& b = st.queue[i];
-      // Sent ahead of its turn: accepted, it stays; still out, it stays
-      // unless requests are abandoned (its answer is ignored then).
-      auto ahead = std::find_if(st.ahead.begin(), st.ahead.end(), [&](const Ahead& a) {
-        return a.batch_id == b.id && !a.abandoned;
-      });
-      bool out_ahead = ahead != st.ahead.end() &&
-                       (ahead->answered || (ahead->out() && !abandon_requests));
-      if ((i == 0 && front_busy) || b.in_buffer || (busy_parts && b.id == busy_id) ||
-          out_ahead) {
-        keep.push_back(std::move(b));
-        continue;
-      }
-      if (ahead != st.ahead.end()) {
-        if (ahead->out()) {
-          ahead->abandoned = true;  // forgotten when its answer comes
-        } else {
-          st.ahead.erase(ahead);  // refused: no request of it is out
-        }
-      }
-      if (i == 0 && st.in_flight && st.step == Step::kPut) {
-        abandoned_tags_.push_back(st.front_tag);  // the request for the batch taken
-        st.in_flight = false;
-      }
-      queued_bytes_ -= b.body.size();
-      out.push_back(std::move(b));
+std::vector<bool> Sender::Unheld(uint32_t stream, bool stopping) {
+  StreamState& st = streams_[stream];
+  const std::deque<Batch>& queue = queue_.of(stream);
+  std::vector<bool> leave(queue.size(), false);
+  // The front batch is CloudWatch's already if a request for it is out, or
+  // an earlier part of it (split) was answered.
+  bool accepted = st.pending.batch_id != 0;
+  bool front_busy = accepted || (st.in_flight && !stopping);
+  // The other parts of a split batch share its id, and one ack covers them
+  // all: while one part is busy, the others stay too, or the buffer would
+  // declare the whole id safe with a part still unanswered.
+  uint64_t busy_id = front_busy && !queue.empty() ? queue.front().id : 0;
+  for (size_t i = 0; i < queue.size(); ++i) {
+    const Batch& b = queue[i];
+    // Sent ahead of its turn: accepted, it stays; still out, it stays
+    // unless stopping (its answer is ignored then).
+    auto ahead = std::find_if(st.ahead.begin(), st.ahead.end(), [&](const Ahead& a) {
+      return a.batch_id == b.id && !a.abandoned;
+    });
+    bool out_ahead =
+        ahead != st.ahead.end() && (ahead->answered || (ahead->out() && !stopping));
+    if ((i == 0 && front_busy) || b.in_buffer || (busy_id != 0 && b.id == busy_id) ||
+        out_ahead) {
+      continue;
     }
-    st.queue = std::move(keep);
-    SettleAhead(stream);  // a batch answered ahead may be at the front now
+    if (ahead != st.ahead.end()) {
+      if (ahead->out()) {
+        ahead->abandoned = true;  // forgotten when its answer comes
+      } else {
+        st.ahead.erase(ahead);  // refused: no request of it is out
+      }
+    }
+    if (i == 0 && st.in_flight && st.step == Step::kPut) {
+      abandoned_tags_.push_back(st.front_tag);  // the request for the batch leaving
+      st.in_flight = false;
+    }
+    leave[i] = true;
   }
-  return out;
+  return leave;
+}
+
+void Sender::Removed(uint32_t stream) {
+  SettleAhead(stream);  // a batch answered ahead may be at the front now
 }
 
 void Sender::SendAhead(uint32_t stream, size_t limit) {
   StreamState& st = streams_[stream];
-  if (options_.max_in_flight_per_stream < 2 || st.queue.size() < 2 || st.step != Step::kPut ||
+  const std::deque<Batch>& queue = queue_.of(stream);
+  if (options_.max_in_flight_per_stream < 2 || queue.size() < 2 || st.step != Step::kPut ||
       st.attempt > 0 || st.resends > 0 || endpoint_down_ ||
       deps_.clock.MonotonicMillis() < st.not_before_ms) {
     return;
@@ -67,9 +65,9 @@ void Sender::SendAhead(uint32_t stream, size_t limit) {
   // Sent and not acknowledged, answered or out: the window.
   size_t busy = st.in_flight ? 1 : 0;
   for (const Ahead& a : st.ahead) busy += (a.answered || a.out()) ? 1 : 0;
-  const uint64_t front_id = st.queue.front().id;  // split parts share it
+  const uint64_t front_id = queue.front().id;  // split parts share it
   int64_t latest = INT64_MIN;  // of the events before, not yet with CloudWatch
-  for (const Batch& b : st.queue) {
+  for (const Batch& b : queue) {
     if (busy >= options_.max_in_flight_per_stream || in_flight_ >= limit) return;
     auto ahead = std::find_if(st.ahead.begin(), st.ahead.end(), [&](const Ahead& a) {
       return a.batch_id == b.id && !a.abandoned;
@@ -93,9 +91,9 @@ void Sender::SendAhead(uint32_t stream, size_t limit) {
 
 Sender::Ahead* Sender::AheadOfFront(uint32_t stream) {
   StreamState& st = streams_[stream];
-  if (st.queue.empty()) return nullptr;
+  if (queue_.of(stream).empty()) return nullptr;
   for (Ahead& a : st.ahead) {
-    if (a.batch_id == st.queue.front().id && !a.abandoned) return &a;
+    if (a.batch_id == queue_.of(stream).front().id && !a.abandoned) return &a;
   }
   return nullptr;
 }
@@ -105,7 +103,8 @@ void Sender::OnAheadResponse(uint32_t stream, size_t index, const HttpResponse& 
   --in_flight_;
   Classification c = Judge(response);
   Ahead& a = st.ahead[index];
-  bool at_front = !st.queue.empty() && st.queue.front().id == a.batch_id && !st.in_flight &&
+  bool at_front = !queue_.of(stream).empty() && queue_.of(stream).front().id == a.batch_id &&
+                  !st.in_flight &&
                   st.step == Step::kPut;
   if (a.abandoned) {  // in the disk buffer now
     st.ahead.erase(st.ahead.begin() + static_cast<std::ptrdiff_t>(index));

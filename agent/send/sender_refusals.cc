@@ -15,7 +15,7 @@ constexpr size_t kMaxInflatedBody = 16 << 20;
 }  // namespace
 
 void Sender::OnPutAccepted(uint32_t stream, const HttpResponse& response) {
-  const Batch& batch = streams_[stream].queue.front();
+  const Batch& batch = queue_.of(stream).front();
   RejectedInfo info = ParseRejectedInfo(response.body);
   if (!info.any()) {
     FinishFront(stream, batch.event_count, 0);
@@ -63,8 +63,7 @@ void Sender::SplitOrReject(uint32_t stream, const Classification& c) {
   }
   deps_.log.Warning("CloudWatch refused a request of " + std::to_string(events->size()) +
                     " events (" + Describe(c) + "); splitting it");
-  Batch original = std::move(st.queue.front());
-  st.queue.pop_front();
+  const Batch& original = queue_.of(stream).front();
   size_t half = events->size() / 2;
   std::vector<ParsedEvent> parts[2] = {
       std::vector<ParsedEvent>(events->begin(), events->begin() + half),
@@ -73,15 +72,15 @@ void Sender::SplitOrReject(uint32_t stream, const Classification& c) {
                                MakeBatch(original.id, stream, targets_[stream], parts[1], gzip_)};
   if (!halves[0].ok() || !halves[1].ok()) {
     // Cannot happen short of memory; the request stays whole and is retried.
-    st.queue.push_front(std::move(original));
     RetryLater(stream, c, "splitting a refused request");
     return;
   }
-  for (int i = 1; i >= 0; --i) {  // push_front in reverse keeps the order
-    queued_bytes_ += halves[i]->body.size();
-    st.queue.push_front(std::move(*halves[i]));
+  std::vector<Batch> both;
+  for (StatusOr<Batch>& half : halves) {
+    half->in_buffer = original.in_buffer;  // its record there is the whole's
+    both.push_back(std::move(*half));
   }
-  queued_bytes_ -= original.body.size();
+  queue_.ReplaceFront(stream, std::move(both));
   st.attempt = 0;
 }
 
@@ -104,7 +103,7 @@ void Sender::GiveUpUnreadable(uint32_t stream, const Status& why, const Classifi
   // CloudWatch refused the request and its body cannot be read back to
   // split it or keep its events: retrying would hold the stream forever.
   StreamState& st = streams_[stream];
-  size_t events = st.queue.front().event_count;
+  size_t events = queue_.of(stream).front().event_count;
   std::string problem = "CloudWatch Logs refused a request (" + Describe(c) +
                         ") whose body cannot be read back (" + why.ToString() + ")";
   deps_.log.Error(problem + "; its " + std::to_string(events) + " events for " +
@@ -117,7 +116,7 @@ void Sender::GiveUpUnreadable(uint32_t stream, const Status& why, const Classifi
 }
 
 StatusOr<std::vector<ParsedEvent>> Sender::FrontEvents(uint32_t stream) {
-  const Batch& batch = streams_[stream].queue.front();
+  const Batch& batch = queue_.of(stream).front();
   auto json = GunzipBody(batch.body, kMaxInflatedBody);
   if (!json.ok()) return json.status();
   return ParseEvents(*json);

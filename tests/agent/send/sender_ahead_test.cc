@@ -258,10 +258,10 @@ TEST_F(SenderAheadTest, AtAStopBatchesAcceptedAheadStayAndThoseStillOutAreTaken)
   uint64_t b3 = EnqueueLater("b3");
   for (int i = 0; i < 3; ++i) Turn();
   ASSERT_EQ(3u, http_.requests().size());
-  EXPECT_TRUE(sender_->TakeWaiting().empty())
+  EXPECT_TRUE(TakeUnheld().empty())
       << "every batch is out or accepted: none may be buffered while running";
   std::vector<Batch> taken =
-      sender_->TakeWaiting(/*abandon_requests=*/true);
+      TakeUnheld(/*stopping=*/true);
   ASSERT_EQ(2u, taken.size());
   EXPECT_EQ(b1, taken[0].id);
   EXPECT_EQ(b3, taken[1].id);
@@ -269,7 +269,7 @@ TEST_F(SenderAheadTest, AtAStopBatchesAcceptedAheadStayAndThoseStillOutAreTaken)
   std::vector<Ack> acks = sender_->TakeAcks();
   ASSERT_EQ(1u, acks.size());
   EXPECT_EQ(b2, acks[0].batch_id);
-  EXPECT_EQ(0u, sender_->queued_bytes());
+  EXPECT_EQ(0u, queue_->bytes());
 }
 
 TEST_F(SenderAheadTest, ABatchRefusedAheadWaitsForItsTurnInsteadOfGoingAheadAgain) {
@@ -342,7 +342,7 @@ TEST_F(SenderAheadTest, AFrontTakenForTheDiskBufferWhileTheStreamIsCreatedLeaves
   Turn();  // CreateLogStream: 503
   ASSERT_EQ(1u, http_.requests_for("CreateLogStream").size());
   ASSERT_TRUE(sender_->endpoint_down());
-  std::vector<Batch> taken = sender_->TakeWaiting();
+  std::vector<Batch> taken = TakeUnheld();
   ASSERT_EQ(1u, taken.size());
   EXPECT_EQ(b1, taken[0].id);
   int spins = 0;
@@ -369,10 +369,10 @@ TEST_F(SenderAheadTest, AtAStopABatchFromTheDiskBufferKeepsItsRequest) {
   });
   Batch b = MakeBatch(0, {"s1"});
   b.in_buffer = true;
-  sender_->Enqueue(std::move(b));
+  queue_->Push(std::move(b));
   Turn();
   ASSERT_EQ(1u, http_.requests().size());
-  EXPECT_TRUE(sender_->TakeWaiting(/*abandon_requests=*/true).empty());
+  EXPECT_TRUE(TakeUnheld(/*stopping=*/true).empty());
   hold = false;
   RunUntilIdle();
   EXPECT_EQ(1u, http_.requests().size()) << "sent a second time";

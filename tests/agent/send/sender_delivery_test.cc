@@ -32,7 +32,7 @@ TEST_F(SenderTest, OneDeliveredBatchGivesOneAck) {
   EXPECT_EQ(2u, acks_[0].delivered);
   EXPECT_EQ(0u, acks_[0].rejected);
   EXPECT_TRUE(sender_->idle());
-  EXPECT_EQ(0u, sender_->queued_bytes());
+  EXPECT_EQ(0u, queue_->bytes());
   EXPECT_EQ(1u, sender_->stats().requests);
   EXPECT_EQ(2u, sender_->stats().events_delivered);
   EXPECT_EQ(1u, sender_->stats().batches_acked);
@@ -43,8 +43,8 @@ TEST_F(SenderTest, TheBodySentIsTheBatchBodyByteForByteWithGzipEncoding) {
   Init({kTarget});
   Batch batch = MakeBatch(0, {"caf\xC3\xA9", "tab\there", "quote\"back\\slash"});
   std::string body = batch.body;
-  sender_->Enqueue(std::move(batch));
-  EXPECT_EQ(body.size(), sender_->queued_bytes());
+  queue_->Push(std::move(batch));
+  EXPECT_EQ(body.size(), queue_->bytes());
   Turn();
   ASSERT_EQ(1u, http_.requests().size());
   const SeenRequest& r = http_.requests()[0];

@@ -130,7 +130,7 @@ TEST_F(SenderTest, InvalidParameterSplitsTheBatchUntilTheRefusedEventIsAlone) {
   ASSERT_EQ(1u, lines.size());
   EXPECT_EQ("BAD", lines[0].message);
   EXPECT_NE(std::string::npos, lines[0].reason.find("InvalidParameterException"));
-  EXPECT_EQ(0u, sender_->queued_bytes());
+  EXPECT_EQ(0u, queue_->bytes());
   EXPECT_TRUE(sender_->idle());
   for (const SeenRequest& r : http_.requests_for("PutLogEvents")) {
     EXPECT_EQ("gzip", r.header("Content-Encoding"));
@@ -152,10 +152,10 @@ TEST_F(SenderTest, TheHalvesOfASplitRequestCarryTheirOwnCountsSizesAndTimes) {
   Batch whole = MakeBatch(0, {"a", "bb", "ccc", "dddd"});
   int64_t t0 = whole.min_timestamp_ms;
   ASSERT_GT(t0, 0);
-  sender_->Enqueue(std::move(whole));
+  queue_->Push(std::move(whole));
   Turn();
   Turn();
-  std::vector<Batch> halves = sender_->TakeWaiting(/*abandon_requests=*/true);
+  std::vector<Batch> halves = TakeUnheld(/*stopping=*/true);
   ASSERT_EQ(2u, halves.size());
   EXPECT_EQ((Strings{"a", "bb"}), MessagesOf(halves[0].body));
   EXPECT_EQ((Strings{"ccc", "dddd"}), MessagesOf(halves[1].body));
@@ -185,7 +185,7 @@ TEST_F(SenderTest, ARefusedBatchThatCannotBeReadBackIsGivenUpAndTheStreamGoesOn)
     Batch poison = MakeBatch(0, {"x", "y"});
     poison.body = "not gzip";
     uint64_t poison_id = poison.id;
-    sender_->Enqueue(std::move(poison));
+    queue_->Push(std::move(poison));
     uint64_t next = Enqueue(0, {"after"});
     RunUntilIdle();
     ASSERT_EQ(2u, acks_.size());
@@ -215,9 +215,33 @@ TEST_F(SenderTest, TheOtherHalfOfABusySplitRequestIsNotTakenForTheBuffer) {
   Enqueue(0, {"a", "b", "c", "d"});
   Turn();
   Turn();
-  EXPECT_TRUE(sender_->TakeWaiting().empty()) << "a half of a busy batch was taken";
+  EXPECT_TRUE(TakeUnheld().empty()) << "a half of a busy batch was taken";
   // At a stop both go, together.
-  EXPECT_EQ(2u, sender_->TakeWaiting(/*abandon_requests=*/true).size());
+  EXPECT_EQ(2u, TakeUnheld(/*stopping=*/true).size());
+}
+
+// A batch read back from the disk buffer, split after InvalidParameter: its
+// halves are still the buffer's (one record there covers them). Taken for
+// the buffer again, they would be appended a second time and the record
+// never closed: sent again at every start.
+TEST_F(SenderTest, TheHalvesOfABatchFromTheDiskBufferStayInTheQueue) {
+  Init({kTarget});
+  int puts = 0;
+  http_.set_responder([&](const SeenRequest&) -> std::optional<HttpResponse> {
+    if (puts++ == 0) {
+      return FakeHttp::AwsError(400, "InvalidParameterException", "Log event is invalid");
+    }
+    return std::nullopt;
+  });
+  Batch b = MakeBatch(0, {"a", "b", "c", "d"});
+  b.in_buffer = true;
+  queue_->Push(std::move(b));
+  Turn();
+  Turn();
+  ASSERT_EQ(2u, queue_->of(0).size()) << "not split";
+  EXPECT_TRUE(queue_->of(0)[0].in_buffer);
+  EXPECT_TRUE(queue_->of(0)[1].in_buffer);
+  EXPECT_TRUE(TakeUnheld(/*stopping=*/true).empty());
 }
 
 TEST_F(SenderTest, InvalidParameterForASingleEventBatchRejectsItWithoutSplitting) {

@@ -73,8 +73,10 @@ class SenderTest : public ::testing::Test {
     auto endpoint = ParseEndpointUrl("https://logs.us-east-1.amazonaws.com/");
     ASSERT_TRUE(endpoint.ok());
     LogsRequestContext context{*endpoint, "us-east-1", "edgelog-test"};
+    sender_.reset();
+    queue_ = std::make_unique<DeliveryQueue>(0);
     sender_ = std::make_unique<Sender>(
-        SenderDeps{http_, *credentials_, clock_, log_}, context, targets,
+        SenderDeps{http_, *credentials_, clock_, log_, *queue_}, context, targets,
         options, seed);
   }
 
@@ -91,8 +93,21 @@ class SenderTest : public ::testing::Test {
   uint64_t Enqueue(uint32_t stream, const Strings& messages) {
     Batch b = MakeBatch(stream, messages);
     uint64_t id = b.id;
-    sender_->Enqueue(std::move(b));
+    queue_->Push(std::move(b));
     return id;
+  }
+
+  // Removes the batches no request holds, as the main loop does for the
+  // disk buffer (with `stopping`, at a stop).
+  std::vector<Batch> TakeUnheld(bool stopping = false) {
+    std::vector<Batch> out;
+    for (uint32_t stream = 0; stream < queue_->stream_count(); ++stream) {
+      for (Batch& b : queue_->Remove(stream, sender_->Unheld(stream, stopping))) {
+        out.push_back(std::move(b));
+      }
+      sender_->Removed(stream);
+    }
+    return out;
   }
 
   // One turn of the main loop, without waiting.
@@ -145,6 +160,7 @@ class SenderTest : public ::testing::Test {
   FakeClock clock_;
   CaptureLogger log_;
   std::unique_ptr<Batcher> batcher_;
+  std::unique_ptr<DeliveryQueue> queue_;  // the main loop's, made by Init
   std::unique_ptr<Sender> sender_;
   std::vector<Ack> acks_;
 };
