@@ -267,15 +267,18 @@ bool Tailer::RepeatsStartOf(const Sibling& candidate, FileSource& source) {
 void Tailer::StartOverAsNewGeneration(FileSource& source, FileSource::HeldLine held,
                                       TailTime now, RecordSink& sink) {
   uint32_t old_id = source.id();
+  // The next generation is known before anything is handed on under its id
+  // (the sink looks its source up).
   uint32_t new_id = next_source_id_++;
-  source.StartOver(held, new_id, now, sink, stats_);
-  SourceInfo next = info_[old_id];
-  info_[old_id].open = false;  // that generation is read
+  SourceInfo next = info_.at(old_id);
   next.start_offset = 0;
-  next.head = source.head();
-  next.state = source.state();
-  if (auto info = source.Stat(); info.ok()) next.follow_mtime_ns = info->mtime_ns;
+  info_[old_id].open = false;  // that generation is read
   info_.emplace(new_id, std::move(next));
+  source.StartOver(held, new_id, now, sink, stats_);
+  SourceInfo& started = info_.at(new_id);
+  started.head = source.head();
+  started.state = source.state();
+  if (auto info = source.Stat(); info.ok()) started.follow_mtime_ns = info->mtime_ns;
 }
 
 }  // namespace edgelog

@@ -127,6 +127,27 @@ TEST_F(AgentLoopTest, CheckpointsOfFilesThatAreGoneAreLookedForOnceAndDropped) {
   EXPECT_EQ(1u, saved->size()) << "checkpoints of files that are gone were kept";
 }
 
+// A truncation read while a record still waits for its end (the default
+// rule holds a line until the next one starts, or 1 s): the record is handed
+// on as the file starts over, and the pipeline looks its source up while the
+// next generation is being made. It crashed the agent (its id was given
+// before the generation was known).
+TEST_F(AgentLoopTest, ATruncationWhileARecordWaitsHandsItOnAndGoesOn) {
+  env_.WriteFile(kLog, "old-1\nold-2\n");
+  bool truncated = false;
+  int rc = RunUntilStopped(
+      [&](int) {
+        if (truncated) return;  // the first wait comes after the first read
+        truncated = true;
+        auto file = env_.OpenWritable(kLog, WriteMode::kTruncate);
+        ASSERT_TRUE(file.ok());
+        ASSERT_TRUE((*file)->Append("new-1\n").ok());
+      },
+      [&] { return SentMessages().size() >= 3; });
+  EXPECT_EQ(kExitOk, rc);
+  EXPECT_EQ((Strings{"old-1", "old-2", "new-1"}), SentMessages());
+}
+
 class AgentLoopRotationTest : public AgentLoopTest {
  protected:
   // Rotates app.log `rotations` times while the agent runs, one line per
