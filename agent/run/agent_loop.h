@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "agent/aws/credentials.h"
@@ -92,6 +93,21 @@ class AgentLoop {
   const RunSummary& summary() const { return summary_; }
 
  private:
+  // Where the loop is between turns.
+  struct Turns {
+    bool stopping = false;      // a stop signal came
+    bool flushed = false;       // the tailer has handed on what it held back
+    int64_t stop_deadline_ms = 0;
+    int64_t last_rescan_ms = 0;
+  };
+  // Reads, seals and sends, waits, takes answers: one turn. The exit code
+  // once the loop must end.
+  std::optional<int> Turn(Turns& t);
+  // Finds new files when due and reads; true if it stopped with data left.
+  bool Read(Turns& t, int64_t now);
+  // Keeps what is undelivered, saves checkpoints, says what was done.
+  int Finish(int exit_code);
+
   AgentDeps deps_;
   RunOptions options_;
   std::unique_ptr<Pipeline> pipeline_;
