@@ -84,22 +84,26 @@ Status Pipeline::SaveCheckpoints() {
         continue;
       }
     }
-    uint64_t delivered = tracker_.delivered(id);
-    auto& before = before_[id];
-    if (before.first != delivered || before.second.length == 0) {
-      // Read only when the offset moved; a closed file keeps the last one.
-      std::optional<Fingerprint> fp = tailer_.FingerprintBefore(id, delivered);
-      if (fp) {
-        before = {delivered, *fp};
-      } else if (before.first != delivered) {
-        before = {delivered, Fingerprint{}};  // closed meanwhile: unknown
-      }
-    }
-    put(Checkpoint{s.file_id, s.live_path, delivered, s.head, before.second,
-                   tailer_.entries()[s.entry].key});
+    put(CheckpointOf(id, s));
   }
   ForgetRetired(now_retired);
   return edgelog::SaveCheckpoints(deps_.env, checkpoint_path_, all);
+}
+
+Checkpoint Pipeline::CheckpointOf(uint32_t id, const SourceInfo& s) {
+  uint64_t delivered = tracker_.delivered(id);
+  auto& before = before_[id];
+  if (before.first != delivered || before.second.length == 0) {
+    // Read only when the offset moved; a closed file keeps the last one.
+    std::optional<Fingerprint> fp = tailer_.FingerprintBefore(id, delivered);
+    if (fp) {
+      before = {delivered, *fp};
+    } else if (before.first != delivered) {
+      before = {delivered, Fingerprint{}};  // closed meanwhile: unknown
+    }
+  }
+  return Checkpoint{s.file_id, s.live_path, delivered, s.head, before.second,
+                    tailer_.entries()[s.entry].key};
 }
 
 void Pipeline::ForgetRetired(const std::vector<uint32_t>& now_retired) {

@@ -83,6 +83,9 @@ class Pipeline : public RecordSink {
   // Forgets the sources retired by this save (`now_retired`), and every
   // retired source once per kForgetRetryMs.
   void ForgetRetired(const std::vector<uint32_t>& now_retired);
+  // The checkpoint of source `id` now: its delivered offset, and the
+  // fingerprint of the bytes before it (read again only when it moved).
+  Checkpoint CheckpointOf(uint32_t id, const SourceInfo& s);
   // Appends the records waiting for rejected.jsonl; once all are there,
   // releases what waited on them.
   void WriteRejected();
