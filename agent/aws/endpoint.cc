@@ -1,5 +1,7 @@
 #include "agent/aws/endpoint.h"
 
+#include <algorithm>
+
 #include "agent/io/file_util.h"
 
 namespace edgelog {
@@ -32,7 +34,29 @@ StatusOr<Endpoint> ParseEndpointUrl(const std::string& url) {
   }
   e.path = path_start == std::string::npos ? "/" : url.substr(path_start);
   e.url = scheme + "://" + e.host + e.path;
+  e.plaintext = scheme == "http";
   return e;
+}
+
+bool IsLoopbackHost(const std::string& host) {
+  std::string name = host;
+  if (!name.empty() && name[0] == '[') {  // [::1]:port
+    size_t close = name.find(']');
+    name = close == std::string::npos ? name : name.substr(1, close - 1);
+  } else if (std::count(name.begin(), name.end(), ':') == 1) {
+    name = name.substr(0, name.find(':'));  // host:port
+  }
+  if (name == "localhost" || name == "::1") return true;
+  if (name.rfind("127.", 0) != 0) return false;
+  int dots = 0;
+  for (char c : name) {
+    if (c == '.') {
+      ++dots;
+    } else if (c < '0' || c > '9') {
+      return false;
+    }
+  }
+  return dots == 3;
 }
 
 StatusOr<std::string> ResolveRegion(const std::string& configured, Env& env) {
@@ -46,7 +70,8 @@ StatusOr<std::string> ResolveRegion(const std::string& configured, Env& env) {
 }
 
 StatusOr<Endpoint> ResolveLogsEndpoint(const std::string& override_url,
-                                       const std::string& region, Env& env) {
+                                       const std::string& region, Env& env,
+                                       bool allow_plaintext) {
   std::string url = override_url;
   std::string source = "logs.endpoint_override";
   for (const char* name : {"AWS_ENDPOINT_URL_CLOUDWATCH_LOGS", "AWS_ENDPOINT_URL"}) {
@@ -61,6 +86,12 @@ StatusOr<Endpoint> ResolveLogsEndpoint(const std::string& override_url,
   auto endpoint = ParseEndpointUrl(url);
   if (!endpoint.ok()) {
     return Status::InvalidArgument(source + ": " + endpoint.status().message());
+  }
+  if (endpoint->plaintext && !allow_plaintext && !IsLoopbackHost(endpoint->host)) {
+    return Status::InvalidArgument(
+        source + ": " + url + " is plain http to another host: log lines, the signed "
+        "Authorization header and any session token would cross the network in clear text. "
+        "Use https://, or set edgelog.http.allow_plaintext to true if the network is yours");
   }
   endpoint->source = source;
   return endpoint;

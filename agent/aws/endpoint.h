@@ -14,6 +14,7 @@ struct Endpoint {
   std::string host;  // the Host header: host, plus ":port" when given
   std::string path;  // "/" unless the URL has a path
   std::string source;  // where it came from, for messages
+  bool plaintext = false;  // http://
 };
 
 // Splits "scheme://host[:port][/path]". kInvalidArgument for anything else.
@@ -25,9 +26,16 @@ StatusOr<std::string> ResolveRegion(const std::string& configured, Env& env);
 
 // CloudWatch Logs endpoint: `override_url` (logs.endpoint_override), else
 // AWS_ENDPOINT_URL_CLOUDWATCH_LOGS, else AWS_ENDPOINT_URL, else
-// https://logs.REGION.amazonaws.com.
+// https://logs.REGION.amazonaws.com. An http:// URL is refused unless its
+// host is this one (loopback) or `allow_plaintext`: log lines, the
+// Authorization header and session tokens would cross the network in
+// clear text.
 StatusOr<Endpoint> ResolveLogsEndpoint(const std::string& override_url,
-                                       const std::string& region, Env& env);
+                                       const std::string& region, Env& env,
+                                       bool allow_plaintext = false);
+
+// True for localhost, 127.0.0.0/8 and ::1, with or without a port.
+bool IsLoopbackHost(const std::string& host);
 
 // The PEM file of trusted CAs, and where that choice came from.
 struct CaBundle {

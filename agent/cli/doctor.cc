@@ -202,9 +202,11 @@ int DoctorCommand(const CommandLine& cl, Host& host) {
                       : "log group " + probe.group + " does not exist yet (edgelog creates it)";
     report.Ok("reach", "CloudWatch Logs accepted the signature; DescribeLogStreams: " + how);
   } else if (answer.transport_error != TransportError::kNone) {
-    std::string fix = answer.transport_error == TransportError::kCertificate
-                          ? "the endpoint's certificate is not trusted: check the CA bundle "
-                            "(edgelog.http.ca_bundle, SSL_CERT_FILE, AWS_CA_BUNDLE)"
+    bool tls = answer.transport_error == TransportError::kCertificate ||
+               answer.transport_error == TransportError::kTls;
+    std::string fix = tls ? "the TLS handshake failed: check the CA bundle (edgelog.http.ca_bundle, "
+                            "SSL_CERT_FILE, AWS_CA_BUNDLE), the endpoint's name, and that it "
+                            "speaks TLS 1.2 or later"
                           : "check the network path to " + setup.endpoint.url +
                                 ": firewall, VPC endpoint, or HTTPS_PROXY / NO_PROXY";
     report.Fail("reach", Describe(answer), fix);

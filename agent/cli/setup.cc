@@ -29,7 +29,8 @@ int Prepare(const CommandLine& cl, Host& host, Logger& log, AwsServices& aws, Se
                  region.status().message().c_str());
     return kExitUsage;
   }
-  auto endpoint = ResolveLogsEndpoint(config->endpoint_override, region->name, host.env);
+  auto endpoint = ResolveLogsEndpoint(config->endpoint_override, region->name, host.env,
+                                      config->allow_plaintext);
   if (!endpoint.ok()) {
     std::fprintf(stderr, "%s\n", endpoint.status().message().c_str());
     return kExitUsage;

@@ -52,6 +52,7 @@ struct Config {
   int64_t request_timeout_s = 60;
   int64_t max_in_flight = 8;       // requests at once
   int64_t max_in_flight_per_stream = 4;  // of those, for one stream
+  bool allow_plaintext = false;    // http:// to a host other than this one
   int64_t max_open_files = 1024;
   int64_t buffer_memory_bytes = 8 << 20;   // backlog kept in memory before spilling to disk
   int64_t buffer_max_bytes = 256 << 20;    // disk buffer cap (compressed bodies)

@@ -52,7 +52,7 @@ std::string CheckEndpoint(const cJSON* v) {
   if (s.empty() || s.rfind("https://", 0) == 0 || s.rfind("http://", 0) == 0) {
     return "";
   }
-  return "must start with https:// (or http:// for a local endpoint)";
+  return "must start with https:// (or http:// for an endpoint on this host)";
 }
 
 std::string CheckAbsolutePath(const cJSON* v) {
@@ -241,6 +241,10 @@ const std::vector<OptionSpec> kOptions = {
     {"edgelog.http.max_in_flight_per_stream", OptionType::kInteger, OptionUse::kUsed, "4",
      "Requests in flight at once for one stream; 1 sends a stream's batches one by one.",
      &Config::max_in_flight_per_stream, CheckInFlight},
+    {"edgelog.http.allow_plaintext", OptionType::kBoolean, OptionUse::kUsed, "false",
+     "Allow an http:// endpoint on a host other than this one (log lines and signed "
+     "requests then cross the network in clear text).",
+     &Config::allow_plaintext},
 
     // Sections of the CloudWatch agent's file that edgelog does not read.
     {"metrics", OptionType::kAny, OptionUse::kIgnored, "", "Metrics; ignored with a warning."},

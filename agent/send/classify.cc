@@ -38,18 +38,6 @@ bool OneOf(const std::string& code, const std::string_view (&codes)[N]) {
   return std::find(std::begin(codes), std::end(codes), code) != std::end(codes);
 }
 
-const char* TransportName(TransportError e) {
-  switch (e) {
-    case TransportError::kNone: return "none";
-    case TransportError::kConnect: return "connection failed";
-    case TransportError::kTimeout: return "timed out";
-    case TransportError::kConnection: return "connection lost";
-    case TransportError::kTls: return "TLS failed";
-    case TransportError::kCertificate: return "TLS certificate not trusted";
-    case TransportError::kOther: return "transfer failed";
-  }
-  return "transfer failed";
-}
 
 // A success from CloudWatch Logs carries a request id and a JSON object
 // (or nothing). A captive portal, a wrong endpoint_override or a middlebox
@@ -66,13 +54,28 @@ std::string WhyNotAnAnswer(const HttpResponse& response) {
 
 }  // namespace
 
+const char* TransportName(TransportError e) {
+  switch (e) {
+    case TransportError::kNone: return "none";
+    case TransportError::kConnect: return "connection failed";
+    case TransportError::kTimeout: return "timed out";
+    case TransportError::kConnection: return "connection lost";
+    case TransportError::kTls: return "TLS failed";
+    case TransportError::kCertificate: return "TLS certificate not trusted";
+    case TransportError::kOther: return "transfer failed";
+  }
+  return "transfer failed";
+}
+
 Classification Classify(const HttpResponse& response) {
   Classification c;
   if (response.transport_error != TransportError::kNone) {
-    // An untrusted certificate does not heal by waiting: say so, like
-    // refused credentials, rather than call the endpoint down.
-    c.verdict = response.transport_error == TransportError::kCertificate ? Verdict::kUntrusted
-                                                                          : Verdict::kRetry;
+    // An untrusted certificate, or a TLS handshake the endpoint refuses
+    // (a version or cipher it does not speak), does not heal by waiting:
+    // say so, like refused credentials, rather than call the endpoint down.
+    bool tls = response.transport_error == TransportError::kCertificate ||
+               response.transport_error == TransportError::kTls;
+    c.verdict = tls ? Verdict::kUntrusted : Verdict::kRetry;
     c.code = TransportName(response.transport_error);
     c.detail = response.error_message;
     return c;

@@ -14,7 +14,7 @@ enum class Verdict {
   kMissing,  // ResourceNotFoundException: create the group or stream
   kExists,   // ResourceAlreadyExistsException: as good as created
   kAuth,     // signature or credentials refused: explain, back off, retry
-  kUntrusted,  // the endpoint's TLS certificate did not verify: the same
+  kUntrusted,  // the TLS handshake failed (certificate not trusted, version or cipher refused): the same
   kExpired,  // the session token expired: refresh the credentials, send again
   kSkewed,   // the signature's time is too far off: correct the clock, send again
   kInvalid,  // InvalidParameterException: split the request, or reject
@@ -30,6 +30,8 @@ struct Classification {
 Classification Classify(const HttpResponse& response);
 
 const char* VerdictName(Verdict verdict);
+// A transport failure in a few words: "TLS failed", "timed out", ...
+const char* TransportName(TransportError e);
 
 // "Code: detail", or the code alone: for messages.
 std::string Describe(const Classification& c);

@@ -313,6 +313,9 @@ void Sender::RetryLater(uint32_t stream, const Classification& c, const char* wh
     problem = "CloudWatch Logs refused the signature or credentials (" + Describe(c) +
               "; credentials from " + deps_.credentials.Source() +
               "): check the access key, the secret and the system clock";
+  } else if (c.verdict == Verdict::kUntrusted && c.code == TransportName(TransportError::kTls)) {
+    problem = "the TLS handshake with the endpoint failed (" + Describe(c) +
+              "): check that it speaks TLS 1.2 or later, and any proxy or middlebox between";
   } else if (c.verdict == Verdict::kUntrusted) {
     problem = "the endpoint's TLS certificate is not trusted (" + Describe(c) +
               "): check the CA bundle named at start (edgelog.http.ca_bundle, SSL_CERT_FILE, "

@@ -280,9 +280,12 @@ unpack_rootfs() {
 # write_config DIR ENDPOINT: DIR/config.json shipping /var/log/app/*.log there.
 write_config() {
   mkdir -p "$1"
+  local plaintext=false
+  case "$2" in http://127.0.0.1:*) ;; http://*) plaintext=true ;; esac  # a name for this host
   cat >"$1/config.json" <<EOF
 {
   "agent": { "region": "eu-west-1" },
+  "edgelog": { "http": { "allow_plaintext": $plaintext } },
   "logs": {
     "endpoint_override": "$2",
     "force_flush_interval": 1,

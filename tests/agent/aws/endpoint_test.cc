@@ -106,19 +106,19 @@ TEST(ResolveLogsEndpointTest, DefaultsToTheRegionalEndpoint) {
 
 TEST(ResolveLogsEndpointTest, PrecedenceIsOverrideThenServiceVariableThenGeneralVariable) {
   MemEnv env;
-  env.SetVar("AWS_ENDPOINT_URL", "http://general:1");
+  env.SetVar("AWS_ENDPOINT_URL", "http://127.0.0.1:1");
   auto e = ResolveLogsEndpoint("", "us-east-1", env);
   ASSERT_TRUE(e.ok());
-  EXPECT_EQ("general:1", e->host);
+  EXPECT_EQ("127.0.0.1:1", e->host);
   EXPECT_EQ("AWS_ENDPOINT_URL", e->source);
 
-  env.SetVar("AWS_ENDPOINT_URL_CLOUDWATCH_LOGS", "http://service:2");
+  env.SetVar("AWS_ENDPOINT_URL_CLOUDWATCH_LOGS", "http://localhost:2");
   e = ResolveLogsEndpoint("", "us-east-1", env);
   ASSERT_TRUE(e.ok());
-  EXPECT_EQ("service:2", e->host);
+  EXPECT_EQ("localhost:2", e->host);
   EXPECT_EQ("AWS_ENDPOINT_URL_CLOUDWATCH_LOGS", e->source);
 
-  e = ResolveLogsEndpoint("http://override:3", "us-east-1", env);
+  e = ResolveLogsEndpoint("https://override:3", "us-east-1", env);
   ASSERT_TRUE(e.ok());
   EXPECT_EQ("override:3", e->host);
   EXPECT_EQ("logs.endpoint_override", e->source);
@@ -127,10 +127,45 @@ TEST(ResolveLogsEndpointTest, PrecedenceIsOverrideThenServiceVariableThenGeneral
 TEST(ResolveLogsEndpointTest, AnEmptyVariableCountsAsUnset) {
   MemEnv env;
   env.SetVar("AWS_ENDPOINT_URL_CLOUDWATCH_LOGS", "");
-  env.SetVar("AWS_ENDPOINT_URL", "http://general:1");
+  env.SetVar("AWS_ENDPOINT_URL", "https://general:1");
   auto e = ResolveLogsEndpoint("", "us-east-1", env);
   ASSERT_TRUE(e.ok());
   EXPECT_EQ("general:1", e->host);
+}
+
+// Plain http carries the log lines, the signed Authorization header and any
+// session token in clear text: accepted for this host only, unless the
+// operator says the network is theirs. The error names where the URL came
+// from and the key that allows it.
+TEST(ResolveLogsEndpointTest, PlainHttpToAnotherHostIsRefusedUnlessAllowed) {
+  MemEnv env;
+  for (const char* url : {"http://logs.example.com/", "http://10.0.0.5:4566",
+                          "http://127.0.0.1.example.com/", "http://[2001:db8::1]:80/"}) {
+    auto e = ResolveLogsEndpoint(url, "us-east-1", env);
+    ASSERT_FALSE(e.ok()) << url;
+    EXPECT_NE(std::string::npos, e.status().message().find("logs.endpoint_override")) << url;
+    EXPECT_NE(std::string::npos, e.status().message().find("edgelog.http.allow_plaintext"));
+    EXPECT_TRUE(ResolveLogsEndpoint(url, "us-east-1", env, /*allow_plaintext=*/true).ok());
+  }
+  env.SetVar("AWS_ENDPOINT_URL", "http://moto.internal:5000");
+  auto e = ResolveLogsEndpoint("", "us-east-1", env);
+  ASSERT_FALSE(e.ok());
+  EXPECT_NE(std::string::npos, e.status().message().find("AWS_ENDPOINT_URL"));
+  for (const char* url : {"http://127.0.0.1:4566/", "http://localhost:5000", "http://[::1]:80/",
+                          "http://127.1.2.3/", "https://logs.example.com/"}) {
+    EXPECT_TRUE(ResolveLogsEndpoint(url, "us-east-1", env).ok()) << url;
+  }
+}
+
+TEST(IsLoopbackHostTest, OnlyThisHostsNames) {
+  for (const char* host : {"localhost", "localhost:80", "127.0.0.1", "127.0.0.1:4566",
+                           "127.255.0.9", "[::1]", "[::1]:443", "::1"}) {
+    EXPECT_TRUE(IsLoopbackHost(host)) << host;
+  }
+  for (const char* host : {"", "example.com", "127.0.0.1.nip.io", "127.0.0", "10.0.0.1",
+                           "[2001:db8::1]:80", "localhost.example.com", "1127.0.0.1"}) {
+    EXPECT_FALSE(IsLoopbackHost(host)) << host;
+  }
 }
 
 TEST(ResolveLogsEndpointTest, ABadUrlIsInvalidAndNamesWhereItCameFrom) {

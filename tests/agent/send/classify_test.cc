@@ -59,13 +59,20 @@ TEST(ClassifyTest, ASuccessWhoseBodyIsNotAJsonObjectIsNotACloudWatchAnswer) {
 
 TEST(ClassifyTest, EveryTransportFailureIsRetriedAndNamed) {
   for (TransportError e : {TransportError::kConnect, TransportError::kTimeout,
-                           TransportError::kConnection, TransportError::kTls,
-                           TransportError::kOther}) {
+                           TransportError::kConnection, TransportError::kOther}) {
     Classification c = Classify(Transport(e));
     EXPECT_EQ(Verdict::kRetry, c.verdict) << static_cast<int>(e);
     EXPECT_FALSE(c.code.empty());
     EXPECT_EQ("Connection reset by peer", c.detail);
   }
+}
+
+// A TLS version or cipher the endpoint refuses does not heal by waiting
+// either: it was taken for an outage (--once waited 5 minutes, not 20 s).
+TEST(ClassifyTest, ARefusedTlsHandshakeIsNotAnOutage) {
+  Classification c = Classify(Transport(TransportError::kTls));
+  EXPECT_EQ(Verdict::kUntrusted, c.verdict);
+  EXPECT_EQ("TLS failed", c.code);
 }
 
 TEST(ClassifyTest, AnUntrustedCertificateIsNotAnOutage) {
