@@ -29,6 +29,10 @@ void AckTracker::OnSkipped(uint32_t source, uint64_t end_offset) {
 }
 
 void AckTracker::OnAck(uint64_t batch_id) {
+  if (auto held = holds_.find(batch_id); held != holds_.end()) {
+    if (--held->second == 0) holds_.erase(held);
+    return;
+  }
   auto it = batch_sources_.find(batch_id);
   if (it == batch_sources_.end()) return;
   for (uint32_t source : it->second) {

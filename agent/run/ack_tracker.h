@@ -30,6 +30,10 @@ class AckTracker {
   void OnSkipped(uint32_t source, uint64_t end_offset);
   // Batch `batch_id` is done.
   void OnAck(uint64_t batch_id);
+  // Batch `batch_id` is done only after one more OnAck than it would take:
+  // two things must happen for it (its parts made durable, and events
+  // refused in others kept), in either order.
+  void Hold(uint64_t batch_id) { ++holds_[batch_id]; }
 
   // Offset up to which `source` is delivered.
   uint64_t delivered(uint32_t source) const { return sources_.at(source).delivered; }
@@ -57,6 +61,7 @@ class AckTracker {
 
   std::unordered_map<uint32_t, SourceState> sources_;
   std::unordered_map<uint64_t, std::vector<uint32_t>> batch_sources_;
+  std::unordered_map<uint64_t, int> holds_;  // OnAcks still to come first
   bool changed_ = false;
 };
 

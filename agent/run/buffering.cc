@@ -117,7 +117,13 @@ void Pipeline::SpillForStop() {
   spilling_ = true;
   spool_retry_at_ms_ = 0;  // a last try, whatever the backoff
   std::vector<Batch> waiting = TakeUnheld(/*stopping=*/true);
+  // Those read back from the disk buffer are still there: sent at the next
+  // start, not appended again.
+  waiting.erase(std::remove_if(waiting.begin(), waiting.end(),
+                               [](const Batch& b) { return b.in_buffer; }),
+                waiting.end());
   TakeAcks();  // batches accepted ahead of their turn, settled now
+  WriteRejected();  // with their refused events, before they count as done
   to_spool_.insert(to_spool_.begin(), std::make_move_iterator(waiting.begin()),
                    std::make_move_iterator(waiting.end()));
   FlushToSpool();

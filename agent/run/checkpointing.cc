@@ -73,6 +73,12 @@ Status Pipeline::SaveCheckpoints() {
                     !tracker_.pending(id);
     if (finished && retired_.count(id) > 0) continue;  // no look at the disk any more
     retired_.erase(id);
+    if (finished && s.superseded) {  // the file's next generation has its checkpoint
+      retired_.insert(id);
+      before_.erase(id);
+      now_retired.push_back(id);
+      continue;
+    }
     if (finished) {  // closed: keep the checkpoint only while the file is still there
       auto now = deps_.env.Stat(s.path);
       if (!now.ok() || now->id != s.file_id) {

@@ -227,6 +227,10 @@ void Pipeline::Collect() {
 
 void Pipeline::TakeAcks() {
   for (Ack& a : sender_->TakeAcks()) {
+    if (a.partial && buffer_seq_of_.count(a.batch_id) > 0) {
+      continue;  // its record stays in the buffer: sent whole, and refused, again
+    }
+    if (a.partial) tracker_.Hold(a.batch_id);  // its other parts go to the buffer
     if (a.refused.empty()) {
       Release(a);
       continue;

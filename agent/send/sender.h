@@ -91,6 +91,9 @@ struct Ack {
   // read back (a poison batch); `problem` says what happened.
   size_t unreadable = 0;
   std::string problem;
+  // Only the parts of a split batch CloudWatch answered before a stop; the
+  // others left for the disk buffer (Unheld), which acknowledges the batch.
+  bool partial = false;
 };
 
 struct SenderStats {
@@ -126,8 +129,9 @@ class Sender {
   // and none read back from the disk buffer): one flag per batch in queue
   // order, true for those that may leave for the disk buffer. The caller
   // removes every one marked, then calls Removed. With `stopping`, batches
-  // whose request is still unanswered may leave too: those requests are
-  // given up (their answers ignored).
+  // whose request is still unanswered may leave too, and those read back
+  // from the disk buffer (still there): those requests are given up (their
+  // answers ignored), and batches accepted behind them are acknowledged.
   std::vector<bool> Unheld(uint32_t stream, bool stopping);
   // Batches of `stream` marked by Unheld were removed from the queue.
   void Removed(uint32_t stream);

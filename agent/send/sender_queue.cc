@@ -14,9 +14,19 @@ std::vector<bool> Sender::Unheld(uint32_t stream, bool stopping) {
   const std::deque<Batch>& queue = queue_.of(stream);
   std::vector<bool> leave(queue.size(), false);
   // The front batch is CloudWatch's already if a request for it is out, or
-  // an earlier part of it (split) was answered.
+  // an earlier part of it (split) was answered. At a stop the parts left
+  // may go to the disk buffer all the same: the buffer then acknowledges
+  // the batch once they are durable, the answered parts being CloudWatch's;
+  // what those answers refused comes back as a partial Ack, to be kept.
   bool accepted = st.pending.batch_id != 0;
-  bool front_busy = accepted || (st.in_flight && !stopping);
+  bool front_busy = (accepted && !stopping) || (st.in_flight && !stopping);
+  if (stopping && accepted) {
+    if (!st.pending.refused.empty()) {
+      st.pending.partial = true;
+      acks_.push_back(std::move(st.pending));
+    }
+    st.pending = Ack{};
+  }
   // The other parts of a split batch share its id, and one ack covers them
   // all: while one part is busy, the others stay too, or the buffer would
   // declare the whole id safe with a part still unanswered.
@@ -30,8 +40,10 @@ std::vector<bool> Sender::Unheld(uint32_t stream, bool stopping) {
     });
     bool out_ahead =
         ahead != st.ahead.end() && (ahead->answered || (ahead->out() && !stopping));
-    if ((i == 0 && front_busy) || b.in_buffer || (busy_id != 0 && b.id == busy_id) ||
-        out_ahead) {
+    // A batch from the disk buffer is there already: it leaves only at a
+    // stop (its record stays), so that those accepted behind it settle.
+    if ((i == 0 && front_busy) || (b.in_buffer && !stopping) ||
+        (busy_id != 0 && b.id == busy_id) || out_ahead) {
       continue;
     }
     if (ahead != st.ahead.end()) {

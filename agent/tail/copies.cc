@@ -273,7 +273,11 @@ void Tailer::StartOverAsNewGeneration(FileSource& source, FileSource::HeldLine h
   SourceInfo next = info_.at(old_id);
   next.start_offset = 0;
   info_[old_id].open = false;  // that generation is read
+  info_[old_id].superseded = true;
   info_.emplace(new_id, std::move(next));
+  for (auto& [where, last] : last_at_path_) {
+    if (last == old_id) last = new_id;  // the file there is read on under the new id
+  }
   source.StartOver(held, new_id, now, sink, stats_);
   SourceInfo& started = info_.at(new_id);
   started.head = source.head();

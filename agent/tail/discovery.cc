@@ -54,15 +54,12 @@ void Tailer::Discover() {
       if (info.ok()) matches.push_back({entry, path, *info});  // else gone meanwhile
     }
   }
-  last_matched_.clear();
-  for (const Match& m : matches) last_matched_.emplace(m.info.id.device, m.info.id.inode);
-  cut_short_ = std::move(cut_short);
   // First what became of the files being read: renamed within the pattern,
   // or no longer matched. Either way an older generation now, finished
   // before anything that takes its place.
   // (A walk cut short proves nothing about the files it did not reach.)
   for (auto& source : open_) {
-    source->set_unmatched(cut_short_.count(group_[source->entry()]) == 0);
+    source->set_unmatched(cut_short.count(group_[source->entry()]) == 0);
   }
   for (const Match& m : matches) {
     FileSource* source = FindOpen(m.entry, m.info.id);
@@ -235,19 +232,17 @@ bool Tailer::KnownContent(uint32_t entry, const std::string& path, const FileInf
   // Read and closed: known while the file still holds what was read (an
   // inode reused for a new file, or a copy written over an older one, is
   // new content).
-  std::unique_ptr<ReadableFile> file;
-  for (auto it = info_.rbegin(); it != info_.rend(); ++it) {
-    const SourceInfo* s = &it->second;
-    if (!SameGroup(s->entry, entry) || s->file_id != info.id) continue;
-    if (s->state.offset == 0 && s->state.head.length == 0) return false;  // nothing seen of it
-    if (!file) {
-      auto opened = env_.OpenReadable(path);
-      if (!opened.ok()) return true;
-      file = std::move(*opened);
-    }
-    return HoldsReadContent(*file, info.size, s->state);
+  const ReadState* read = nullptr;
+  for (auto it = info_.rbegin(); it != info_.rend() && read == nullptr; ++it) {
+    const SourceInfo& s = it->second;
+    if (SameGroup(s.entry, entry) && s.file_id == info.id) read = &s.state;
   }
-  return false;
+  if (read == nullptr) read = ForgottenReadOf(entry, info.id);
+  if (read == nullptr) return false;
+  if (read->offset == 0 && read->head.length == 0) return false;  // nothing seen of it
+  auto file = env_.OpenReadable(path);
+  if (!file.ok()) return true;
+  return HoldsReadContent(**file, info.size, *read);
 }
 
 bool Tailer::FollowMissedGenerations(uint32_t entry, const std::string& path,
@@ -320,6 +315,11 @@ bool Tailer::FollowMissedGenerations(uint32_t entry, const std::string& path,
       if (SameGroup(known.entry, entry) && HoldsReadContent(**file, s.info.size, known.state)) {
         offset = std::max(offset, known.state.offset);
         copy_of_open = copy_of_open || (known.open && known.state.offset > 0);
+      }
+    }
+    for (const ForgottenRead& known : forgotten_) {
+      if (SameGroup(known.entry, entry) && HoldsReadContent(**file, s.info.size, known.state)) {
+        offset = std::max(offset, known.state.offset);
       }
     }
     // A copy of a file still open: that file's reading finds its truncation

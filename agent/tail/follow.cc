@@ -10,13 +10,16 @@ std::optional<uint64_t> Tailer::ReadEarlier(uint32_t entry, const FileInfo& info
                                             ReadableFile& file) const {
   // Read in this run, closed since (renamed out of the pattern and back in,
   // say): resumed where it was left while it still holds what was read.
-  for (auto it = info_.rbegin(); it != info_.rend(); ++it) {
-    const SourceInfo* s = &it->second;
-    if (!SameGroup(s->entry, entry) || s->file_id != info.id || s->open || s->dormant) continue;
-    if (s->state.offset > 0 && HoldsReadContent(file, info.size, s->state)) {
-      return s->state.offset;
+  const ReadState* read = nullptr;
+  for (auto it = info_.rbegin(); it != info_.rend() && read == nullptr; ++it) {
+    const SourceInfo& s = it->second;
+    if (SameGroup(s.entry, entry) && s.file_id == info.id && !s.open && !s.dormant) {
+      read = &s.state;
     }
-    return std::nullopt;
+  }
+  if (read == nullptr) read = ForgottenReadOf(entry, info.id);
+  if (read != nullptr && read->offset > 0 && HoldsReadContent(file, info.size, *read)) {
+    return read->offset;
   }
   return std::nullopt;
 }

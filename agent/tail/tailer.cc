@@ -5,7 +5,6 @@
 #include <set>
 
 #include "agent/io/file_util.h"
-#include "agent/tail/rotation.h"
 #include "agent/text/glob_match.h"
 
 namespace edgelog {
@@ -281,11 +280,18 @@ std::optional<Fingerprint> Tailer::FingerprintBefore(uint32_t id, uint64_t offse
   return std::nullopt;
 }
 
+const ReadState* Tailer::ForgottenReadOf(uint32_t entry, const FileId& id) const {
+  for (auto it = forgotten_.rbegin(); it != forgotten_.rend(); ++it) {
+    if (SameGroup(it->entry, entry) && it->file_id == id) return &it->state;
+  }
+  return nullptr;
+}
+
 bool Tailer::Forget(uint32_t id) {
   auto it = info_.find(id);
   if (it == info_.end()) return true;
   const SourceInfo& s = it->second;
-  if (s.open || s.dormant || cut_short_.count(group_[s.entry]) > 0) return false;
+  if (s.open || s.dormant) return false;
   // Something still refers to it: the last file read at a path (the next
   // one there looks for generations missed since it), a held copy's or an
   // open copy's original.
@@ -298,15 +304,8 @@ bool Tailer::Forget(uint32_t id) {
   for (const auto& source : open_) {
     if (source->copy_of() == static_cast<int64_t>(id)) return false;
   }
-  // Its file may be met again wherever a look can find it.
-  if (last_matched_.count({s.file_id.device, s.file_id.inode}) > 0) return false;
-  for (const std::string& path : {s.path, s.live_path}) {
-    auto now = env_.Stat(path);
-    if (now.ok() && now->id == s.file_id) return false;
-  }
-  for (const Sibling& sibling : RotatedSiblings(env_, s.live_path)) {
-    if (sibling.info.id == s.file_id) return false;
-  }
+  forgotten_.push_back(ForgottenRead{s.entry, s.file_id, s.state});
+  if (forgotten_.size() > kForgottenReadsKept) forgotten_.pop_front();
   info_.erase(it);
   return true;
 }

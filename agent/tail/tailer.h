@@ -91,6 +91,7 @@ struct SourceInfo {
   int64_t follow_mtime_ns = 0;  // its modification time when following began
   bool open = false;          // being read (or idle but kept open)
   bool dormant = false;       // closed to respect max_open_files; reopened on change
+  bool superseded = false;    // truncated: its file is read on as a later generation
 };
 
 class Tailer {
@@ -141,11 +142,11 @@ class Tailer {
   // The sources not forgotten, by id.
   const std::map<uint32_t, SourceInfo>& sources() const { return info_; }
   const SourceInfo& source(uint32_t id) const { return info_.at(id); }
-  // Forgets source `id`, read and closed, once nothing refers to it and its
-  // file cannot be met again: gone from its path, from the rotated names of
-  // the name it was written under, and from the last Discover's matches.
-  // False (it is kept: a file met again must be known, or it would be read
-  // twice) while any of that holds; its memory is freed when true.
+  // Forgets source `id`, read and closed (its file gone from its name, or
+  // read on as a later generation), once nothing refers to it: false until
+  // then. What was read of it is kept in a few bytes, for the last
+  // kForgottenReadsKept sources forgotten, so that its file, met again, is
+  // not read twice.
   bool Forget(uint32_t id);
   const std::vector<TailEntry>& entries() const { return entries_; }
   const TailStats& stats() const { return stats_; }
@@ -335,8 +336,18 @@ class Tailer {
   std::vector<std::unique_ptr<FileSource>> open_;  // files being read
   std::map<uint32_t, SourceInfo> info_;            // every source not forgotten, by id
   uint32_t next_source_id_ = 0;
-  std::set<std::pair<uint64_t, uint64_t>> last_matched_;  // device, inode: by the last Discover
-  std::set<uint32_t> cut_short_;  // groups whose last Discover walk stopped at a limit
+  // What was read of forgotten sources, newest last: enough to know a file
+  // met again (renamed back into the pattern, say) and not read it twice.
+  struct ForgottenRead {
+    uint32_t entry;
+    FileId file_id;
+    ReadState state;
+  };
+  std::deque<ForgottenRead> forgotten_;
+  // What was read of the newest forgotten source of `entry`'s group on file
+  // `id`, if any.
+  const ReadState* ForgottenReadOf(uint32_t entry, const FileId& id) const;
+  static constexpr size_t kForgottenReadsKept = 10000;  // about 64 bytes each
   std::map<SourceKey, Dormant> dormant_;
   std::map<std::pair<uint32_t, std::string>, uint32_t> last_at_path_;  // group, path → source
   std::vector<HeldCopy> held_;

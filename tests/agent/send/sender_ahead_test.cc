@@ -16,6 +16,7 @@
 namespace edgelog {
 namespace {
 
+using sender_test::BodyHas;
 using sender_test::kRejectedPath;
 using sender_test::kTarget;
 using sender_test::MessagesOf;
@@ -358,25 +359,35 @@ TEST_F(SenderAheadTest, AFrontTakenForTheDiskBufferWhileTheStreamIsCreatedLeaves
   EXPECT_LT(spins, 5) << "a wake-up in the past with nothing to do";
 }
 
-TEST_F(SenderAheadTest, AtAStopABatchFromTheDiskBufferKeepsItsRequest) {
-  // Batches from the disk buffer stay in the sender at a stop: the answer
-  // to the request out for one still counts, and it is not sent twice.
+TEST_F(SenderAheadTest, AtAStopABatchFromTheDiskBufferLeavesAndThoseAcceptedBehindItSettle) {
+  // Batches from the disk buffer: the first is unanswered at the stop, the
+  // two behind it were accepted ahead of their turn. The first leaves (its
+  // record stays in the buffer, its request given up); the two are
+  // acknowledged, so their records are closed and not sent again at the
+  // next start. Kept in the queue, the first held them back for ever.
   InitAhead(4);
-  bool hold = true;
-  http_.set_responder([&](const SeenRequest&) -> std::optional<HttpResponse> {
-    if (hold) return std::nullopt;
+  http_.set_responder([&](const SeenRequest& r) -> std::optional<HttpResponse> {
+    if (BodyHas(r, "s1")) return std::nullopt;
     return FakeHttp::Ok();
   });
-  Batch b = MakeBatch(0, {"s1"});
-  b.in_buffer = true;
-  queue_->Push(std::move(b));
+  uint64_t ids[3];
+  for (int i = 0; i < 3; ++i) {
+    clock_.Advance(1000);  // later events: they may go ahead
+    Batch b = MakeBatch(0, {"s" + std::to_string(i + 1)});
+    b.in_buffer = true;
+    ids[i] = b.id;
+    queue_->Push(std::move(b));
+  }
   Turn();
-  ASSERT_EQ(1u, http_.requests().size());
-  EXPECT_TRUE(TakeUnheld(/*stopping=*/true).empty());
-  hold = false;
-  RunUntilIdle();
-  EXPECT_EQ(1u, http_.requests().size()) << "sent a second time";
-  EXPECT_EQ(1u, acks_.size());
+  Turn();
+  ASSERT_EQ(3u, http_.requests().size());
+  ASSERT_TRUE(acks_.empty());
+  std::vector<Batch> left = TakeUnheld(/*stopping=*/true);
+  ASSERT_EQ(1u, left.size());
+  EXPECT_EQ(ids[0], left[0].id);
+  for (const Ack& a : sender_->TakeAcks()) acks_.push_back(a);
+  EXPECT_EQ((std::vector<uint64_t>{ids[1], ids[2]}), AckedIds());
+  EXPECT_TRUE(queue_->empty());
 }
 
 }  // namespace

@@ -1,0 +1,125 @@
+// The whole agent across a stop and a restart, against a model of
+// CloudWatch that counts what it stored: the fixture shared by the stop and
+// forgetting tests.
+#ifndef EDGELOG_TESTS_AGENT_RUN_RESTART_FIXTURE_H_
+#define EDGELOG_TESTS_AGENT_RUN_RESTART_FIXTURE_H_
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "agent/run/agent_loop.h"
+#include "tests/agent/run/agent_loop_test_fixture.h"
+
+namespace edgelog::restart_test {
+
+using agent_loop_test::AgentLoopTest;
+using agent_loop_test::FakeStop;
+using agent_loop_test::kLog;
+using agent_loop_test::kStateDir;
+using agent_loop_test::MessagesOf;
+using agent_loop_test::ScriptedPoller;
+using agent_loop_test::Strings;
+using testing::FakeHttp;
+using testing::SeenRequest;
+
+inline std::string L(int i) {
+  char b[32];
+  std::snprintf(b, sizeof(b), "line-%04d", i);
+  return b;
+}
+
+// Refuses to open rejected.jsonl while `refuse` is set.
+class RejectedUnwritableEnv : public EnvWrapper {
+ public:
+  explicit RejectedUnwritableEnv(Env& target) : EnvWrapper(target) {}
+  StatusOr<std::unique_ptr<WritableFile>> OpenWritable(const std::string& path,
+                                                       WriteMode mode) override {
+    if (refuse && path == std::string(kStateDir) + "/rejected.jsonl") {
+      return Status::IoError("open " + path + ": Input/output error");
+    }
+    return target().OpenWritable(path, mode);
+  }
+  bool refuse = false;
+};
+
+class RestartTest : public AgentLoopTest {
+ protected:
+  RestartTest() { config_.force_flush_interval_s = 1; }
+
+  void Write(int from, int to, const std::string& path = kLog) {
+    std::string text;
+    for (int i = from; i < to; ++i) text += L(i) + "\n";
+    env_.AppendToFile(path, text);
+  }
+
+  // Records every message of an accepted PutLogEvents (minus those the
+  // answer refuses as too old: `refused_head` first events).
+  void Store(const SeenRequest& r, size_t refused_head = 0) {
+    Strings m = MessagesOf(r.body);
+    for (size_t i = refused_head; i < m.size(); ++i) ++stored_[m[i]];
+  }
+
+  // Runs an agent (not --once) over `env` until `stop_when`, then SIGTERM.
+  int Run(Env& env, std::function<void(int)> act, std::function<bool()> stop_when) {
+    ScriptedPoller poller(clock_);
+    FakeStop stop;
+    poller.on_wait = [&] {
+      if (act) act(poller.waits);
+      if (stop_when() || poller.waits > 200000) stop.requested = true;
+    };
+    options_.once = false;
+    AgentDeps deps{env, clock_, log_, poller, http_, *credentials_, &stop};
+    AgentLoop loop(deps, config_, Entries(), context_, options_);
+    int rc = loop.Run();
+    summary_ = loop.summary();
+    return rc;
+  }
+
+  // A healthy CloudWatch; a --once run delivers whatever is left.
+  // A new process: a new connection pool (requests of the stopped one are
+  // gone with it). `refuse_first` refuses the events named (too old).
+  void RestartHealthy(Env& env, const std::string& too_old = "") {
+    FakeHttp http;
+    http.set_responder([&](const SeenRequest& r) -> std::optional<HttpResponse> {
+      if (r.target != "PutLogEvents") return FakeHttp::Ok();
+      Strings m = MessagesOf(r.body);
+      if (!too_old.empty() && m[0] == too_old) {
+        Store(r, 1);
+        return FakeHttp::Ok(R"({"rejectedLogEventsInfo":{"tooOldLogEventEndIndex":0}})");
+      }
+      Store(r);
+      return FakeHttp::Ok();
+    });
+    options_.once = true;
+    AgentDeps deps{env, clock_, log_, poller_, http, *credentials_, nullptr};
+    AgentLoop loop(deps, config_, Entries(), context_, options_);
+    EXPECT_EQ(kExitOk, loop.Run());
+  }
+
+  // Every line [0, n) stored exactly once (or listed in `may_be_missing`).
+  void ExpectEachOnce(int n) {
+    int lost = 0;
+    int dup = 0;
+    std::string detail;
+    for (int i = 0; i < n; ++i) {
+      int c = stored_.count(L(i)) ? stored_[L(i)] : 0;
+      if (c == 0) ++lost;
+      if (c > 1) ++dup;
+      if (c != 1 && detail.size() < 600) detail += L(i) + "x" + std::to_string(c) + " ";
+    }
+    EXPECT_EQ(0, lost) << detail;
+    EXPECT_EQ(0, dup) << detail;
+  }
+
+  std::map<std::string, int> stored_;
+};
+
+}  // namespace edgelog::restart_test
+
+#endif  // EDGELOG_TESTS_AGENT_RUN_RESTART_FIXTURE_H_
