@@ -8,6 +8,7 @@
 // is then fed from the spool, oldest first, so order is kept; when the spool
 // is empty and the endpoint answers, batches go straight to the sender again.
 #include <algorithm>
+#include <set>
 
 #include "agent/base/cloudwatch_limits.h"
 #include "agent/batch/gzip.h"
@@ -144,9 +145,14 @@ void Pipeline::SyncBuffer() {
   }
   // Every batch appended before this sync is settled: durable (its lines
   // are safe on disk now) or, with drop_oldest, dropped (counted by the
-  // spool). Either way its lines are done.
-  for (auto& [seq, batch] : unsynced_) tracker_.OnAck(batch.id);
+  // spool). Either way its lines are done, once every part of it is (the
+  // parts of a split batch share its id, and one ack covers them all: one
+  // still waiting to be appended keeps the batch pending).
+  std::set<uint64_t> settled;
+  for (auto& [seq, batch] : unsynced_) settled.insert(batch.id);
   unsynced_.clear();
+  for (const Batch& waiting : to_spool_) settled.erase(waiting.id);
+  for (uint64_t id : settled) tracker_.OnAck(id);
 }
 
 void Pipeline::FeedSenderFromSpool() {

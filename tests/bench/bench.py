@@ -108,10 +108,11 @@ def wait_for_sink(port, cert):
     raise SystemExit("the sink did not start")
 
 
-def run_agent(path, work, cert, key, delay_ms=0, timestamp_format=None):
+def run_agent(path, work, cert, key, delay_ms=0, timestamp_format=None, per_stream=None):
     """One `run --once` over `path` into a fresh sink answering after
-    `delay_ms`, times from the lines with `timestamp_format`; returns (wall
-    s, CPU s, peak RSS KiB, what the sink counted)."""
+    `delay_ms`, times from the lines with `timestamp_format`, at most
+    `per_stream` requests of the stream in flight (the default when None);
+    returns (wall s, CPU s, peak RSS KiB, what the sink counted)."""
     port = free_port()
     stats_file = os.path.join(work, "sink.json")
     state = os.path.join(work, "state")
@@ -126,12 +127,14 @@ def run_agent(path, work, cert, key, delay_ms=0, timestamp_format=None):
         entry = {"file_path": path, "log_group_name": "/bench", "log_stream_name": "bench"}
         if timestamp_format:
             entry["timestamp_format"] = timestamp_format
+        http = {"ca_bundle": cert}
+        if per_stream:
+            http["max_in_flight_per_stream"] = per_stream
         with open(config, "w") as f:
             json.dump({"agent": {"region": "us-east-1"},
                        "logs": {"endpoint_override": f"https://localhost:{port}",
                                 "logs_collected": {"files": {"collect_list": [entry]}}},
-                       "edgelog": {"state_dir": state,
-                                   "http": {"ca_bundle": cert}}}, f)
+                       "edgelog": {"state_dir": state, "http": http}}, f)
         env = {"PATH": os.environ.get("PATH", ""), "AWS_ACCESS_KEY_ID": "AKIDBENCHEXAMPLE",
                "AWS_SECRET_ACCESS_KEY": "bench-secret", "AWS_EC2_METADATA_DISABLED": "true"}
         r0, t0 = resource.getrusage(resource.RUSAGE_CHILDREN), time.monotonic()
@@ -179,8 +182,12 @@ def main():
         make_log(timed_path, datetime.datetime.combine(yesterday, datetime.time()))
         timed = run_agent(timed_path, work, cert, key, delay_ms=SLOW_SINK_MS,
                           timestamp_format="%Y-%m-%dT%H:%M:%S.%fZ")
+        # The same with one request of the stream at a time: what a busy
+        # stream waits on round trips without requests in flight together.
+        one = run_agent(timed_path, work, cert, key, delay_ms=SLOW_SINK_MS,
+                        timestamp_format="%Y-%m-%dT%H:%M:%S.%fZ", per_stream=1)
     for what, got in (("HTTPS sink", stats), (f"sink answering after {SLOW_SINK_MS} ms", slow[3]),
-                      ("times from the lines", timed[3])):
+                      ("times from the lines", timed[3]), ("one request at a time", one[3])):
         if got["events"] != LINES:
             raise SystemExit(f"{what}: the sink received {got['events']} events, expected {LINES}")
     print(f"{'edgelog run --once (HTTPS sink)':34} {wall:8.2f} {cpu:8.2f} "
@@ -190,6 +197,9 @@ def main():
     print(f"{'  times from the lines, ' + str(SLOW_SINK_MS) + ' ms':34} {timed[0]:8.2f} "
           f"{timed[1]:8.2f} {mb / max(timed[1], 1e-9):11.0f} {timed[1] / gb:9.2f}   "
           f"({timed[3]['requests']} requests)")
+    print(f"{'    one request at a time':34} {one[0]:8.2f} "
+          f"{one[1]:8.2f} {mb / max(one[1], 1e-9):11.0f} {one[1] / gb:9.2f}   "
+          f"({one[3]['requests']} requests)")
     wire = stats["body_bytes"] + stats["header_bytes"]
     print()
     print(f"events/s (wall): {LINES / wall:,.0f}   events per CPU-second: {LINES / cpu:,.0f}")

@@ -52,9 +52,6 @@ TEST_F(RestartTest, CopytruncateRotationsAreExactAndBounded) {
   };
   EXPECT_EQ(kExitOk, Run(env_, rotate, finished));
   ExpectEachOnce(kRotations + 1);
-  std::printf("followed %llu remembered %llu\n",
-              static_cast<unsigned long long>(summary_.files_followed),
-              static_cast<unsigned long long>(summary_.files_remembered));
   EXPECT_LE(summary_.files_remembered, 5u) << "of " << summary_.files_followed << " followed";
 }
 

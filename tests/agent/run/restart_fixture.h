@@ -117,6 +117,15 @@ class RestartTest : public AgentLoopTest {
     EXPECT_EQ(0, dup) << detail;
   }
 
+  // Every line [0, n) stored at least once (after a fault, some twice).
+  void ExpectNoneLost(int n) {
+    std::string lost;
+    for (int i = 0; i < n; ++i) {
+      if (stored_.count(L(i)) == 0 || stored_[L(i)] == 0) lost += L(i) + " ";
+    }
+    EXPECT_EQ("", lost) << "lost";
+  }
+
   std::map<std::string, int> stored_;
 };
 
