@@ -17,6 +17,7 @@ using agent_loop_test::kLog;
 using agent_loop_test::kStateDir;
 using agent_loop_test::FakeStop;
 using agent_loop_test::ReadCountingEnv;
+using agent_loop_test::RejectedUnwritableEnv;
 using agent_loop_test::ScriptedPoller;
 using agent_loop_test::Strings;
 using testing::FakeHttp;
@@ -128,20 +129,6 @@ TEST_F(AgentLoopTest, ACorruptCheckpointFileIsSetAsideAndFilesAreReadFromTheStar
   EXPECT_EQ(6, SavedOffset(kLog));
   EXPECT_GE(log_.Count(LogLevel::kError, "corrupt"), 1);
 }
-
-// Refuses to open rejected.jsonl while `refuse` is set.
-class RejectedUnwritableEnv : public EnvWrapper {
- public:
-  explicit RejectedUnwritableEnv(Env& target) : EnvWrapper(target) {}
-  StatusOr<std::unique_ptr<WritableFile>> OpenWritable(const std::string& path,
-                                                       WriteMode mode) override {
-    if (refuse && path == std::string(kStateDir) + "/rejected.jsonl") {
-      return Status::IoError("open " + path + ": Input/output error");
-    }
-    return target().OpenWritable(path, mode);
-  }
-  bool refuse = true;
-};
 
 // CloudWatch took "fresh" and refused "ancient" while rejected.jsonl cannot
 // be written. The batch must not be sent again (CloudWatch stored "fresh"),

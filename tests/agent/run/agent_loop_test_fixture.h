@@ -128,6 +128,20 @@ class FakeStop : public StopSignals {
   bool requested = false;
 };
 
+// Refuses to open rejected.jsonl while `refuse` is set.
+class RejectedUnwritableEnv : public EnvWrapper {
+ public:
+  explicit RejectedUnwritableEnv(Env& target) : EnvWrapper(target) {}
+  StatusOr<std::unique_ptr<WritableFile>> OpenWritable(const std::string& path,
+                                                       WriteMode mode) override {
+    if (refuse && path == std::string(kStateDir) + "/rejected.jsonl") {
+      return Status::IoError("open " + path + ": Input/output error");
+    }
+    return target().OpenWritable(path, mode);
+  }
+  bool refuse = true;
+};
+
 class AgentLoopTest : public ::testing::Test {
  protected:
   AgentLoopTest() {

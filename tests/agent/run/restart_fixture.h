@@ -23,6 +23,7 @@ using agent_loop_test::FakeStop;
 using agent_loop_test::kLog;
 using agent_loop_test::kStateDir;
 using agent_loop_test::MessagesOf;
+using agent_loop_test::RejectedUnwritableEnv;
 using agent_loop_test::ScriptedPoller;
 using agent_loop_test::Strings;
 using testing::FakeHttp;
@@ -33,20 +34,6 @@ inline std::string L(int i) {
   std::snprintf(b, sizeof(b), "line-%04d", i);
   return b;
 }
-
-// Refuses to open rejected.jsonl while `refuse` is set.
-class RejectedUnwritableEnv : public EnvWrapper {
- public:
-  explicit RejectedUnwritableEnv(Env& target) : EnvWrapper(target) {}
-  StatusOr<std::unique_ptr<WritableFile>> OpenWritable(const std::string& path,
-                                                       WriteMode mode) override {
-    if (refuse && path == std::string(kStateDir) + "/rejected.jsonl") {
-      return Status::IoError("open " + path + ": Input/output error");
-    }
-    return target().OpenWritable(path, mode);
-  }
-  bool refuse = false;
-};
 
 class RestartTest : public AgentLoopTest {
  protected:
