@@ -122,6 +122,37 @@ def read_events(logs, group, stream):
         token = page["nextForwardToken"]
 
 
+class StoredBytes:
+    """Message bytes stored in a stream, for polling progress.
+
+    moto's storedBytes is cheap to read, but moto adds to it without a lock:
+    two PutLogEvents handled at once can lose one's addition, leaving it
+    short for good. So once it has not moved for `settle` seconds, the
+    events are read and their bytes counted instead."""
+
+    def __init__(self, logs, group, stream, settle=3.0):
+        self.logs, self.group, self.stream, self.settle = logs, group, stream, settle
+        self.last = None
+        self.since = time.monotonic()
+
+    def __call__(self):
+        try:
+            streams = self.logs.describe_log_streams(
+                logGroupName=self.group, logStreamNamePrefix=self.stream)["logStreams"]
+        except self.logs.exceptions.ResourceNotFoundException:
+            return 0
+        stored = sum(s.get("storedBytes", 0) for s in streams
+                     if s["logStreamName"] == self.stream)
+        now = time.monotonic()
+        if stored != self.last:
+            self.last, self.since = stored, now
+            return stored
+        if stored == 0 or now - self.since < self.settle:
+            return stored
+        self.since = now  # counted again only after another quiet spell
+        return sum(len(e["message"]) for e in read_events(self.logs, self.group, self.stream))
+
+
 class Workdir:
     """A temporary directory with a config file and a state directory."""
 

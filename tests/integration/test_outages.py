@@ -264,17 +264,6 @@ def events_or_none(logs, group, stream):
         return []
 
 
-def stored_bytes(logs, group, stream):
-    """The stream's storedBytes (message bytes, as moto counts them): a cheap
-    way to poll for progress."""
-    try:
-        streams = logs.describe_log_streams(logGroupName=group,
-                                            logStreamNamePrefix=stream)["logStreams"]
-    except logs.exceptions.ResourceNotFoundException:
-        return 0
-    return sum(s.get("storedBytes", 0) for s in streams if s["logStreamName"] == stream)
-
-
 def message_bytes(first, last):
     """What moto counts as stored bytes for lines first..last-1."""
     return sum(len(line_text(s)) for s in range(first, last))
@@ -371,9 +360,19 @@ class DeadEndpointTest(OutageCase):
 
         started = time.monotonic()
         self.start_moto()
-        harness.wait_until(
-            lambda: stored_bytes(self.logs, "/it/dead", "app") >= message_bytes(0, total),
-            120, f"{total} lines in moto", interval=0.5)
+        stored = harness.StoredBytes(self.logs, "/it/dead", "app")
+        try:
+            harness.wait_until(
+                lambda: stored() >= message_bytes(0, total),
+                120, f"{total} lines in moto", interval=0.5)
+        except AssertionError as timeout:
+            got = [seq_of(e["message"]) for e in
+                   harness.read_events(self.logs, "/it/dead", "app")]
+            lost, duplicates, _ = tally(got, total)
+            raise AssertionError(
+                f"{timeout}: {len(got)} arrived, lost {describe(lost)}, duplicates "
+                f"{duplicates}; buffered batches left {len(spool_batches(self.buffer_dir))}"
+                f"\nagent log:\n{agent.log_tail(6000)}") from None
         delivered_after = time.monotonic() - started
         got = [seq_of(e["message"]) for e in harness.read_events(self.logs, "/it/dead", "app")]
         lost, duplicates, _ = tally(got, total)
@@ -474,7 +473,7 @@ class RestartDuringDrainTest(OutageCase):
         total = app.seq
 
         self.start_moto()
-        harness.wait_until(lambda: stored_bytes(self.logs, "/it/drain", "app") > 0, 60,
+        harness.wait_until(harness.StoredBytes(self.logs, "/it/drain", "app"), 60,
                            "the drain to begin", interval=0.1)
         # Freeze the agent so what the first moto holds is known exactly.
         agent.pause()
@@ -485,9 +484,9 @@ class RestartDuringDrainTest(OutageCase):
         self.assertLess(len(before), total, "the backlog drained before moto was restarted")
         agent.wait_for_log("failed:", 30, since=mark)  # it notices the endpoint is gone
         self.start_moto()
+        stored = harness.StoredBytes(self.logs, "/it/drain", "app")
         harness.wait_until(
-            lambda: stored_bytes(self.logs, "/it/drain", "app")
-            >= message_bytes(0, total) - message_bytes_of(before), 120,
+            lambda: stored() >= message_bytes(0, total) - message_bytes_of(before), 120,
             "the rest in the restarted moto", interval=0.5)
         after = [seq_of(e["message"]) for e in
                  harness.read_events(self.logs, "/it/drain", "app")]

@@ -64,14 +64,6 @@ class Writer:
         self.f.close()
 
 
-def stored_bytes(logs, group, stream):
-    try:
-        streams = logs.describe_log_streams(logGroupName=group)["logStreams"]
-    except logs.exceptions.ResourceNotFoundException:
-        return 0
-    return sum(s.get("storedBytes", 0) for s in streams if s["logStreamName"] == stream)
-
-
 class TortureTest(unittest.TestCase):
     """Numbered lines through rename, copytruncate and late-recreate rotations
     while the agent runs, then two rotations while it is stopped: every line
@@ -109,7 +101,8 @@ class TortureTest(unittest.TestCase):
                     return "\nagent log (tail):\n" + f.read()[-4000:].decode(errors="replace")
             # The storm starts once the agent follows the file.
             first = writer.message_bytes
-            harness.wait_until(lambda: stored_bytes(logs, "/it/torture", "app") >= first,
+            stored = harness.StoredBytes(logs, "/it/torture", "app")
+            harness.wait_until(lambda: stored() >= first,
                                60, "the first lines")
             rng = random.Random(3)
             kinds = ["rename", "copytruncate", "late"] * 3
@@ -129,7 +122,7 @@ class TortureTest(unittest.TestCase):
             live_bytes = writer.message_bytes
             try:
                 harness.wait_until(
-                    lambda: stored_bytes(logs, "/it/torture", "app") >= live_bytes,
+                    lambda: stored() >= live_bytes,
                     300, f"{writer.seq} lines before the stop", interval=0.5)
             except AssertionError as e:
                 raise AssertionError(str(e) + agent_says()) from None
