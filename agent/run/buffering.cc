@@ -118,12 +118,16 @@ void Pipeline::SpillForStop() {
   spilling_ = true;
   spool_retry_at_ms_ = 0;  // a last try, whatever the backoff
   std::vector<Batch> waiting = TakeUnheld(/*stopping=*/true);
+  TakeAcks();  // batches accepted ahead of their turn, settled now
   // Those read back from the disk buffer are still there: sent at the next
-  // start, not appended again.
+  // start, not appended again; but the parts left of one CloudWatch partly
+  // answered are appended as records of their own (TakeAcks).
+  for (Batch& b : waiting) {
+    if (b.in_buffer && rewritten_.count(b.id) > 0) b.in_buffer = false;
+  }
   waiting.erase(std::remove_if(waiting.begin(), waiting.end(),
                                [](const Batch& b) { return b.in_buffer; }),
                 waiting.end());
-  TakeAcks();  // batches accepted ahead of their turn, settled now
   WriteRejected();  // with their refused events, before they count as done
   to_spool_.insert(to_spool_.begin(), std::make_move_iterator(waiting.begin()),
                    std::make_move_iterator(waiting.end()));
@@ -152,7 +156,15 @@ void Pipeline::SyncBuffer() {
   for (auto& [seq, batch] : unsynced_) settled.insert(batch.id);
   unsynced_.clear();
   for (const Batch& waiting : to_spool_) settled.erase(waiting.id);
-  for (uint64_t id : settled) tracker_.OnAck(id);
+  for (uint64_t id : settled) {
+    if (buffer_seq_of_.count(id) > 0) {
+      Ack parts;  // the parts left of a batch read back, durable anew
+      parts.batch_id = id;
+      Release(parts);
+    } else {
+      tracker_.OnAck(id);
+    }
+  }
 }
 
 void Pipeline::FeedSenderFromSpool() {

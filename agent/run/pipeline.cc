@@ -228,9 +228,14 @@ void Pipeline::Collect() {
 void Pipeline::TakeAcks() {
   for (Ack& a : sender_->TakeAcks()) {
     if (a.partial && buffer_seq_of_.count(a.batch_id) > 0) {
-      continue;  // its record stays in the buffer: sent whole, and refused, again
+      // Read back from the buffer: its parts not answered are appended as
+      // records of their own, and its record closes once they are durable
+      // (were it kept whole, the parts CloudWatch took would come again).
+      rewritten_.insert(a.batch_id);
+      ++buffer_holds_[a.batch_id];
+    } else if (a.partial) {
+      tracker_.Hold(a.batch_id);  // its other parts go to the buffer
     }
-    if (a.partial) tracker_.Hold(a.batch_id);  // its other parts go to the buffer
     if (a.refused.empty()) {
       Release(a);
       continue;
@@ -248,6 +253,10 @@ void Pipeline::Release(const Ack& a) {
   if (buffered == buffer_seq_of_.end()) {
     tracker_.OnAck(a.batch_id);
     return;
+  }
+  if (auto held = buffer_holds_.find(a.batch_id); held != buffer_holds_.end()) {
+    if (--held->second == 0) buffer_holds_.erase(held);
+    return;  // its other parts are not durable yet, or its refused events not kept
   }
   if (a.unreadable > 0) {
     spool_->SetAside(buffered->second, a.problem);  // kept for a human

@@ -170,6 +170,11 @@ class Pipeline : public RecordSink {
   std::vector<Ack> after_rejected_;  // released once rejected_ is written
   // Batch id → disk buffer record, for batches read back from the buffer.
   std::unordered_map<uint64_t, uint64_t> buffer_seq_of_;
+  // Of those, split batches partly answered at a stop: their other parts
+  // are appended anew, and their record closes after one more Release
+  // than it would take (their parts durable, their refused events kept).
+  std::set<uint64_t> rewritten_;
+  std::unordered_map<uint64_t, int> buffer_holds_;
   std::string fatal_;
 };
 

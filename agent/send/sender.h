@@ -92,7 +92,7 @@ struct Ack {
   size_t unreadable = 0;
   std::string problem;
   // Only the parts of a split batch CloudWatch answered before a stop; the
-  // others left for the disk buffer (Unheld), which acknowledges the batch.
+  // others left the queue (Unheld), for the disk buffer to hold.
   bool partial = false;
 };
 

@@ -21,10 +21,8 @@ std::vector<bool> Sender::Unheld(uint32_t stream, bool stopping) {
   bool accepted = st.pending.batch_id != 0;
   bool front_busy = (accepted && !stopping) || (st.in_flight && !stopping);
   if (stopping && accepted) {
-    if (!st.pending.refused.empty()) {
-      st.pending.partial = true;
-      acks_.push_back(std::move(st.pending));
-    }
+    st.pending.partial = true;
+    acks_.push_back(std::move(st.pending));
     st.pending = Ack{};
   }
   // The other parts of a split batch share its id, and one ack covers them
