@@ -76,11 +76,14 @@ void Pipeline::FlushToSpool() {
   if (now < spool_retry_at_ms_) return;
   while (!to_spool_.empty()) {
     Batch& b = to_spool_.front();
-    const LogStreamTarget& target = targets_[b.stream];
+    // The sender names every stream a batch can be for, those of an
+    // earlier configuration read back from the buffer included.
+    const LogStreamTarget& target = sender_->target(b.stream);
     SpooledBatch s{0, target.group, target.stream, static_cast<uint32_t>(b.event_count),
                    static_cast<uint32_t>(b.api_bytes), b.min_timestamp_ms, b.max_timestamp_ms,
                    b.body};
-    auto seq = spool_->Append(s);
+    // The parts left of a record partly answered replace it: not new data.
+    auto seq = spool_->Append(s, /*replacing=*/rewritten_.count(b.id) > 0);
     if (!seq.ok()) {
       spool_retry_delay_ms_ = spool_retry_delay_ms_ == 0
                                   ? kSpoolRetryFirstMs

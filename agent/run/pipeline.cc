@@ -52,10 +52,13 @@ Pipeline::Pipeline(const AgentDeps& deps, const Config& config,
       loaded_checkpoints_(LoadCheckpointsOrStartOver(deps.env, deps.log, config.state_dir)),
       tailer_(deps.env, deps.log, std::move(entries), loaded_checkpoints_,
               TailerOptionsOf(config, options)) {
-  BuildTargets(config, &targets_, &stream_of_);
+  // The configured streams; the sender adds those of an earlier
+  // configuration found in the disk buffer, and names them all.
+  std::vector<LogStreamTarget> targets;
+  BuildTargets(config, &targets, &stream_of_);
   BatcherOptions batcher_options;
   batcher_options.flush_interval_ms = config.force_flush_interval_s * 1000;
-  batcher_ = std::make_unique<Batcher>(targets_, batcher_options);
+  batcher_ = std::make_unique<Batcher>(targets, batcher_options);
   SenderOptions sender_options;
   sender_options.max_in_flight = static_cast<size_t>(config.max_in_flight);
   sender_options.max_in_flight_per_stream = static_cast<size_t>(config.max_in_flight_per_stream);
@@ -67,7 +70,7 @@ Pipeline::Pipeline(const AgentDeps& deps, const Config& config,
       options.seed != 0 ? options.seed : static_cast<uint64_t>(deps.clock.NowUnixMillis());
   sender_ = std::make_unique<Sender>(
       SenderDeps{deps.http, deps.credentials, deps.clock, deps.log, queue_},
-      std::move(context), targets_, sender_options, seed);
+      std::move(context), std::move(targets), sender_options, seed);
   SpoolOptions spool_options;
   spool_options.max_bytes = static_cast<uint64_t>(config.buffer_max_bytes);
   spool_options.when_full =

@@ -138,7 +138,6 @@ class Pipeline : public RecordSink {
   static constexpr int64_t kForgetRetryMs = 30000;
   Tailer tailer_;
   std::vector<uint32_t> stream_of_;  // entry index → stream index
-  std::vector<LogStreamTarget> targets_;
   std::unique_ptr<Batcher> batcher_;
   // Sealed batches in memory, per stream, until CloudWatch is done with
   // them; the sender works on them in place.

@@ -113,15 +113,16 @@ Status Spool::AppendRecord(RecordType type, std::string_view payload, uint64_t* 
   return Status::Ok();
 }
 
-StatusOr<uint64_t> Spool::Append(const SpooledBatch& batch) {
+StatusOr<uint64_t> Spool::Append(const SpooledBatch& batch, bool replacing) {
   SpooledBatch copy = batch;
   copy.seq = next_seq_;
   std::string payload = EncodeBatch(copy);
   uint64_t length = kRecordHeaderBytes + payload.size();
-  if (bytes_ + length > options_.max_bytes && options_.when_full == WhenFull::kDropOldest) {
+  bool over = !replacing && bytes_ + length > options_.max_bytes;
+  if (over && options_.when_full == WhenFull::kDropOldest) {
     DropOldest(bytes_ + length - options_.max_bytes);
   }
-  if (bytes_ + length > options_.max_bytes) {
+  if (over && bytes_ + length > options_.max_bytes) {
     // kBlock, or every batch left is being sent: the cap holds all the same.
     return Status::NoSpace("disk buffer full (" + std::to_string(bytes_) + " of " +
                            std::to_string(options_.max_bytes) + " bytes)");

@@ -69,7 +69,11 @@ class Spool {
   // full with WhenFull::kBlock, or the disk is (ENOSPC); nothing was written
   // then that a later Append could trip over. A failed Append leaves the
   // earlier ones as they were.
-  StatusOr<uint64_t> Append(const SpooledBatch& batch);
+  // `replacing`: the batch is a part of a record still in the buffer, which
+  // is closed once its parts are durable. The cap neither refuses it nor
+  // drops another record for it: the buffer then passes max_bytes by at
+  // most that record's parts, until the record is closed.
+  StatusOr<uint64_t> Append(const SpooledBatch& batch, bool replacing = false);
   // Makes every append and ack so far durable (every segment written since
   // the last Sync, and the directory). Returns the sequence numbers made
   // durable by this call, in order. On failure none of them is durable:

@@ -19,56 +19,6 @@
 namespace edgelog::restart_test {
 namespace {
 
-// Disk buffer files: appends fail (ENOSPC) while `appends_left` is 0 (< 0:
-// never), syncs fail while `fail_syncs` > 0 (each failure counts down), or
-// at random with `rng`.
-class SpoolFaultEnv : public EnvWrapper {
- public:
-  explicit SpoolFaultEnv(Env& target) : EnvWrapper(target) {}
-  StatusOr<std::unique_ptr<WritableFile>> OpenWritable(const std::string& path,
-                                                       WriteMode mode) override {
-    auto f = target().OpenWritable(path, mode);
-    if (!f.ok() || path.find("/buffer/") == std::string::npos) return f;
-    return std::unique_ptr<WritableFile>(std::make_unique<File>(this, std::move(*f)));
-  }
-  int appends_left = -1;
-  int fail_syncs = 0;
-  std::mt19937* rng = nullptr;
-  int append_fail_pct = 0;
-  int sync_fail_pct = 0;
-  int append_failures = 0;
-  int sync_failures = 0;
-
- private:
-  class File : public WritableFile {
-   public:
-    File(SpoolFaultEnv* env, std::unique_ptr<WritableFile> t) : env_(env), t_(std::move(t)) {}
-    Status Append(std::string_view data) override {
-      if (env_->appends_left == 0 ||
-          (env_->rng && static_cast<int>((*env_->rng)() % 100) < env_->append_fail_pct)) {
-        ++env_->append_failures;
-        return Status::NoSpace("no space left on device");
-      }
-      if (env_->appends_left > 0) --env_->appends_left;
-      return t_->Append(data);
-    }
-    Status Sync() override {
-      if (env_->fail_syncs > 0 ||
-          (env_->rng && static_cast<int>((*env_->rng)() % 100) < env_->sync_fail_pct)) {
-        if (env_->fail_syncs > 0) --env_->fail_syncs;
-        ++env_->sync_failures;
-        return Status::IoError("fsync: Input/output error");
-      }
-      return t_->Sync();
-    }
-    Status Close() override { return t_->Close(); }
-
-   private:
-    SpoolFaultEnv* env_;
-    std::unique_ptr<WritableFile> t_;
-  };
-};
-
 // A batch read back from the disk buffer is split (CloudWatch refuses more
 // than 2 events); its first part [0,1] is accepted, then the endpoint goes
 // down (503, every request answered). A clean stop, a restart: each line

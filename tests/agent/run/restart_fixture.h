@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <random>
 #include <string>
 
 #include "agent/run/agent_loop.h"
@@ -54,6 +55,11 @@ class RestartTest : public AgentLoopTest {
 
   // Runs an agent (not --once) over `env` until `stop_when`, then SIGTERM.
   int Run(Env& env, std::function<void(int)> act, std::function<bool()> stop_when) {
+    return RunWith(env, http_, std::move(act), std::move(stop_when));
+  }
+  // Run() with an endpoint of its own (a new process: a new connection pool).
+  int RunWith(Env& env, FakeHttp& http, std::function<void(int)> act,
+              std::function<bool()> stop_when) {
     ScriptedPoller poller(clock_);
     FakeStop stop;
     poller.on_wait = [&] {
@@ -61,7 +67,7 @@ class RestartTest : public AgentLoopTest {
       if (stop_when() || poller.waits > 200000) stop.requested = true;
     };
     options_.once = false;
-    AgentDeps deps{env, clock_, log_, poller, http_, *credentials_, &stop};
+    AgentDeps deps{env, clock_, log_, poller, http, *credentials_, &stop};
     AgentLoop loop(deps, config_, Entries(), context_, options_);
     int rc = loop.Run();
     summary_ = loop.summary();
@@ -114,6 +120,61 @@ class RestartTest : public AgentLoopTest {
   }
 
   std::map<std::string, int> stored_;
+};
+
+// Disk buffer files: appends fail (ENOSPC) while `appends_left` is 0 (< 0:
+// never), syncs fail while `fail_syncs` > 0 (each failure counts down), or
+// at random with `rng`; rejected.jsonl cannot be opened while
+// `refuse_rejected`.
+class SpoolFaultEnv : public EnvWrapper {
+ public:
+  explicit SpoolFaultEnv(Env& target) : EnvWrapper(target) {}
+  StatusOr<std::unique_ptr<WritableFile>> OpenWritable(const std::string& path,
+                                                       WriteMode mode) override {
+    if (refuse_rejected && path.find("rejected.jsonl") != std::string::npos) {
+      return Status::IoError("open " + path + ": Input/output error");
+    }
+    auto f = target().OpenWritable(path, mode);
+    if (!f.ok() || path.find("/buffer/") == std::string::npos) return f;
+    return std::unique_ptr<WritableFile>(std::make_unique<File>(this, std::move(*f)));
+  }
+  int appends_left = -1;
+  int fail_syncs = 0;
+  bool refuse_rejected = false;
+  std::mt19937* rng = nullptr;
+  int append_fail_pct = 0;
+  int sync_fail_pct = 0;
+  int append_failures = 0;
+  int sync_failures = 0;
+
+ private:
+  class File : public WritableFile {
+   public:
+    File(SpoolFaultEnv* env, std::unique_ptr<WritableFile> t) : env_(env), t_(std::move(t)) {}
+    Status Append(std::string_view data) override {
+      if (env_->appends_left == 0 ||
+          (env_->rng && static_cast<int>((*env_->rng)() % 100) < env_->append_fail_pct)) {
+        ++env_->append_failures;
+        return Status::NoSpace("no space left on device");
+      }
+      if (env_->appends_left > 0) --env_->appends_left;
+      return t_->Append(data);
+    }
+    Status Sync() override {
+      if (env_->fail_syncs > 0 ||
+          (env_->rng && static_cast<int>((*env_->rng)() % 100) < env_->sync_fail_pct)) {
+        if (env_->fail_syncs > 0) --env_->fail_syncs;
+        ++env_->sync_failures;
+        return Status::IoError("fsync: Input/output error");
+      }
+      return t_->Sync();
+    }
+    Status Close() override { return t_->Close(); }
+
+   private:
+    SpoolFaultEnv* env_;
+    std::unique_ptr<WritableFile> t_;
+  };
 };
 
 }  // namespace edgelog::restart_test

@@ -53,6 +53,32 @@ TEST_F(SpoolFullTest, BlockCountsTakenAndUnsyncedBatchesUntilTheyAreAcked) {
   EXPECT_EQ(Code::kNoSpace, spool->Append(MakeBatch(3)).status().code());
 }
 
+// The parts left of a record partly answered replace it: not refused,
+// though the record still counts until it is closed.
+TEST_F(SpoolFullTest, BlockTakesPartsReplacingARecordPastTheCap) {
+  RoomFor(2, WhenFull::kBlock);
+  auto spool = Open();
+  ASSERT_TRUE(spool);
+  AppendAndSync(*spool, {1, 2});
+  ASSERT_TRUE(spool->TakeNext().has_value());  // record 1, partly answered
+  EXPECT_EQ(Code::kNoSpace, spool->Append(MakeBatch(3)).status().code());
+  ASSERT_TRUE(spool->Append(MakeBatch(11), /*replacing=*/true).ok());
+  ASSERT_TRUE(spool->Sync().ok());
+}
+
+// Nor is another record dropped to make room for them.
+TEST_F(SpoolFullTest, DropOldestDropsNothingForPartsReplacingARecord) {
+  RoomFor(2, WhenFull::kDropOldest);
+  auto spool = Open();
+  ASSERT_TRUE(spool);
+  AppendAndSync(*spool, {1, 2});
+  ASSERT_TRUE(spool->TakeNext().has_value());  // record 1, partly answered
+  ASSERT_TRUE(spool->Append(MakeBatch(11), /*replacing=*/true).ok());
+  ASSERT_TRUE(spool->Sync().ok());
+  EXPECT_EQ(0u, spool->stats().dropped_batches);
+  EXPECT_EQ((IdList{2, 11}), Ids(TakeAll(*spool)));
+}
+
 TEST_F(SpoolFullTest, BlockAcceptsAgainOnceAcksMakeRoom) {
   RoomFor(2, WhenFull::kBlock);
   auto spool = Open();
