@@ -365,8 +365,15 @@ start_agent() {
     kill_agent
     return 1
   fi
-  agent_pid=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["child-pid"])' \
-    "$scratch/info") || { kill_agent; return 1; }
+  # bwrap writes the info while its child runs: under load, after the agent
+  # has logged already, and maybe in more than one write.
+  local read_pid='import json, sys; print(json.load(open(sys.argv[1]))["child-pid"])'
+  if ! wait_for 20 python3 -c "$read_pid" "$scratch/info" >/dev/null 2>&1; then
+    echo "bwrap never said the agent's PID: $(cat "$scratch/info")"
+    kill_agent
+    return 1
+  fi
+  agent_pid=$(python3 -c "$read_pid" "$scratch/info") || { kill_agent; return 1; }
   local nspid
   nspid=$(awk '/^NSpid:/ { print $NF }' "/proc/$agent_pid/status")
   [ "$nspid" = 1 ] || { echo "the agent is PID $nspid in its namespace, not 1"; kill_agent; return 1; }
