@@ -38,7 +38,8 @@ struct FileId {
   bool operator!=(const FileId& o) const { return !(*this == o); }
 };
 
-enum class FileKind { kRegular, kDirectory, kOther };
+// kSymlink only from LinkStat: every other call follows links.
+enum class FileKind { kRegular, kDirectory, kSymlink, kOther };
 
 struct FileInfo {
   FileId id;
@@ -46,6 +47,8 @@ struct FileInfo {
   uint64_t size = 0;
   int64_t mtime_ns = 0;
   uint64_t links = 1;  // hard links; 0 once the file is deleted (still open)
+  uint32_t owner = 0;  // user id
+  uint32_t mode = 0;   // permission bits, set-id and sticky bits (07777)
 };
 
 // A file opened for reading at arbitrary offsets. Reading a file that was
@@ -62,6 +65,11 @@ class ReadableFile {
 
   // Information about the open file (not about whatever its path names now).
   virtual StatusOr<FileInfo> Stat() = 0;
+
+  // Where the open file is now (its path, links resolved, after any
+  // rename; "PATH (deleted)" once removed). kNotFound when the system
+  // cannot tell (no /proc): the default, for doubles that do not say.
+  virtual StatusOr<std::string> Where() { return Status::NotFound("where a file is: not known"); }
 
  protected:
   ReadableFile() = default;
@@ -113,23 +121,35 @@ class Env {
   // kNoSpace, kIoError otherwise; messages name the path.
   virtual StatusOr<std::unique_ptr<ReadableFile>> OpenReadable(
       const std::string& path) = 0;
+  // The agent's own files (its state). Never through a symbolic link: a
+  // link at `path` is an error, as is anything but a regular file there.
+  // Created 0600 (whatever the umask), and an existing file open to others
+  // is made so.
   virtual StatusOr<std::unique_ptr<WritableFile>> OpenWritable(
       const std::string& path, WriteMode mode) = 0;
   // stat(2), following symbolic links.
   virtual StatusOr<FileInfo> Stat(const std::string& path) = 0;
+  // lstat(2): a symbolic link at `path` is described itself (kSymlink).
+  virtual StatusOr<FileInfo> LinkStat(const std::string& path) = 0;
+  // realpath(3): `path` with every symbolic link, "." and ".." resolved.
+  virtual StatusOr<std::string> RealPath(const std::string& path) = 0;
   // Names of the entries of `dir`, without "." and "..", in no set order.
   virtual StatusOr<std::vector<std::string>> ListDir(const std::string& dir) = 0;
   // rename(2): atomic replacement of `to`.
   virtual Status Rename(const std::string& from, const std::string& to) = 0;
   virtual Status Remove(const std::string& path) = 0;
-  // Cuts `path` to `size` bytes (truncate(2)); durable after a sync of the
-  // file (not done here).
+  // Cuts the agent's own file `path` to `size` bytes (never through a
+  // symbolic link); durable after a sync of the file (not done here).
   virtual Status Truncate(const std::string& path, uint64_t size) = 0;
-  // Creates `dir` and missing parents; OK when it exists already.
+  // Creates `dir` and missing parents (mode 0700); OK when it exists already.
   virtual Status CreateDirs(const std::string& dir) = 0;
   // fsync(2) of a directory, so renames and creations inside it are durable.
   virtual Status SyncDir(const std::string& dir) = 0;
-  // Takes an exclusive advisory lock on `path` (created if missing).
+  // Takes an exclusive advisory lock on `path`: a directory, or a regular
+  // file (created 0600 if missing; never through a symbolic link). The lock
+  // is held on an open descriptor, and taken only once that descriptor is
+  // known to be what `path` names (a lock file removed or replaced while
+  // the lock was being taken is not locked in its stead).
   // kBusy when another process holds it.
   virtual StatusOr<std::unique_ptr<FileLock>> Lock(const std::string& path) = 0;
 
@@ -137,6 +157,8 @@ class Env {
   virtual std::optional<std::string> GetVar(const std::string& name) = 0;
   // This host's name (gethostname).
   virtual std::string HostName() = 0;
+  // The user the process runs as (effective user id).
+  virtual uint32_t UserId() = 0;
 
  protected:
   Env() = default;
@@ -157,6 +179,12 @@ class EnvWrapper : public Env {
   }
   StatusOr<FileInfo> Stat(const std::string& path) override {
     return target_.Stat(path);
+  }
+  StatusOr<FileInfo> LinkStat(const std::string& path) override {
+    return target_.LinkStat(path);
+  }
+  StatusOr<std::string> RealPath(const std::string& path) override {
+    return target_.RealPath(path);
   }
   StatusOr<std::vector<std::string>> ListDir(const std::string& dir) override {
     return target_.ListDir(dir);
@@ -179,6 +207,7 @@ class EnvWrapper : public Env {
     return target_.GetVar(name);
   }
   std::string HostName() override { return target_.HostName(); }
+  uint32_t UserId() override { return target_.UserId(); }
 
  protected:
   Env& target() { return target_; }

@@ -10,6 +10,7 @@
 #include "agent/cli/setup.h"
 #include "agent/aws/endpoint.h"
 #include "agent/io/file_util.h"
+#include "agent/io/state_dir.h"
 #include "agent/base/version.h"
 #include "agent/config/loader.h"
 #include "agent/net/curl_http_client.h"
@@ -68,12 +69,12 @@ int RunCommand(const CommandLine& cl, Host& host) {
   const Config& config = setup.config;
   auto log = NewStderrLogger(config.debug);
 
-  Status s = host.env.CreateDirs(config.state_dir);
-  if (!s.ok()) {
-    log->Error("state directory: " + s.message());
+  auto state_dir = PrepareStateDir(host.env, config.state_dir);
+  if (!state_dir.ok()) {
+    log->Error(state_dir.status().message());
     return kExitRuntimeFailure;
   }
-  auto lock = host.env.Lock(JoinPath(config.state_dir, "lock"));
+  auto lock = LockStateDir(host.env, *state_dir);
   if (!lock.ok()) {
     log->Error(lock.status().code() == Code::kBusy
                    ? "another edgelog is using " + config.state_dir

@@ -54,6 +54,7 @@ struct Config {
   int64_t max_in_flight_per_stream = 4;  // of those, for one stream
   bool allow_plaintext = false;    // http:// to a host other than this one
   int64_t max_open_files = 1024;
+  bool follow_symlinks_anywhere = false;  // else only into the directory file_path names
   int64_t buffer_memory_bytes = 8 << 20;   // backlog kept in memory before spilling to disk
   int64_t buffer_max_bytes = 256 << 20;    // disk buffer cap (compressed bodies)
   int64_t rejected_max_bytes = 64 << 20;   // rejected.jsonl, at most, before it is rotated

@@ -207,6 +207,12 @@ const std::vector<OptionSpec> kOptions = {
      "Files open at once, at most (fewer under a low descriptor limit); idle, fully read "
      "files are closed and reopened when they grow.",
      &Config::max_open_files, CheckOpenFiles},
+    {"edgelog.follow_symlinks_anywhere", OptionType::kBoolean, OptionUse::kUsed, "false",
+     "Read a symbolic link matched by a file_path wherever it leads. Otherwise a link is "
+     "read only into the directory its file_path names, and when made by root, by "
+     "edgelog's user or by the owner of the file it leads to; others are logged once each "
+     "and left alone.",
+     &Config::follow_symlinks_anywhere},
     {"edgelog.buffer", OptionType::kObject, OptionUse::kUsed, "",
      "The disk buffer (STATE_DIR/buffer) for when CloudWatch cannot keep up."},
     {"edgelog.buffer.memory_bytes", OptionType::kInteger, OptionUse::kUsed, "8388608",

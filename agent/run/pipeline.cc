@@ -29,6 +29,7 @@ void BuildTargets(const Config& config, std::vector<LogStreamTarget>* targets,
 TailerOptions TailerOptionsOf(const Config& config, const RunOptions& run) {
   TailerOptions options;
   options.max_open_files = static_cast<size_t>(config.max_open_files);
+  options.follow_links_anywhere = config.follow_symlinks_anywhere;
   if (run.open_files_allowed > 0) {
     options.max_open_files = std::min(options.max_open_files, run.open_files_allowed);
   }

@@ -51,7 +51,10 @@ void Tailer::Discover() {
     for (const std::string& path : expansion.paths) {
       if (Skipped(entry, path)) continue;
       auto info = env_.Stat(path);
-      if (info.ok()) matches.push_back({entry, path, *info});  // else gone meanwhile
+      if (!info.ok()) continue;  // gone meanwhile
+      if (options_.follow_links_anywhere || LinkAllowed(entry, path, *info)) {
+        matches.push_back({entry, path, *info});
+      }
     }
   }
   // First what became of the files being read: renamed within the pattern,

@@ -71,8 +71,10 @@ std::optional<uint64_t> Tailer::CheckpointOffset(uint32_t entry, const std::stri
 bool Tailer::Follow(uint32_t entry, const std::string& path, const FileInfo& info,
                     std::optional<uint64_t> offset, std::optional<uint64_t> rotated_rank,
                     const std::string& live_path) {
-  auto file = env_.OpenReadable(path);
+  bool refused = false;
+  auto file = OpenLog(entry, path, &refused);
   if (!file.ok()) {
+    if (refused) return false;  // said once already
     if (file.status().code() == Code::kUnavailable) {
       Wait(entry, path);  // out of descriptors: tried again when one frees
       if (refused_at_ms_ < 0) {

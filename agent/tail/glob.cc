@@ -136,4 +136,18 @@ GlobExpansion ExpandGlob(Env& env, const std::string& pattern, const GlobLimits&
   return std::move(walk).Finish();
 }
 
+std::string FixedDirOf(const std::string& pattern) {
+  std::string fixed;
+  size_t pos = 0;
+  while (true) {
+    size_t slash = pattern.find('/', pos + 1);
+    if (slash == std::string::npos) break;
+    std::string_view part(pattern.data() + pos, slash - pos);
+    if (HasGlobCharacters(part)) break;
+    fixed = pattern.substr(0, slash);
+    pos = slash;
+  }
+  return fixed.empty() ? "/" : fixed;
+}
+
 }  // namespace edgelog

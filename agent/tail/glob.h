@@ -47,6 +47,11 @@ struct GlobExpansion {
 GlobExpansion ExpandGlob(Env& env, const std::string& pattern,
                          const GlobLimits& limits = {});
 
+// The directory absolute `pattern` names before its first glob character:
+// "/var/log/app" for "/var/log/app/*.log" and for "/var/log/app/x.log",
+// "/var" for "/var/*/x.log", "/" for "/*.log".
+std::string FixedDirOf(const std::string& pattern);
+
 }  // namespace edgelog
 
 #endif  // EDGELOG_AGENT_TAIL_GLOB_H_

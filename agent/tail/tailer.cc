@@ -5,6 +5,7 @@
 #include <set>
 
 #include "agent/io/file_util.h"
+#include "agent/tail/glob.h"
 #include "agent/text/glob_match.h"
 
 namespace edgelog {
@@ -38,6 +39,7 @@ Tailer::Tailer(Env& env, Logger& log, std::vector<TailEntry> entries,
     }
     group_.push_back(group);
   }
+  roots_.resize(entries_.size());
 }
 
 Tailer::Tailer(Env& env, Logger& log, const std::vector<std::string>& patterns,
@@ -318,18 +320,7 @@ bool Tailer::AtEnd() const {
 std::vector<std::string> Tailer::WatchDirs() const {
   std::set<std::string> dirs;
   for (const TailEntry& e : entries_) {
-    // The fixed part of the pattern: directories up to the first glob.
-    std::string fixed;
-    size_t pos = 0;
-    while (true) {
-      size_t slash = e.pattern.find('/', pos + 1);
-      if (slash == std::string::npos) break;
-      std::string_view part(e.pattern.data() + pos, slash - pos);
-      if (HasGlobCharacters(part)) break;
-      fixed = e.pattern.substr(0, slash);
-      pos = slash;
-    }
-    dirs.insert(fixed.empty() ? "/" : fixed);
+    dirs.insert(FixedDirOf(e.pattern));
   }
   for (const auto& source : open_) dirs.insert(DirName(source->path()));
   return std::vector<std::string>(dirs.begin(), dirs.end());

@@ -75,6 +75,9 @@ struct TailerOptions {
   // may be finished (its incomplete last line and pending record handed
   // on) and closed for good when a waiting file needs its descriptor.
   bool once = false;
+  // Follow symbolic links wherever they lead (edgelog.follow_symlinks_anywhere);
+  // otherwise see links.cc.
+  bool follow_links_anywhere = false;
 };
 
 // What the rest of the agent may know about a source.
@@ -292,6 +295,27 @@ class Tailer {
   void RecoverRotatedWhileStopped();
   void RecoverPath(uint32_t entry, const std::string& live_path);
 
+  // links.cc: symbolic links, followed only where they may be.
+  struct LinkRoot {
+    bool known = false;          // resolved (the directory exists)
+    std::string real;            // the entry's directory, links resolved
+    std::string untrusted_link;  // a link on the way to it made by another user
+    uint32_t link_owner = 0;     // who made that link
+    uint64_t checked_pass = 0;   // when `in_place` was looked at
+    bool in_place = false;       // the directory's path still leads to `real`
+  };
+  // The directory `entry`'s file_path names, as first found.
+  LinkRoot& RootOf(uint32_t entry);
+  // Why `path` (found for `entry`; `file` what it leads to) is not to be
+  // read; "" when it may be.
+  std::string LinkRefusal(uint32_t entry, const std::string& path, const FileInfo& file);
+  // LinkRefusal, each refusal logged once.
+  bool LinkAllowed(uint32_t entry, const std::string& path, const FileInfo& file);
+  // Opens `path` to read it for `entry`, judged once open; `refused` says
+  // a refusal (logged already) is why it was not.
+  StatusOr<std::unique_ptr<ReadableFile>> OpenLog(uint32_t entry, const std::string& path,
+                                                  bool* refused);
+
   // tailer.cc
   bool SameGroup(uint32_t a, uint32_t b) const { return group_[a] == group_[b]; }
   // The open source reading `id` for `entry`'s group.
@@ -365,6 +389,8 @@ class Tailer {
   bool recovered_ = false;
   int64_t warned_full_ms_ = -1;  // when "files are open and busy" was said (monotonic)
   std::set<uint32_t> warned_glob_;  // entries whose expansion a walk limit cut short
+  std::vector<LinkRoot> roots_;       // by entry
+  std::set<std::string> refused_links_;  // path and reason, each logged once
   std::string buffer_;
   TailStats stats_;
 };

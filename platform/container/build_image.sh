@@ -167,27 +167,34 @@ copy_file() {
   chown -h "$3" "$rootfs$2"
 }
 
-# copy_dir FROM TO OWNER: what is in directory FROM goes into TO. TO, when
-# created here, takes FROM's mode and OWNER; its parents belong to root.
+# copy_dir FROM TO OWNER [MODE]: what is in directory FROM goes into TO. TO,
+# when created here, takes FROM's mode (or MODE) and OWNER; its parents
+# belong to root. MODE, if given, is also every copied entry's.
 copy_dir() {
-  local from=$1 to=${2%/} owner=$3 entry
+  local from=$1 to=${2%/} owner=$3 mode=${4:-} entry
   if [ ! -d "$rootfs$to" ]; then
     make_parents "$(dirname "${to:-/}")"
     mkdir "$rootfs$to"
     chmod --reference="$from" "$rootfs$to"
+    [ -z "$mode" ] || chmod "$mode" "$rootfs$to"
     chown "$owner" "$rootfs$to"
   fi
   cp -a --no-preserve=ownership "$from/." "$rootfs$to/"
   while IFS= read -r -d '' entry; do
     chown -h "$owner" "$rootfs$to/$entry"
+    [ -z "$mode" ] || chmod "$mode" "$rootfs$to/$entry"
   done < <(find "$from" -mindepth 1 -printf '%P\0')
 }
 
-# copy_instruction WORD...: COPY [--chown=UID[:GID]] SRC... DEST
+# copy_instruction WORD...: COPY [--chown=UID[:GID]] [--chmod=OCTAL] SRC... DEST
 copy_instruction() {
-  local owner=0:0
+  local owner=0:0 mode=""
   while [ $# -gt 0 ] && [[ $1 == --* ]]; do
     case $1 in
+      --chmod=*)
+        mode=${1#--chmod=}
+        [[ $mode =~ ^[0-7]{3,4}$ ]] || die "$where: --chmod takes an octal mode"
+        ;;
       --chown=*)
         owner=${1#--chown=}
         [[ $owner =~ ^[0-9]+(:[0-9]+)?$ ]] ||
@@ -213,11 +220,13 @@ copy_instruction() {
     [[ $from == "$context" || $from == "$context"/* ]] || die "$where: $src is outside the context"
     [ -e "$from" ] || die "$where: $src is not in the build context"
     if [ -d "$from" ]; then
-      copy_dir "$from" "$dest" "$owner"
+      copy_dir "$from" "$dest" "$owner" "$mode"
     elif [ -n "$dir_dest" ] || [ -d "$rootfs$dest" ]; then
       copy_file "$from" "${dest%/}/$(basename "$from")" "$owner"
+      [ -z "$mode" ] || chmod "$mode" "$rootfs${dest%/}/$(basename "$from")"
     else
       copy_file "$from" "$dest" "$owner"
+      [ -z "$mode" ] || chmod "$mode" "$rootfs$dest"
     fi
   done
 }

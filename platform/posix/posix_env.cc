@@ -28,10 +28,14 @@ FileInfo ToFileInfo(const struct stat& st) {
   info.mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 +
                   st.st_mtim.tv_nsec;
   info.links = static_cast<uint64_t>(st.st_nlink);
+  info.owner = static_cast<uint32_t>(st.st_uid);
+  info.mode = static_cast<uint32_t>(st.st_mode & 07777);
   if (S_ISREG(st.st_mode)) {
     info.kind = FileKind::kRegular;
   } else if (S_ISDIR(st.st_mode)) {
     info.kind = FileKind::kDirectory;
+  } else if (S_ISLNK(st.st_mode)) {
+    info.kind = FileKind::kSymlink;
   } else {
     info.kind = FileKind::kOther;
   }
@@ -62,6 +66,16 @@ class PosixReadableFile final : public ReadableFile {
     struct stat st;
     if (::fstat(fd_.get(), &st) != 0) return ErrnoStatus(errno, "stat", path_);
     return ToFileInfo(st);
+  }
+
+  StatusOr<std::string> Where() override {
+    std::string link = "/proc/self/fd/" + std::to_string(fd_.get());
+    char buf[4096];
+    ssize_t n = ::readlink(link.c_str(), buf, sizeof(buf));
+    if (n <= 0 || static_cast<size_t>(n) >= sizeof(buf)) {
+      return Status::NotFound("where " + path_ + " is: not known (" + link + ")");
+    }
+    return std::string(buf, static_cast<size_t>(n));
   }
 
  private:
@@ -101,6 +115,40 @@ class PosixWritableFile final : public WritableFile {
   UniqueFd fd_;
 };
 
+// Opens the agent's own file `path` with `flags` (O_NOFOLLOW and O_CLOEXEC
+// added): a symbolic link there is refused (ELOOP), and so is anything
+// but a regular file (a FIFO planted there is not waited on: O_NONBLOCK).
+// A file open to others is made 0600.
+StatusOr<UniqueFd> OpenOwnFile(const std::string& path, int flags, const char* what) {
+  UniqueFd fd(::open(path.c_str(), flags | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0600));
+  if (!fd.valid()) {
+    if (errno == ELOOP) {
+      return Status::PermissionDenied(path + " is a symbolic link; edgelog writes its state "
+                                      "only to files of its own (remove the link)");
+    }
+    return ErrnoStatus(errno, what, path);
+  }
+  struct stat st;
+  if (::fstat(fd.get(), &st) != 0) return ErrnoStatus(errno, "stat", path);
+  if (!S_ISREG(st.st_mode)) {
+    return Status::PermissionDenied(path + " is not a regular file; edgelog writes its state "
+                                    "only to files of its own (remove it)");
+  }
+  if ((st.st_mode & 077) != 0 && ::fchmod(fd.get(), 0600) != 0) {
+    return ErrnoStatus(errno, "chmod", path);
+  }
+  // Back to blocking writes (O_NONBLOCK only kept the open from waiting).
+  int status_flags = ::fcntl(fd.get(), F_GETFL);
+  if (status_flags < 0 || ::fcntl(fd.get(), F_SETFL, status_flags & ~O_NONBLOCK) != 0) {
+    return ErrnoStatus(errno, "fcntl", path);
+  }
+  return fd;
+}
+
+bool SameFile(const struct stat& a, const struct stat& b) {
+  return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
 class PosixFileLock final : public FileLock {
  public:
   explicit PosixFileLock(UniqueFd fd) : fd_(std::move(fd)) {}
@@ -121,18 +169,30 @@ class PosixEnv final : public Env {
 
   StatusOr<std::unique_ptr<WritableFile>> OpenWritable(
       const std::string& path, WriteMode mode) override {
-    int flags = O_WRONLY | O_CREAT | O_CLOEXEC;
+    int flags = O_WRONLY | O_CREAT;
     flags |= mode == WriteMode::kAppend ? O_APPEND : O_TRUNC;
-    UniqueFd fd(::open(path.c_str(), flags, 0640));
-    if (!fd.valid()) return ErrnoStatus(errno, "open", path);
+    auto fd = OpenOwnFile(path, flags, "open");
+    if (!fd.ok()) return fd.status();
     return std::unique_ptr<WritableFile>(
-        std::make_unique<PosixWritableFile>(path, std::move(fd)));
+        std::make_unique<PosixWritableFile>(path, std::move(*fd)));
   }
 
   StatusOr<FileInfo> Stat(const std::string& path) override {
     struct stat st;
     if (::stat(path.c_str(), &st) != 0) return ErrnoStatus(errno, "stat", path);
     return ToFileInfo(st);
+  }
+
+  StatusOr<FileInfo> LinkStat(const std::string& path) override {
+    struct stat st;
+    if (::lstat(path.c_str(), &st) != 0) return ErrnoStatus(errno, "stat", path);
+    return ToFileInfo(st);
+  }
+
+  StatusOr<std::string> RealPath(const std::string& path) override {
+    std::unique_ptr<char, void (*)(void*)> real(::realpath(path.c_str(), nullptr), std::free);
+    if (!real) return ErrnoStatus(errno, "resolve", path);
+    return std::string(real.get());
   }
 
   StatusOr<std::vector<std::string>> ListDir(const std::string& dir) override {
@@ -161,7 +221,9 @@ class PosixEnv final : public Env {
   }
 
   Status Truncate(const std::string& path, uint64_t size) override {
-    if (::truncate(path.c_str(), static_cast<off_t>(size)) != 0) {
+    auto fd = OpenOwnFile(path, O_WRONLY, "open");
+    if (!fd.ok()) return fd.status();
+    if (::ftruncate(fd->get(), static_cast<off_t>(size)) != 0) {
       return ErrnoStatus(errno, "truncate", path);
     }
     return Status::Ok();
@@ -172,7 +234,7 @@ class PosixEnv final : public Env {
     for (size_t pos = 1; pos <= dir.size(); ++pos) {
       if (pos != dir.size() && dir[pos] != '/') continue;
       std::string prefix = dir.substr(0, pos);
-      if (::mkdir(prefix.c_str(), 0750) != 0 && errno != EEXIST) {
+      if (::mkdir(prefix.c_str(), 0700) != 0 && errno != EEXIST) {
         return ErrnoStatus(errno, "create directory", prefix);
       }
     }
@@ -192,12 +254,26 @@ class PosixEnv final : public Env {
   }
 
   StatusOr<std::unique_ptr<FileLock>> Lock(const std::string& path) override {
-    UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640));
-    if (!fd.valid()) return ErrnoStatus(errno, "open", path);
-    if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
-      return ErrnoStatus(errno, "lock", path);
+    // A path replaced between the open and the lock is opened again; more
+    // than a few times in a row is someone playing with it.
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      struct stat before;
+      bool dir = ::lstat(path.c_str(), &before) == 0 && S_ISDIR(before.st_mode);
+      StatusOr<UniqueFd> fd =
+          dir ? StatusOr<UniqueFd>(UniqueFd(::open(
+                    path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)))
+              : OpenOwnFile(path, O_RDWR | O_CREAT, "open");
+      if (!fd.ok()) return fd.status();
+      if (!fd->valid()) return ErrnoStatus(errno, "open", path);
+      if (::flock(fd->get(), LOCK_EX | LOCK_NB) != 0) return ErrnoStatus(errno, "lock", path);
+      struct stat held;
+      struct stat named;
+      if (::fstat(fd->get(), &held) != 0) return ErrnoStatus(errno, "stat", path);
+      if (::lstat(path.c_str(), &named) == 0 && SameFile(held, named)) {
+        return std::unique_ptr<FileLock>(std::make_unique<PosixFileLock>(std::move(*fd)));
+      }
     }
-    return std::unique_ptr<FileLock>(std::make_unique<PosixFileLock>(std::move(fd)));
+    return Status::Busy(path + " keeps being replaced while it is locked");
   }
 
   std::optional<std::string> GetVar(const std::string& name) override {
@@ -205,6 +281,8 @@ class PosixEnv final : public Env {
     if (value == nullptr) return std::nullopt;
     return std::string(value);
   }
+
+  uint32_t UserId() override { return static_cast<uint32_t>(::geteuid()); }
 
   std::string HostName() override {
     char buf[256] = {};

@@ -160,7 +160,7 @@ etc/ssl/certs dir 0:0 755
 etc/ssl/certs/ca-certificates.crt file 0:0 644
 var dir 0:0 755
 var/lib dir 0:0 755
-var/lib/edgelog dir $nobody 755"
+var/lib/edgelog dir $nobody 700"
 
 layout_of() { echo "$image_dir/oci-$1"; }
 archive_of() { echo "$image_dir/edgelog-$1.tar"; }

@@ -1,5 +1,6 @@
 // The POSIX Env against a real temporary directory.
 #include <gtest/gtest.h>
+#include <fcntl.h>
 #include <sys/fsuid.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -234,6 +235,88 @@ TEST_F(PosixEnvTest, LockCreatesTheFileWhenMissing) {
   auto lock = env_->Lock(Path("new.lock"));
   ASSERT_TRUE(lock.ok());
   EXPECT_TRUE(env_->Stat(Path("new.lock")).ok());
+}
+
+// The agent's own files are never written through a symbolic link planted
+// in their place: the link's target keeps what it held.
+TEST_F(PosixEnvTest, OwnFilesAreNeverWrittenThroughALink) {
+  Write(Path("precious"), "keep me");
+  ASSERT_EQ(0, ::symlink(Path("precious").c_str(), Path("checkpoints.json.tmp").c_str()));
+  for (WriteMode mode : {WriteMode::kTruncate, WriteMode::kAppend}) {
+    auto f = env_->OpenWritable(Path("checkpoints.json.tmp"), mode);
+    ASSERT_FALSE(f.ok());
+    EXPECT_EQ(Code::kPermissionDenied, f.status().code()) << f.status().ToString();
+    EXPECT_NE(std::string::npos, f.status().message().find("symbolic link"));
+  }
+  Status cut = env_->Truncate(Path("checkpoints.json.tmp"), 0);
+  EXPECT_FALSE(cut.ok());
+  EXPECT_EQ("keep me", Read(Path("precious")));
+}
+
+TEST_F(PosixEnvTest, OwnFilesAreNeverAFifoOrDeviceAndOpeningOneDoesNotWait) {
+  ASSERT_EQ(0, ::mkfifo(Path("fifo").c_str(), 0600));
+  auto f = env_->OpenWritable(Path("fifo"), WriteMode::kAppend);  // no reader: would block
+  ASSERT_FALSE(f.ok());
+  EXPECT_NE(std::string::npos, f.status().message().find(Path("fifo")));
+  auto dev = env_->OpenWritable("/dev/null", WriteMode::kAppend);
+  ASSERT_FALSE(dev.ok());
+  EXPECT_NE(std::string::npos, dev.status().message().find("not a regular file"));
+}
+
+TEST_F(PosixEnvTest, OwnFilesAreCreatedPrivateWhateverTheUmaskAndMadeSo) {
+  mode_t saved = ::umask(0);
+  Write(Path("new"), "x");
+  ASSERT_EQ(0, ::close(::open(Path("old").c_str(), O_CREAT | O_WRONLY, 0666)));
+  Write(Path("old"), "y", WriteMode::kAppend);
+  ASSERT_TRUE(env_->CreateDirs(Path("d/e")).ok());
+  ::umask(saved);
+  for (const char* name : {"new", "old"}) {
+    struct stat st;
+    ASSERT_EQ(0, ::stat(Path(name).c_str(), &st));
+    EXPECT_EQ(0600u, st.st_mode & 07777) << name;
+  }
+  for (const char* name : {"d", "d/e"}) {
+    struct stat st;
+    ASSERT_EQ(0, ::stat(Path(name).c_str(), &st));
+    EXPECT_EQ(0700u, st.st_mode & 07777) << name;
+  }
+}
+
+TEST_F(PosixEnvTest, ALockFileIsNeverALink) {
+  Write(Path("elsewhere"), "x");
+  ASSERT_EQ(0, ::symlink(Path("elsewhere").c_str(), Path("lock").c_str()));
+  auto lock = env_->Lock(Path("lock"));
+  ASSERT_FALSE(lock.ok());
+  EXPECT_EQ(Code::kPermissionDenied, lock.status().code()) << lock.status().ToString();
+}
+
+TEST_F(PosixEnvTest, ADirectoryIsLockedItselfAndBusyForASecondTaker) {
+  ASSERT_TRUE(env_->CreateDirs(Path("state")).ok());
+  auto first = env_->Lock(Path("state"));
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  auto second = env_->Lock(Path("state"));
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(Code::kBusy, second.status().code());
+}
+
+TEST_F(PosixEnvTest, LinkStatDescribesALinkAndRealPathWhereItLeads) {
+  Write(Path("real"), "12345");
+  ASSERT_EQ(0, ::symlink("real", Path("link").c_str()));
+  auto link = env_->LinkStat(Path("link"));
+  ASSERT_TRUE(link.ok());
+  EXPECT_EQ(FileKind::kSymlink, link->kind);
+  EXPECT_EQ(::geteuid(), link->owner);
+  auto file = env_->LinkStat(Path("real"));
+  ASSERT_TRUE(file.ok());
+  EXPECT_EQ(FileKind::kRegular, file->kind);
+  EXPECT_EQ(0600u, file->mode);
+  auto real = env_->RealPath(Path("link"));
+  ASSERT_TRUE(real.ok());
+  std::unique_ptr<char, void (*)(void*)> expected(::realpath(Path("real").c_str(), nullptr),
+                                                 std::free);
+  EXPECT_EQ(expected.get(), *real);
+  EXPECT_EQ(Code::kNotFound, env_->RealPath(Path("missing")).status().code());
+  EXPECT_EQ(::geteuid(), env_->UserId());
 }
 
 TEST_F(PosixEnvTest, PermissionProblemsArePermissionDenied) {

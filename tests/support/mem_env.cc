@@ -26,14 +26,18 @@ FileInfo InfoOf(const MemEnv::FileData& f) {
   info.size = f.data.size();
   info.mtime_ns = f.mtime_ns;
   info.links = f.links;
+  info.owner = f.owner;
+  info.mode = 0600;
   return info;
 }
 
 class MemReadableFile : public ReadableFile {
  public:
-  MemReadableFile(std::shared_ptr<MemEnv::FileData> file,
+  MemReadableFile(std::shared_ptr<MemEnv::FileData> file, std::string where,
                   const std::function<void(const FileInfo&)>* after_stat)
-      : file_(std::move(file)), after_stat_(after_stat) {}
+      : file_(std::move(file)), where_(std::move(where)), after_stat_(after_stat) {}
+
+  StatusOr<std::string> Where() override { return where_; }
 
   StatusOr<size_t> ReadAt(uint64_t offset, char* buf, size_t n) override {
     const std::string& data = file_->data;
@@ -51,6 +55,7 @@ class MemReadableFile : public ReadableFile {
 
  private:
   std::shared_ptr<MemEnv::FileData> file_;
+  std::string where_;
   const std::function<void(const FileInfo&)>* after_stat_;  // the env's, outlives the file
 };
 
@@ -163,13 +168,17 @@ StatusOr<std::unique_ptr<ReadableFile>> MemEnv::OpenReadable(const std::string& 
   if (!resolved.ok()) return resolved.status();
   auto it = files_.find(*resolved);
   if (it == files_.end()) return Status::NotFound("open " + path + ": no such file");
-  return std::unique_ptr<ReadableFile>(std::make_unique<MemReadableFile>(it->second, &after_descriptor_stat_));
+  return std::unique_ptr<ReadableFile>(
+      std::make_unique<MemReadableFile>(it->second, *resolved, &after_descriptor_stat_));
 }
 
 StatusOr<std::unique_ptr<WritableFile>> MemEnv::OpenWritable(const std::string& path,
                                                              WriteMode mode) {
   if (!DirExists(DirName(path))) {
     return Status::NotFound("open " + path + ": no such directory");
+  }
+  if (links_.count(path) > 0) {
+    return Status::PermissionDenied(path + " is a symbolic link");
   }
   if (files_.count(path) == 0) Bind(path, NewFile());
   std::shared_ptr<FileData> file = files_[path];
@@ -189,11 +198,38 @@ StatusOr<FileInfo> MemEnv::Stat(const std::string& path) {
     FileInfo info;
     info.id = dir->second;
     info.kind = FileKind::kDirectory;
+    info.mode = 0700;
     return info;
   }
   auto it = files_.find(*resolved);
   if (it == files_.end()) return Status::NotFound("stat " + path + ": no such file");
   return InfoOf(*it->second);
+}
+
+StatusOr<FileInfo> MemEnv::LinkStat(const std::string& path) {
+  // The links on the way to the last component are followed, not it.
+  auto dir = Resolve(DirName(path));
+  if (!dir.ok()) return dir.status();
+  std::string name = path.substr(path.rfind('/') + 1);
+  std::string at = *dir == "/" ? "/" + name : *dir + "/" + name;
+  auto link = links_.find(at);
+  if (link == links_.end()) return Stat(at);
+  FileInfo info;
+  info.kind = FileKind::kSymlink;
+  info.id = FileId{2, std::hash<std::string>()(at)};
+  info.size = link->second.size();
+  info.owner = link_owners_[at];
+  info.mode = 0777;
+  return info;
+}
+
+StatusOr<std::string> MemEnv::RealPath(const std::string& path) {
+  auto resolved = Resolve(path);
+  if (!resolved.ok()) return resolved.status();
+  if (files_.count(*resolved) == 0 && !DirExists(*resolved)) {
+    return Status::NotFound("resolve " + path + ": no such file");
+  }
+  return *resolved;
 }
 
 StatusOr<std::vector<std::string>> MemEnv::ListDir(const std::string& dir) {
@@ -224,6 +260,10 @@ Status MemEnv::Rename(const std::string& from, const std::string& to) {
 }
 
 Status MemEnv::Remove(const std::string& path) {
+  if (links_.erase(path) > 0) {
+    link_owners_.erase(path);
+    return Status::Ok();
+  }
   if (files_.count(path) == 0) return Status::NotFound("remove " + path + ": no such file");
   Bind(path, nullptr);
   return Status::Ok();
@@ -292,9 +332,16 @@ void MemEnv::AppendToFile(const std::string& path, const std::string& data) {
   file.mtime_ns = NextMtime();
 }
 
-void MemEnv::CreateSymlink(const std::string& link, const std::string& target) {
+void MemEnv::CreateSymlink(const std::string& link, const std::string& target,
+                           uint32_t owner) {
   CreateDirs(DirName(link)).IgnoreError();  // as for WriteFile
   links_[link] = target;
+  link_owners_[link] = owner;
+}
+
+void MemEnv::SetOwner(const std::string& path, uint32_t uid) {
+  auto it = files_.find(path);
+  if (it != files_.end()) it->second->owner = uid;
 }
 
 std::string MemEnv::ReadFile(const std::string& path, bool* exists) const {

@@ -60,6 +60,12 @@ class AliasEnv : public Env {
     if (info.ok()) info->id = Map(info->id);
     return info;
   }
+  StatusOr<FileInfo> LinkStat(const std::string& path) override {
+    auto info = base_.LinkStat(path);
+    if (info.ok()) info->id = Map(info->id);
+    return info;
+  }
+  StatusOr<std::string> RealPath(const std::string& p) override { return base_.RealPath(p); }
   StatusOr<std::vector<std::string>> ListDir(const std::string& dir) override {
     return base_.ListDir(dir);
   }
@@ -71,6 +77,7 @@ class AliasEnv : public Env {
   StatusOr<std::unique_ptr<FileLock>> Lock(const std::string& p) override { return base_.Lock(p); }
   std::optional<std::string> GetVar(const std::string& n) override { return base_.GetVar(n); }
   std::string HostName() override { return base_.HostName(); }
+  uint32_t UserId() override { return base_.UserId(); }
 
  private:
   MemEnv& base_;
