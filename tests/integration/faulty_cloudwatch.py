@@ -30,6 +30,11 @@ Faults (each applies to whole requests, whatever the operation):
                  (nothing is stored: an overloaded endpoint dropping work)
     PORTAL       200 with an HTML page and no x-amzn-RequestId, nothing
                  stored (a captive portal or a middlebox answering for AWS)
+    QUOTE_TOKEN  PutLogEvents and DescribeLogStreams answer 400
+                 InvalidParameterException with a message quoting the
+                 request's X-Amz-Security-Token, as is and percent-encoded
+                 (an endpoint that echoes what it was sent); other
+                 operations are served normally
 """
 import enum
 import gzip
@@ -38,6 +43,7 @@ import socket
 import struct
 import threading
 import time
+import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 TARGET_PREFIX = "Logs_20140328."
@@ -52,6 +58,7 @@ class Fault(enum.Enum):
     RESET = "reset"
     CLOSE = "close"
     PORTAL = "portal"
+    QUOTE_TOKEN = "quote-token"
 
 
 class _Server(ThreadingHTTPServer):
@@ -119,6 +126,12 @@ class _Handler(BaseHTTPRequestHandler):
         if self.headers.get("Content-Encoding", "").lower() == "gzip":
             body = gzip.decompress(body)
         operation = self.headers.get("X-Amz-Target", "")[len(TARGET_PREFIX):]
+        if fault is Fault.QUOTE_TOKEN and operation in ("PutLogEvents", "DescribeLogStreams"):
+            token = self.headers.get("X-Amz-Security-Token", "")
+            self._error(400, "InvalidParameterException",
+                        f"The security token {token} (as sent: "
+                        f"{urllib.parse.quote(token, safe='')}) is not valid here")
+            return
         status, answer = cw._serve(operation, json.loads(body or b"{}"))
         self._answer(status, json.dumps(answer).encode(), "application/x-amz-json-1.1",
                      answer.get("__type"))
