@@ -6,13 +6,15 @@ what it prints (and keeps in rejected.jsonl) is searched for them.
   error (a `set -x` wrapper), under `edgelog run` and `edgelog doctor`;
 - an endpoint whose error message quotes the session token it was sent
   (faulty_cloudwatch's QUOTE_TOKEN), in the `agent.debug` request log, the
-  warnings, the reasons kept in rejected.jsonl, and doctor's report.
+  warnings, the reasons kept in rejected.jsonl, and doctor's report; also
+  with a token that only the current credentials tell apart.
 
 The secrets are random, shaped like AWS's (a 40-character secret access
 key, a 400-character session token). Only loopback is touched."""
 import base64
 import json
 import os
+import re
 import stat
 import subprocess
 import unittest
@@ -152,6 +154,24 @@ class NoSecretPrintedTest(unittest.TestCase):
         self.assertNotEqual(code, 0, output)
         self.assertIn("FAIL  reach", output)
         self.assertIn("[redacted]", output)
+        self.assert_no_secret(output, "edgelog doctor's output")
+
+    def test_a_current_token_not_shaped_like_one_is_hidden_too(self):
+        """Only knowing the current credentials finds this token: the
+        logger, doctor's report and rejected.jsonl are told them."""
+        self.token = "odd-token-" + os.urandom(24).hex()
+        self.assertIsNone(re.search(r"[A-Za-z0-9+/]{100}", self.token))
+        self.cw.set_fault(Fault.QUOTE_TOKEN)
+        code, output = self.edgelog(["run", "--config", self.config(debug=True), "--once"],
+                                    self.env_with_keys())
+        self.assertIn("debug: answer 400", output)
+        self.assert_no_secret(output, "edgelog run's output (agent.debug on)")
+        with open(os.path.join(self.work.state, "rejected.jsonl")) as f:
+            rejected = f.read()
+        self.assertIn("[redacted]", rejected)
+        self.assert_no_secret(rejected, "rejected.jsonl")
+        code, output = self.edgelog(["doctor", "--config", self.config()], self.env_with_keys())
+        self.assertIn("FAIL  reach", output)
         self.assert_no_secret(output, "edgelog doctor's output")
 
     def test_the_secrets_are_in_what_edgelog_is_fed(self):
