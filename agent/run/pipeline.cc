@@ -263,7 +263,8 @@ void Pipeline::Release(const Ack& a) {
     return;  // its other parts are not durable yet, or its refused events not kept
   }
   if (a.unreadable > 0) {
-    spool_->SetAside(buffered->second, a.problem);  // kept for a human
+    // Kept for a human; the problem quotes CloudWatch, which may quote the credentials.
+    spool_->SetAside(buffered->second, deps_.log.Redact(a.problem));
   } else {
     spool_->Ack(buffered->second);
   }
