@@ -4,6 +4,8 @@
 
 #include <memory>
 
+#include "agent/base/redact.h"
+
 namespace edgelog {
 namespace {
 
@@ -56,6 +58,8 @@ AwsError ParseAwsError(std::string_view body, std::string_view error_type_header
   if (error.code.empty() && !error_type_header.empty()) {
     error.code = CleanCode(error_type_header);
   }
+  // An endpoint may quote the request's token or signature back.
+  error.message = RedactSecrets(error.message, {});
   return error;
 }
 

@@ -16,7 +16,8 @@ struct AwsError {
 
 // Extracts the error code and message of a non-2xx answer. The code loses
 // any namespace ("com.amazonaws.logs#X" → "X") and suffix ("X:http://..."
-// → "X").
+// → "X"). The message has anything shaped like a secret removed
+// (RedactSecrets): endpoints may quote the request's session token.
 AwsError ParseAwsError(std::string_view body, std::string_view error_type_header);
 
 }  // namespace edgelog

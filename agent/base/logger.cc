@@ -1,6 +1,9 @@
 #include "agent/base/logger.h"
 
+#include <algorithm>
 #include <cstdio>
+
+#include "agent/base/redact.h"
 
 namespace edgelog {
 namespace {
@@ -34,6 +37,23 @@ class StderrLogger final : public Logger {
 };
 
 }  // namespace
+
+void Logger::Hide(const std::string& secret) {
+  if (secret.empty()) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  if (std::find(hidden_.begin(), hidden_.end(), secret) != hidden_.end()) return;
+  hidden_.push_back(secret);
+  if (hidden_.size() > kHiddenKept) hidden_.pop_front();
+}
+
+std::string Logger::Redact(std::string_view text) const {
+  std::vector<std::string> known;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    known.assign(hidden_.begin(), hidden_.end());
+  }
+  return RedactSecrets(text, known);
+}
 
 std::unique_ptr<Logger> NewStderrLogger(bool debug) {
   return std::make_unique<StderrLogger>(debug);

@@ -19,27 +19,34 @@ namespace edgelog {
 namespace {
 
 // Prints one line per step: "  ok    what   detail", and under a failure
-// "        fix: ...".
+// "        fix: ...". Every line passes `secrets`' Redact: details quote
+// child processes and endpoints, which may quote the credentials.
+// `out` and `secrets` must outlive the report.
 class Report {
  public:
-  explicit Report(std::FILE* out) : out_(out) {}
+  Report(std::FILE* out, const Logger& secrets) : out_(out), secrets_(secrets) {}
   void Ok(const std::string& step, const std::string& detail) { Line("ok", step, detail); }
   void Warn(const std::string& step, const std::string& detail, const std::string& fix) {
     Line("warn", step, detail);
-    if (!fix.empty()) std::fprintf(out_, "        %-12s %s\n", "", ("note: " + fix).c_str());
+    if (!fix.empty()) Under("note: " + fix);
   }
   void Fail(const std::string& step, const std::string& detail, const std::string& fix) {
     Line("FAIL", step, detail);
-    if (!fix.empty()) std::fprintf(out_, "        %-12s %s\n", "", ("fix: " + fix).c_str());
+    if (!fix.empty()) Under("fix: " + fix);
     ++failures_;
   }
   int failures() const { return failures_; }
 
  private:
   void Line(const char* verdict, const std::string& step, const std::string& detail) {
-    std::fprintf(out_, "  %-5s %-12s %s\n", verdict, step.c_str(), detail.c_str());
+    std::fprintf(out_, "  %-5s %-12s %s\n", verdict, step.c_str(),
+                 secrets_.Redact(detail).c_str());
+  }
+  void Under(const std::string& text) {
+    std::fprintf(out_, "        %-12s %s\n", "", secrets_.Redact(text).c_str());
   }
   std::FILE* out_;
+  const Logger& secrets_;
   int failures_ = 0;
 };
 
@@ -127,7 +134,7 @@ int DoctorCommand(const CommandLine& cl, Host& host) {
   AwsServices aws(host.env, host.clock, UserAgent());
   Setup setup;
   if (int rc = Prepare(cl, host, *quiet, aws, &setup); rc != kExitOk) return rc;
-  Report report(out);
+  Report report(out, *quiet);
   std::vector<LogStreamTarget> targets;
   for (const FileEntry& e : setup.config.files) {
     LogStreamTarget t{e.log_group_name, e.log_stream_name,

@@ -13,12 +13,12 @@ int Prepare(const CommandLine& cl, Host& host, Logger& log, AwsServices& aws, Se
   HostFacts facts = GatherHostFacts(host.env, aws.imds(), ask_imds);
   auto config = LoadConfig(host.env, cl.config_path, facts);
   if (!config.ok()) {
-    std::fprintf(stderr, "%s\n", config.status().message().c_str());
+    std::fprintf(stderr, "%s\n", log.Redact(config.status().message()).c_str());
     return kExitUsage;
   }
   auto entries = BuildTailEntries(*config, LocalUtcOffsetSeconds);
   if (!entries.ok()) {
-    std::fprintf(stderr, "%s\n", entries.status().message().c_str());
+    std::fprintf(stderr, "%s\n", log.Redact(entries.status().message()).c_str());
     return kExitUsage;
   }
   for (const std::string& w : config->warnings) log.Warning(w);
@@ -26,13 +26,13 @@ int Prepare(const CommandLine& cl, Host& host, Logger& log, AwsServices& aws, Se
   auto region = ResolveRegionChain(config->region, host.env, aws.imds());
   if (!region.ok()) {
     std::fprintf(stderr, "%s: agent.region: %s\n", cl.config_path.c_str(),
-                 region.status().message().c_str());
+                 log.Redact(region.status().message()).c_str());
     return kExitUsage;
   }
   auto endpoint = ResolveLogsEndpoint(config->endpoint_override, region->name, host.env,
                                       config->allow_plaintext);
   if (!endpoint.ok()) {
-    std::fprintf(stderr, "%s\n", endpoint.status().message().c_str());
+    std::fprintf(stderr, "%s\n", log.Redact(endpoint.status().message()).c_str());
     return kExitUsage;
   }
   setup->config = std::move(*config);

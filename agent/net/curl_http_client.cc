@@ -63,7 +63,6 @@ struct CurlHttpClient::Impl {
     curl_easy_setopt(t->easy, CURLOPT_TCP_NODELAY, 1L);
     curl_easy_setopt(t->easy, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(t->easy, CURLOPT_PRIVATE, t);
-    curl_easy_setopt(t->easy, CURLOPT_VERBOSE, options.verbose ? 1L : 0L);
   }
 
   void Finish(CURL* easy, CURLcode code) {

@@ -22,7 +22,6 @@ struct CurlHttpOptions {
   int64_t request_timeout_ms = 60000;
   int max_connections = 8;
   std::string user_agent = "edgelog";
-  bool verbose = false;  // libcurl's own trace on stderr
 };
 
 class CurlHttpClient final : public HttpClient, public PollHandler {

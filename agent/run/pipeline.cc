@@ -131,7 +131,8 @@ void Pipeline::WriteRejected() {
     std::vector<ParsedEvent> events;
     for (size_t j = start; j < i; ++j) events.push_back(rejected_[j].event);
     const LogStreamTarget& target = sender_->target(rejected_[start].stream);
-    Status s = rejected_log_.Append(target, events, rejected_[start].reason,
+    // The reason quotes CloudWatch, which may quote the credentials.
+    Status s = rejected_log_.Append(target, events, deps_.log.Redact(rejected_[start].reason),
                                     deps_.clock.NowUnixMillis());
     if (!s.ok()) {
       if (s.ToString() != rejected_problem_) {  // said once, not at every retry
@@ -263,7 +264,8 @@ void Pipeline::Release(const Ack& a) {
     return;  // its other parts are not durable yet, or its refused events not kept
   }
   if (a.unreadable > 0) {
-    spool_->SetAside(buffered->second, a.problem);  // kept for a human
+    // Kept for a human; the problem quotes CloudWatch, which may quote the credentials.
+    spool_->SetAside(buffered->second, deps_.log.Redact(a.problem));
   } else {
     spool_->Ack(buffered->second);
   }

@@ -17,6 +17,7 @@
 #include <cerrno>
 #include <string>
 
+#include "agent/base/redact.h"
 #include "platform/posix/errno_status.h"
 #include "platform/posix/unique_fd.h"
 #include "platform/process.h"
@@ -131,11 +132,19 @@ class Child {
   pid_t pid_;
 };
 
-// The start of `errors` on one line: control characters as spaces, runs of
-// spaces as one.
-std::string ErrorsForMessage(const std::string& errors) {
+// The start of `errors` on one line, secrets removed (before the cut, so a
+// cut cannot leave part of one that no longer looks like one): control
+// characters as spaces, runs of spaces as one. `errors` is all the child
+// wrote or, when it wrote more, its first kErrorsKept bytes: then the last
+// word may be the start of a secret cut short, and is dropped (a single
+// word is kept: long enough, it is shaped like a token).
+std::string ErrorsForMessage(std::string errors) {
+  if (errors.size() >= kErrorsKept) {
+    size_t end = errors.find_last_of(" \t\r\n\"',;:<>(){}[]");
+    if (end != std::string::npos) errors.resize(end);
+  }
   std::string shown;
-  for (char c : errors) {
+  for (char c : RedactSecrets(errors, {})) {
     if (shown.size() >= kErrorsShown) {
       shown += "...";
       break;

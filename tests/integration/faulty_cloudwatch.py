@@ -30,6 +30,13 @@ Faults (each applies to whole requests, whatever the operation):
                  (nothing is stored: an overloaded endpoint dropping work)
     PORTAL       200 with an HTML page and no x-amzn-RequestId, nothing
                  stored (a captive portal or a middlebox answering for AWS)
+
+Besides the faults, which are transient, a lasting refusal:
+
+    cw.quote_token(True)  # PutLogEvents and DescribeLogStreams answer 400
+                          # InvalidParameterException quoting the request's
+                          # X-Amz-Security-Token, as is and percent-encoded
+    cw.count("quoted")    # how many did (an endpoint echoing what it was sent)
 """
 import enum
 import gzip
@@ -38,6 +45,7 @@ import socket
 import struct
 import threading
 import time
+import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 TARGET_PREFIX = "Logs_20140328."
@@ -119,6 +127,13 @@ class _Handler(BaseHTTPRequestHandler):
         if self.headers.get("Content-Encoding", "").lower() == "gzip":
             body = gzip.decompress(body)
         operation = self.headers.get("X-Amz-Target", "")[len(TARGET_PREFIX):]
+        if cw._quoting() and operation in ("PutLogEvents", "DescribeLogStreams"):
+            cw._count("quoted")
+            token = self.headers.get("X-Amz-Security-Token", "")
+            self._error(400, "InvalidParameterException",
+                        f"The security token {token} (as sent: "
+                        f"{urllib.parse.quote(token, safe='')}) is not valid here")
+            return
         status, answer = cw._serve(operation, json.loads(body or b"{}"))
         self._answer(status, json.dumps(answer).encode(), "application/x-amz-json-1.1",
                      answer.get("__type"))
@@ -155,6 +170,7 @@ class FaultyCloudWatch:
         self._fault = Fault.NONE
         self._fault_left = None  # requests the fault still applies to; None: until changed
         self._delay = 0.0
+        self._quote_token = False
         self._counts = {}
         self._timeline = []  # (monotonic time, "request" | "connection", fault value)
         self._groups = {}  # group → {stream → [event, ...]}
@@ -189,6 +205,12 @@ class FaultyCloudWatch:
 
     def heal(self):
         self.set_fault(Fault.NONE)
+
+    def quote_token(self, on):
+        """While on, PutLogEvents and DescribeLogStreams are refused with a
+        message quoting the request's session token."""
+        with self._lock:
+            self._quote_token = on
 
     def fault_left(self):
         """Requests the current fault still applies to (None: until changed)."""
@@ -240,6 +262,10 @@ class FaultyCloudWatch:
     def _note(self, what, fault):
         with self._lock:
             self._timeline.append((time.monotonic(), what, fault))
+
+    def _quoting(self):
+        with self._lock:
+            return self._quote_token
 
     def _take_fault(self):
         with self._lock:

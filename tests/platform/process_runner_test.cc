@@ -69,6 +69,37 @@ TEST_F(ShellProcessRunnerTest, OnlyTheStartOfALongStandardErrorIsQuoted) {
   EXPECT_TRUE(Contains(out.status().message(), "xxx...")) << out.status().message();
 }
 
+// Mixed-case base64, as a session token is.
+std::string TokenLike(size_t size) {
+  std::string token;
+  while (token.size() < size) token += "IQoJb3Jp+Z2luX2/VjEMr";
+  token.resize(size);
+  return token;
+}
+
+TEST_F(ShellProcessRunnerTest, SecretsInStandardErrorAreNotQuoted) {
+  // A credential_process run under `set -x` echoes what it prints.
+  const std::string key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+  const std::string token = TokenLike(400);
+  auto out = Run("set -x; echo '{\"AccessKeyId\":\"AKIAIOSFODNN7EXAMPLE\",\"SecretAccessKey\":\"" +
+                 key + "\",\"SessionToken\":\"" + token + "\"}' >/dev/null; exit 1");
+  ASSERT_FALSE(out.ok());
+  const std::string& m = out.status().message();
+  EXPECT_FALSE(Contains(m, key.substr(0, 12))) << m;
+  EXPECT_FALSE(Contains(m, token.substr(0, 12))) << m;
+  EXPECT_TRUE(Contains(m, "[redacted]")) << m;
+  EXPECT_TRUE(Contains(m, "AKIAIOSFODNN7EXAMPLE")) << m;
+}
+
+TEST_F(ShellProcessRunnerTest, ASecretCutShortByTheLimitKeptIsNotQuotedInPart) {
+  // Four tokens and the start of a fifth fill what is kept; redacted, the
+  // four leave room in the quote for the start of the fifth.
+  const std::string t = TokenLike(1000);
+  auto out = Run("t='" + t + "'; printf '%s %s %s %s %s' $t $t $t $t $t >&2; exit 1");
+  ASSERT_FALSE(out.ok());
+  EXPECT_FALSE(Contains(out.status().message(), t.substr(0, 12))) << out.status().message();
+}
+
 TEST_F(ShellProcessRunnerTest, AMissingCommandIsAFailureNamingIt) {
   auto out = Run("edgelog-no-such-command-here");
   ASSERT_FALSE(out.ok());

@@ -3,8 +3,10 @@
 #include <cjson/cJSON.h>
 
 #include <memory>
+#include <vector>
 
 #include "agent/aws/creds/sts.h"
+#include "agent/base/redact.h"
 
 namespace edgelog {
 namespace {
@@ -20,14 +22,13 @@ std::string JsonString(const cJSON* object, const char* key) {
 
 std::string QuoteRemote(std::string_view s, size_t max, const std::string& secret) {
   std::string out;
-  for (char c : s) {
+  // Secrets go before the cut, which could leave part of one unrecognised.
+  const std::vector<std::string> known =
+      secret.empty() ? std::vector<std::string>{} : std::vector<std::string>{secret};
+  for (char c : RedactSecrets(s, known)) {
     bool space = static_cast<unsigned char>(c) < 0x20 || c == 0x7F;
     if (space && (out.empty() || out.back() == ' ')) continue;
     out += space ? ' ' : c;
-  }
-  for (size_t pos = secret.empty() ? std::string::npos : out.find(secret);
-       pos != std::string::npos; pos = out.find(secret, pos)) {
-    out.replace(pos, secret.size(), "[redacted]");
   }
   while (!out.empty() && out.back() == ' ') out.pop_back();
   if (out.size() > max) out = out.substr(0, max) + "...";

@@ -26,7 +26,8 @@ StatusOr<SourcedCredentials> ParseCredentialDocument(const std::string& body,
 std::string ErrorMessageOf(const std::string& body);
 
 // `s` on one line, control characters as spaces, at most `max` bytes, with
-// `secret` (when not empty) replaced by "[redacted]".
+// `secret` (when not empty) and anything shaped like a secret replaced by
+// "[redacted]" (RedactSecrets).
 std::string QuoteRemote(std::string_view s, size_t max, const std::string& secret);
 
 }  // namespace edgelog

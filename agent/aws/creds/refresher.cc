@@ -38,6 +38,9 @@ Status CachedCredentials::Refresh() {
     ScheduleLocked(now, /*failed=*/true);
     return got.status();
   }
+  // From here on, no message may show them.
+  log_.Hide(got->credentials.secret_access_key);
+  log_.Hide(got->credentials.session_token);
   if (have_ && !last_logged_.empty()) log_.Info("credentials refreshed from " + got->source);
   last_logged_.clear();
   last_error_ = Status::Ok();

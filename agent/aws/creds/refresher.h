@@ -45,6 +45,8 @@ class CachedCredentials final : public CredentialsProvider {
   // Fetches now, on the calling thread. The first call's error is the
   // caller's to report; later failures keep the credentials held (while
   // they have not expired) and are logged once per distinct message.
+  // The secret access key and session token fetched are handed to the
+  // logger's Hide(), so no message shows them.
   Status Refresh();
   // Unix ms at which RefreshIfDue() will fetch.
   int64_t next_refresh_unix_ms() const;

@@ -7,6 +7,7 @@
 #include "agent/aws/aws_error.h"
 #include "agent/aws/creds/xml.h"
 #include "agent/aws/uri.h"
+#include "agent/base/redact.h"
 
 namespace edgelog {
 namespace {
@@ -41,22 +42,13 @@ std::string FormBody(const Params& params) {
   return body;
 }
 
-void ReplaceAll(std::string* text, std::string_view secret) {
-  for (size_t pos = text->find(secret); pos != std::string::npos; pos = text->find(secret, pos)) {
-    text->replace(pos, secret.size(), "[redacted]");
-  }
-}
-
-// `text` with every occurrence of each non-empty secret, as it is and as a
-// form body encodes it, replaced: AWS error messages may quote request
-// parameters back.
-std::string Redact(std::string text, std::initializer_list<std::string_view> secrets) {
-  for (std::string_view secret : secrets) {
-    if (secret.empty()) continue;
-    ReplaceAll(&text, secret);
-    ReplaceAll(&text, UriEncode(secret, SlashMode::kEncode));
-  }
-  return text;
+// `text` with each secret, however it is spelled (a form body encodes
+// it), and anything shaped like one replaced: AWS error messages may quote
+// request parameters back.
+std::string Redact(std::string_view text, std::initializer_list<std::string_view> secrets) {
+  std::vector<std::string> known;
+  for (std::string_view secret : secrets) known.emplace_back(secret);
+  return RedactSecrets(text, known);
 }
 
 // `s` on one line, control characters as spaces, at most `max` bytes.
@@ -134,10 +126,12 @@ Status ErrorStatus(const std::string& what, const HttpResponse& r, const Endpoin
     if (message.empty()) message = parsed.message;
   }
   std::string detail = code.empty() ? "HTTP " + std::to_string(r.status) : code;
+  // Redacted before the cut, which could leave part of a secret unrecognised.
   if (!message.empty()) {
-    detail += ": " + OneLine(message, 4 * kMaxQuotedBody);
+    detail += ": " + OneLine(Redact(message, secrets), 4 * kMaxQuotedBody);
   } else if (code.empty() && !r.body.empty()) {
-    detail += " from " + endpoint.url + " (" + OneLine(r.body, kMaxQuotedBody) + ")";
+    detail += " from " + endpoint.url + " (" + OneLine(Redact(r.body, secrets), kMaxQuotedBody) +
+              ")";
   }
   return Status(ClassifyError(r.status, code), Redact(what + ": " + detail, secrets));
 }

@@ -109,5 +109,22 @@ TEST(AwsErrorTest, PlainTextBodyFallsBackToTheHeader) {
             ParseAwsError("Rate exceeded", "ThrottlingException").code);
 }
 
+TEST(AwsErrorTest, AMessageQuotingTheSessionTokenHasItRedacted) {
+  std::string token = "IQoJb3JpZ2luX2VjEMr";
+  while (token.size() < 400) token += "Ab+Cd/Ef9";
+  std::string escaped;  // as JSON may spell it
+  for (char c : token) escaped += c == '/' ? std::string("\\/") : std::string(1, c);
+  AwsError json = ParseAwsError(
+      R"({"__type":"UnrecognizedClientException","message":"The security token )" + escaped +
+          R"( is invalid."})",
+      "");
+  EXPECT_EQ("The security token [redacted] is invalid.", json.message);
+  AwsError xml = ParseAwsError(
+      "<ErrorResponse><Error><Code>InvalidClientTokenId</Code><Message>token " + token +
+          "</Message></Error></ErrorResponse>",
+      "");
+  EXPECT_EQ("token [redacted]", xml.message);
+}
+
 }  // namespace
 }  // namespace edgelog

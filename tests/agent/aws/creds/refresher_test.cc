@@ -157,5 +157,33 @@ TEST(CachedCredentialsThreadTest, InvalidateFetchesAgainOnTheRefreshThread) {
   EXPECT_EQ("ASIA2", cached.Get()->access_key_id);
 }
 
+// Secrets long enough to be looked for, different at every fetch.
+class RotatingSource : public CredentialSource {
+ public:
+  StatusOr<SourcedCredentials> Fetch() override {
+    std::string n = std::to_string(++fetches_);
+    SourcedCredentials c;
+    c.credentials = {"ASIAROTATING" + n, "rotating-secret-" + n, "rotating-token-" + n};
+    c.source = "rotating";
+    return c;
+  }
+  std::string Name() const override { return "rotating"; }
+
+ private:
+  int fetches_ = 0;
+};
+
+TEST(CachedCredentialsHidingTest, TheSecretsOfEveryFetchAreHiddenFromTheLog) {
+  FakeClock clock;
+  CaptureLogger log;
+  CachedCredentials cached(std::make_unique<RotatingSource>(), clock, log, 7);
+  ASSERT_TRUE(cached.Refresh().ok());
+  ASSERT_TRUE(cached.Refresh().ok());
+  log.Error("quoted: rotating-secret-1 rotating-token-1 rotating-secret-2 rotating-token-2 "
+            "ASIAROTATING2");
+  EXPECT_EQ("quoted: [redacted] [redacted] [redacted] [redacted] ASIAROTATING2",
+            log.lines().back().text);
+}
+
 }  // namespace
 }  // namespace edgelog

@@ -1,0 +1,195 @@
+#include "agent/base/redact.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace edgelog {
+namespace {
+
+// An AWS secret access key is 40 characters of base64; an STS session
+// token is several hundred.
+constexpr size_t kSecretKeyLength = 40;
+constexpr size_t kMinTokenLength = 100;
+// What a decoded character outside ASCII stands for: never part of a secret.
+constexpr char kNotAscii = '\x01';
+
+// `text` decoded for matching: each decoded byte, with the span of `text`
+// its spelling takes.
+struct Decoded {
+  std::string bytes;
+  std::vector<size_t> begin;
+  std::vector<size_t> end;
+};
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+char FromCodePoint(long v) { return v > 0 && v < 0x80 ? static_cast<char>(v) : kNotAscii; }
+
+// The number in text[from, ';') of an HTML character reference ("x2B" or
+// "43"), and the length up to and with the ';'; 0 when there is none.
+size_t NumericReference(std::string_view text, size_t from, char* out) {
+  bool hex = from < text.size() && (text[from] == 'x' || text[from] == 'X');
+  size_t i = hex ? from + 1 : from;
+  long value = 0;
+  size_t digits = 0;
+  for (; i < text.size() && digits < 8; ++i, ++digits) {
+    int d = hex ? HexValue(text[i]) : (text[i] >= '0' && text[i] <= '9' ? text[i] - '0' : -1);
+    if (d < 0) break;
+    value = value * (hex ? 16 : 10) + d;
+  }
+  if (digits == 0 || i >= text.size() || text[i] != ';') return 0;
+  *out = FromCodePoint(value);
+  return i + 1 - from;
+}
+
+// The escape that starts at text[i] (%2B, \/, \u002B, &#x2B;, &plus;),
+// decoded into *out; returns its length, 0 when text[i] starts none.
+size_t DecodeEscape(std::string_view text, size_t i, char* out) {
+  const char c = text[i];
+  const size_t left = text.size() - i;
+  if (c == '%' && left >= 3) {
+    int hi = HexValue(text[i + 1]);
+    int lo = HexValue(text[i + 2]);
+    if (hi < 0 || lo < 0) return 0;
+    *out = FromCodePoint(hi * 16 + lo);
+    return 3;
+  }
+  if (c == '\\' && left >= 2) {
+    switch (text[i + 1]) {
+      case '/': *out = '/'; return 2;
+      case '\\': *out = '\\'; return 2;
+      case '"': *out = '"'; return 2;
+      case 'n': *out = '\n'; return 2;
+      case 'r': *out = '\r'; return 2;
+      case 't': *out = '\t'; return 2;
+      case 'b': *out = '\b'; return 2;
+      case 'f': *out = '\f'; return 2;
+      case 'u': {
+        if (left < 6) return 0;
+        long v = 0;
+        for (size_t k = 2; k < 6; ++k) {
+          int d = HexValue(text[i + k]);
+          if (d < 0) return 0;
+          v = v * 16 + d;
+        }
+        *out = FromCodePoint(v);
+        return 6;
+      }
+      default: return 0;
+    }
+  }
+  if (c == '&' && left >= 4) {
+    if (text[i + 1] == '#') {
+      size_t n = NumericReference(text, i + 2, out);
+      return n == 0 ? 0 : n + 2;
+    }
+    static constexpr std::pair<std::string_view, char> kNamed[] = {
+        {"&plus;", '+'}, {"&sol;", '/'},  {"&equals;", '='}, {"&amp;", '&'},
+        {"&quot;", '"'}, {"&lt;", '<'},   {"&gt;", '>'},     {"&apos;", '\''}};
+    for (const auto& [name, value] : kNamed) {
+      if (text.compare(i, name.size(), name) == 0) {
+        *out = value;
+        return name.size();
+      }
+    }
+  }
+  return 0;
+}
+
+Decoded Decode(std::string_view text) {
+  Decoded d;
+  d.bytes.reserve(text.size());
+  d.begin.reserve(text.size());
+  d.end.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    char c = text[i];
+    size_t n = DecodeEscape(text, i, &c);
+    if (n == 0) n = 1;
+    d.bytes += c;
+    d.begin.push_back(i);
+    d.end.push_back(i + n);
+    i += n;
+  }
+  return d;
+}
+
+bool IsKeyChar(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+         c == '+' || c == '/';
+}
+
+using Span = std::pair<size_t, size_t>;  // [first, second) of the original text
+
+void MarkKnown(const Decoded& d, std::string_view text, const std::string& secret,
+               std::vector<Span>* spans) {
+  if (secret.size() < kMinKnownSecret) return;
+  for (size_t p = d.bytes.find(secret); p != std::string::npos;
+       p = d.bytes.find(secret, p + 1)) {
+    spans->push_back({d.begin[p], d.end[p + secret.size() - 1]});
+  }
+  for (size_t p = text.find(secret); p != std::string_view::npos;
+       p = text.find(secret, p + 1)) {
+    spans->push_back({p, p + secret.size()});
+  }
+}
+
+void MarkShapes(const Decoded& d, std::vector<Span>* spans) {
+  const std::string& b = d.bytes;
+  size_t i = 0;
+  while (i < b.size()) {
+    if (!IsKeyChar(b[i])) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    bool upper = false;
+    bool lower = false;
+    for (; j < b.size() && IsKeyChar(b[j]); ++j) {
+      upper = upper || (b[j] >= 'A' && b[j] <= 'Z');
+      lower = lower || (b[j] >= 'a' && b[j] <= 'z');
+    }
+    const size_t length = j - i;
+    if (!upper || !lower) {
+      // Not random base64: a word, hex digits, a row of one letter.
+    } else if (length == kSecretKeyLength) {
+      spans->push_back({d.begin[i], d.end[j - 1]});
+    } else if (length >= kMinTokenLength) {
+      while (j < b.size() && b[j] == '=') ++j;  // padding
+      spans->push_back({d.begin[i], d.end[j - 1]});
+    }
+    i = j;
+  }
+}
+
+}  // namespace
+
+std::string RedactSecrets(std::string_view text, const std::vector<std::string>& known) {
+  const Decoded decoded = Decode(text);
+  std::vector<Span> spans;
+  for (const std::string& secret : known) MarkKnown(decoded, text, secret, &spans);
+  MarkShapes(decoded, &spans);
+  if (spans.empty()) return std::string(text);
+  std::sort(spans.begin(), spans.end());
+  std::string out;
+  out.reserve(text.size());
+  size_t done = 0;  // text before this is in `out` or redacted
+  for (size_t k = 0; k < spans.size();) {
+    size_t first = spans[k].first;
+    size_t last = spans[k].second;
+    for (++k; k < spans.size() && spans[k].first <= last; ++k) {
+      last = std::max(last, spans[k].second);
+    }
+    out.append(text.substr(done, first - done));
+    out += kRedacted;
+    done = last;
+  }
+  out.append(text.substr(done));
+  return out;
+}
+
+}  // namespace edgelog

@@ -1,0 +1,53 @@
+#include "agent/base/logger.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "tests/support/capture_logger.h"
+
+namespace edgelog {
+namespace {
+
+constexpr char kSecret[] = "not+shaped/like-a-secret";
+
+TEST(LoggerTest, AHiddenSecretLeavesEveryLevel) {
+  testing::CaptureLogger log;
+  log.Hide(kSecret);
+  const std::string m = std::string("the process said SecretAccessKey=") + kSecret + " and quit";
+  log.Debug(m);
+  log.Info(m);
+  log.Warning(m);
+  log.Error(m);
+  ASSERT_EQ(4u, log.lines().size());
+  for (const auto& line : log.lines()) {
+    EXPECT_EQ("the process said SecretAccessKey=[redacted] and quit", line.text);
+  }
+}
+
+TEST(LoggerTest, WhatIsShapedLikeASecretLeavesWithoutBeingHidden) {
+  testing::CaptureLogger log;
+  log.Error("aws_secret_access_key=wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+  EXPECT_EQ("aws_secret_access_key=[redacted]", log.lines().at(0).text);
+}
+
+TEST(LoggerTest, RedactShowsTextAsAMessageWould) {
+  testing::CaptureLogger log;
+  log.Hide(kSecret);
+  EXPECT_EQ("reason: [redacted]", log.Redact(std::string("reason: ") + kSecret));
+  EXPECT_TRUE(log.lines().empty());
+}
+
+TEST(LoggerTest, TheLastFewSecretsStayHidden) {
+  testing::CaptureLogger log;
+  for (size_t i = 0; i < Logger::kHiddenKept + 1; ++i) {
+    log.Hide("rotated-secret-" + std::to_string(i));
+  }
+  EXPECT_EQ("rotated-secret-0", log.Redact("rotated-secret-0"));  // the oldest is forgotten
+  EXPECT_EQ("[redacted]", log.Redact("rotated-secret-1"));
+  EXPECT_EQ("[redacted]",
+            log.Redact("rotated-secret-" + std::to_string(Logger::kHiddenKept)));
+}
+
+}  // namespace
+}  // namespace edgelog

@@ -1,0 +1,142 @@
+#include "agent/base/redact.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace edgelog {
+namespace {
+
+// Shaped like a secret access key: 40 characters, both cases, '/' and '+'.
+constexpr char kSecretKey[] = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+// Shaped like nothing: only the known list finds it.
+constexpr char kOddSecret[] = "odd+secret/value=1";
+
+// Shaped like a session token: 300 characters of base64 and its padding.
+std::string SessionToken() {
+  std::string token = "IQoJb3JpZ2luX2VjEMr";
+  while (token.size() < 298) token += "Ab+Cd/Ef9";
+  token.resize(298);
+  return token + "==";
+}
+
+bool Contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+TEST(RedactSecretsTest, TheShapesUsedHereAreTheRealOnes) {
+  EXPECT_EQ(40u, std::string(kSecretKey).size());
+  EXPECT_EQ(300u, SessionToken().size());
+}
+
+TEST(RedactSecretsTest, AKnownSecretIsReplacedAsItIs) {
+  EXPECT_EQ("key [redacted] end", RedactSecrets("key odd+secret/value=1 end", {kOddSecret}));
+}
+
+TEST(RedactSecretsTest, AKnownSecretIsReplacedPercentEncoded) {
+  EXPECT_EQ("key=[redacted]&x=1",
+            RedactSecrets("key=odd%2Bsecret%2Fvalue%3D1&x=1", {kOddSecret}));
+  EXPECT_EQ("key=[redacted]&x=1",
+            RedactSecrets("key=odd%2bsecret%2fvalue%3d1&x=1", {kOddSecret}));
+}
+
+TEST(RedactSecretsTest, AKnownSecretIsReplacedJsonEscaped) {
+  EXPECT_EQ(R"({"k":"[redacted]"})",
+            RedactSecrets(R"({"k":"odd+secret\/value=1"})", {kOddSecret}));
+  EXPECT_EQ(R"({"k":"[redacted]"})",
+            RedactSecrets(R"({"k":"odd\u002Bsecret\u002fvalue\u003d1"})", {kOddSecret}));
+}
+
+TEST(RedactSecretsTest, AKnownSecretIsReplacedAsHtmlReferences) {
+  EXPECT_EQ("<p>[redacted]</p>",
+            RedactSecrets("<p>odd&#x2B;secret&#47;value&#61;1</p>", {kOddSecret}));
+  EXPECT_EQ("<p>[redacted]</p>",
+            RedactSecrets("<p>odd&plus;secret&sol;value&equals;1</p>", {kOddSecret}));
+}
+
+TEST(RedactSecretsTest, EveryOccurrenceOfEveryKnownSecretGoes) {
+  std::string text = std::string(kOddSecret) + " and other+known+one and " + kOddSecret;
+  EXPECT_EQ("[redacted] and [redacted] and [redacted]",
+            RedactSecrets(text, {kOddSecret, "other+known+one"}));
+}
+
+TEST(RedactSecretsTest, KnownValuesTooShortToBeSecretsAreNotLookedFor) {
+  EXPECT_EQ("a short word", RedactSecrets("a short word", {"short", ""}));
+}
+
+TEST(RedactSecretsTest, ASecretKeyShapeIsReplacedUnknown) {
+  EXPECT_EQ("aws_secret_access_key = [redacted]\n",
+            RedactSecrets(std::string("aws_secret_access_key = ") + kSecretKey + "\n", {}));
+}
+
+TEST(RedactSecretsTest, ASecretKeyShapeIsReplacedInItsEncodedSpellings) {
+  EXPECT_EQ("k=[redacted]&x",
+            RedactSecrets("k=wJalrXUtnFEMI%2FK7MDENG%2BbPxRfiCYEXAMPLEKEY&x", {}));
+  EXPECT_EQ(R"("[redacted]")",
+            RedactSecrets(R"("wJalrXUtnFEMI\/K7MDENG\u002BbPxRfiCYEXAMPLEKEY")", {}));
+  EXPECT_EQ("[redacted]", RedactSecrets("wJalrXUtnFEMI&#x2F;K7MDENG&#43;bPxRfiCYEXAMPLEKEY", {}));
+}
+
+TEST(RedactSecretsTest, ASessionTokenShapeIsReplacedWithItsPadding) {
+  std::string token = SessionToken();
+  EXPECT_EQ("token [redacted] end", RedactSecrets("token " + token + " end", {}));
+  std::string encoded;
+  for (char c : token) {
+    encoded += c == '+' ? "%2B" : c == '/' ? "%2F" : c == '=' ? "%3D" : std::string(1, c);
+  }
+  EXPECT_EQ("X-Amz-Security-Token=[redacted]&a=b",
+            RedactSecrets("X-Amz-Security-Token=" + encoded + "&a=b", {}));
+}
+
+TEST(RedactSecretsTest, AJsonEscapeEndsARun) {
+  // "\n" is a newline: the text after it is not part of the token.
+  std::string text = R"({"Token":")" + SessionToken() + R"(\nexit 1\tnext"})";
+  EXPECT_EQ(R"({"Token":"[redacted]\nexit 1\tnext"})", RedactSecrets(text, {}));
+  text = std::string(R"(")") + kSecretKey + R"(\nNext)";
+  EXPECT_EQ(R"("[redacted]\nNext)", RedactSecrets(text, {}));
+}
+
+TEST(RedactSecretsTest, WhatIsNotShapedLikeASecretIsKept) {
+  const std::vector<std::string> kept = {
+      "access key id AKIAIOSFODNN7EXAMPLE from profile default",
+      "commit 9fceb02d0ae598e95dc970b74767f19372d61af8 (40 hex digits, one case)",
+      "Signature=5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7",
+      "/var/log/nginx/access.log and C:\\Program Files\\edgelog",
+      "39 chars wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKE here",
+      "HTTP 400 InvalidParameterException: Log event too old",
+      "100%25 of 3 &amp; more \\u00e9t\\u00e9 &#233;",
+      std::string(300, 'x') + " " + std::string(300, '=') + " " + std::string(120, 'A'),
+      "",
+  };
+  for (const std::string& text : kept) EXPECT_EQ(text, RedactSecrets(text, {})) << text;
+}
+
+TEST(RedactSecretsTest, AKnownSecretInsideAShapeIsOneRedaction) {
+  std::string text = std::string("x ") + kSecretKey + " y";
+  EXPECT_EQ("x [redacted] y", RedactSecrets(text, {kSecretKey}));
+}
+
+TEST(RedactSecretsTest, LongInputsTakeLinearTime) {
+  std::string text;
+  while (text.size() < (4u << 20)) {
+    text += "line with %2 &# \\u00 and " + std::string(kSecretKey) + " and & % \\ \n";
+  }
+  text += SessionToken();
+  std::string one_run(4u << 20, 'a');
+  one_run[0] = 'A';
+  auto start = std::chrono::steady_clock::now();
+  std::string out = RedactSecrets(text, {kOddSecret, SessionToken()});
+  std::string run_out = RedactSecrets(one_run, {kOddSecret});
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                std::chrono::steady_clock::now() - start)
+                .count();
+  EXPECT_FALSE(Contains(out, kSecretKey));
+  EXPECT_FALSE(Contains(out, SessionToken()));
+  EXPECT_EQ("[redacted]", run_out);
+  EXPECT_LT(ms, 5000);
+}
+
+}  // namespace
+}  // namespace edgelog
