@@ -11,6 +11,30 @@ std::string Octal(uint32_t mode) {
   return out;
 }
 
+// Whoever can rename entries of a directory above the state directory can
+// put another in its place: each must be root's or edgelog's user's, and
+// writable by no one else unless sticky (as /tmp is: then only its owner
+// renames an entry).
+Status CheckParents(Env& env, const std::string& dir, uint32_t me) {
+  for (std::string p = DirName(dir); ; p = DirName(p)) {
+    auto info = env.Stat(p);
+    if (!info.ok()) return info.status();
+    if (info->owner != 0 && info->owner != me) {
+      return Status::PermissionDenied(
+          "the state directory " + dir + " is inside " + p + ", which belongs to user " +
+          std::to_string(info->owner) + ", who could put another directory in its place: "
+          "use one inside directories of root's (such as /var/lib)");
+    }
+    if ((info->mode & 022) != 0 && (info->mode & 01000) == 0) {
+      return Status::PermissionDenied(
+          "the state directory " + dir + " is inside " + p + ", which others can write to "
+          "(mode " + Octal(info->mode) + ") and so put another directory in its place: "
+          "use one inside directories only root can write to (such as /var/lib)");
+    }
+    if (p == "/" || p == ".") return Status::Ok();
+  }
+}
+
 }  // namespace
 
 StatusOr<std::string> PrepareStateDir(Env& env, const std::string& dir) {
@@ -42,7 +66,10 @@ StatusOr<std::string> PrepareStateDir(Env& env, const std::string& dir) {
         Octal(info->mode) + "), who could make edgelog skip, resend or overwrite "
         "files: chmod 0700 " + dir);
   }
-  return env.RealPath(dir);
+  auto real = env.RealPath(dir);
+  if (!real.ok()) return real.status();
+  EDGELOG_RETURN_IF_ERROR(CheckParents(env, *real, me));
+  return real;
 }
 
 StatusOr<StateLock> LockStateDir(Env& env, const std::string& real_dir) {

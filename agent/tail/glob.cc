@@ -70,7 +70,14 @@ std::optional<std::vector<std::string>> Walk::List(const std::string& dir) {
   ++listed_;
   auto names = env_.ListDir(dir);
   if (!names.ok()) return std::nullopt;
-  std::sort(names->begin(), names->end());  // the first path found is kept
+  // The first path found to a directory is kept: its own before a link's
+  // (a link may be refused where the directory's own path is not), then in
+  // sorted order.
+  std::sort(names->begin(), names->end());
+  std::stable_partition(names->begin(), names->end(), [&](const std::string& name) {
+    auto entry = env_.LinkStat(Join(dir, name));
+    return !entry.ok() || entry->kind != FileKind::kSymlink;
+  });
   return std::move(*names);
 }
 
@@ -137,15 +144,12 @@ GlobExpansion ExpandGlob(Env& env, const std::string& pattern, const GlobLimits&
 }
 
 std::string FixedDirOf(const std::string& pattern) {
+  // Components up to the last one (a file name, or a glob) or the first
+  // glob; "//" and "." are no components, as the walk sees them.
+  std::vector<std::string> parts = SplitPath(pattern);
   std::string fixed;
-  size_t pos = 0;
-  while (true) {
-    size_t slash = pattern.find('/', pos + 1);
-    if (slash == std::string::npos) break;
-    std::string_view part(pattern.data() + pos, slash - pos);
-    if (HasGlobCharacters(part)) break;
-    fixed = pattern.substr(0, slash);
-    pos = slash;
+  for (size_t i = 0; i + 1 < parts.size() && !HasGlobCharacters(parts[i]); ++i) {
+    if (parts[i] != ".") fixed += "/" + parts[i];
   }
   return fixed.empty() ? "/" : fixed;
 }

@@ -40,16 +40,17 @@ struct GlobExpansion {
 // directory, known by device and inode, is entered at most once per pattern
 // component, so link loops end and a directory reached by two paths yields
 // its files once, under the path met first in the walk (depth first, names
-// sorted). An ancestor is always met first by its own path, not through a
-// link back to it; of two paths side by side (a directory and a link to it)
-// the one whose name sorts first is kept. '**' does not enter hidden
+// sorted, a directory's own name before links). An ancestor is always met
+// first by its own path, not through a link back to it; of two paths side
+// by side (a directory and a link to it) the directory's own is kept. '**' does not enter hidden
 // directories. The walk stops descending at `limits` and says so.
 GlobExpansion ExpandGlob(Env& env, const std::string& pattern,
                          const GlobLimits& limits = {});
 
 // The directory absolute `pattern` names before its first glob character:
 // "/var/log/app" for "/var/log/app/*.log" and for "/var/log/app/x.log",
-// "/var" for "/var/*/x.log", "/" for "/*.log".
+// "/var" for "/var/*/x.log", "/" for "/*.log"; "//" and "/./" are read as
+// "/".
 std::string FixedDirOf(const std::string& pattern);
 
 }  // namespace edgelog

@@ -44,6 +44,8 @@ std::vector<std::string> PathsBelow(const std::string& dir, const std::string& p
   return out;
 }
 
+constexpr char kChangedWhileLooking[] = "it changed while being looked at";
+
 }  // namespace
 
 Tailer::LinkRoot& Tailer::RootOf(uint32_t entry) {
@@ -69,7 +71,8 @@ Tailer::LinkRoot& Tailer::RootOf(uint32_t entry) {
   return root;
 }
 
-std::string Tailer::LinkRefusal(uint32_t entry, const std::string& path, const FileInfo& file) {
+std::string Tailer::LinkRefusal(uint32_t entry, const std::string& path, const FileInfo& file,
+                                bool* linked_below) {
   const std::string fixed = FixedDirOf(entries_[entry].pattern);
   LinkRoot& root = RootOf(entry);
   if (!root.known) return "";  // nothing found under it yet: nothing to judge
@@ -84,9 +87,10 @@ std::string Tailer::LinkRefusal(uint32_t entry, const std::string& path, const F
   std::string untrusted;
   for (const std::string& p : PathsBelow(fixed, path)) {
     auto link = env_.LinkStat(p);
-    if (!link.ok()) return "it changed while being looked at";
+    if (!link.ok()) return kChangedWhileLooking;
     if (link->kind != FileKind::kSymlink) continue;
     linked = true;
+    if (linked_below != nullptr) *linked_below = true;
     if (untrusted.empty() && link->owner != 0 && link->owner != me && link->owner != file.owner) {
       untrusted = p + " is a symbolic link made by user " + std::to_string(link->owner) +
                   " to a file of user " + std::to_string(file.owner);
@@ -104,7 +108,7 @@ std::string Tailer::LinkRefusal(uint32_t entry, const std::string& path, const F
     if (root.in_place) return "";
   }
   auto real = env_.RealPath(path);
-  if (!real.ok()) return "it changed while being looked at";
+  if (!real.ok()) return kChangedWhileLooking;
   if (!Within(*real, root.real)) {
     return "it leads to " + *real + ", outside " + fixed +
            (root.real != fixed ? " (" + root.real + ")" : "");
@@ -112,15 +116,27 @@ std::string Tailer::LinkRefusal(uint32_t entry, const std::string& path, const F
   return untrusted;
 }
 
-bool Tailer::LinkAllowed(uint32_t entry, const std::string& path, const FileInfo& file) {
+bool Tailer::LinkAllowed(uint32_t entry, const std::string& path, const FileInfo& file,
+                         bool* linked_below) {
   if (options_.follow_links_anywhere) return true;
-  std::string refusal = LinkRefusal(entry, path, file);
+  std::string refusal = LinkRefusal(entry, path, file, linked_below);
   if (refusal.empty()) return true;
-  if (refused_links_.insert(path + '\n' + refusal).second) {
-    log_.Warning("not reading " + path + ": " + refusal +
-                 " (edgelog.follow_symlinks_anywhere: true follows links anywhere)");
-  }
+  SayRefused(path, refusal + " (edgelog.follow_symlinks_anywhere: true follows links anywhere)");
   return false;
+}
+
+void Tailer::SayRefused(const std::string& path, const std::string& why) {
+  // Each once; a flood of links is not a flood of warnings (nor of memory).
+  if (refused_links_.size() >= kRefusalsKept) {
+    if (refused_links_.size() == kRefusalsKept) {
+      refused_links_.insert("");
+      log_.Warning("more files not read for their links; no more are named");
+    }
+    return;
+  }
+  if (refused_links_.insert(path + '\n' + why).second) {
+    log_.Warning("not reading " + path + ": " + why);
+  }
 }
 
 StatusOr<std::unique_ptr<ReadableFile>> Tailer::OpenLog(uint32_t entry, const std::string& path,
@@ -130,31 +146,38 @@ StatusOr<std::unique_ptr<ReadableFile>> Tailer::OpenLog(uint32_t entry, const st
   if (!file.ok() || options_.follow_links_anywhere) return file;
   auto opened = (*file)->Stat();
   if (!opened.ok()) return opened.status();
-  *refused = !LinkAllowed(entry, path, *opened);
-  if (*refused) return Status::PermissionDenied(path + ": not read (a symbolic link)");
-  // What was judged by its path must be what was opened: where the open
-  // file is, or else its identity, is checked (a link swapped in between
-  // the open and the look would otherwise be read).
+  // Judged again now that it is open: what was judged by its path when it
+  // was found must be what was opened (a link swapped in between would
+  // otherwise be read). Where the open file is says, else its identity.
   const LinkRoot& root = RootOf(entry);
-  std::string refusal;
-  if (auto where = (*file)->Where(); where.ok()) {
+  const std::string fixed = FixedDirOf(entries_[entry].pattern);
+  bool linked = false;
+  std::string refusal = LinkRefusal(entry, path, *opened, &linked);
+  if (auto where = (*file)->Where(); where.ok() && root.known && root.untrusted_link.empty()) {
     std::string at = *where;
     const std::string deleted = " (deleted)";
-    if (at.size() > deleted.size() && at.compare(at.size() - deleted.size(), deleted.size(),
-                                                 deleted) == 0) {
+    if (at.size() > deleted.size() &&
+        at.compare(at.size() - deleted.size(), deleted.size(), deleted) == 0) {
       at.resize(at.size() - deleted.size());
     }
-    if (root.known && root.untrusted_link.empty() && !Within(at, root.real)) {
-      refusal = "the file opened is " + at + ", outside " + FixedDirOf(entries_[entry].pattern);
+    const std::string below = path.substr(fixed == "/" ? 0 : fixed.size());
+    const std::string own = root.real == "/" ? below : root.real + below;
+    if (!Within(at, root.real)) {
+      refusal = "the file opened is " + at + ", outside " + fixed;
+    } else if (at == own) {
+      refusal.clear();  // its own path: no link on the way
+    } else if (refusal == kChangedWhileLooking || (refusal.empty() && !linked)) {
+      // Not where its path leads, and no link there now: renamed within
+      // its directory since it was opened (rotation), or a link swapped
+      // in at the open and out again.
+      refusal = DirName(at) == DirName(own) ? "" : "it changed while being opened (" + at + ")";
     }
-  } else if (auto named = env_.Stat(path); !named.ok() || named->id != opened->id) {
+  } else if (auto named = env_.Stat(path); refusal.empty() && (!named.ok() || named->id != opened->id)) {
     refusal = "it changed while being opened";
   }
   if (refusal.empty()) return file;
   *refused = true;
-  if (refused_links_.insert(path + '\n' + refusal).second) {
-    log_.Warning("not reading " + path + ": " + refusal);
-  }
+  SayRefused(path, refusal + " (edgelog.follow_symlinks_anywhere: true follows links anywhere)");
   return Status::PermissionDenied(path + ": " + refusal);
 }
 

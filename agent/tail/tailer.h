@@ -307,10 +307,16 @@ class Tailer {
   // The directory `entry`'s file_path names, as first found.
   LinkRoot& RootOf(uint32_t entry);
   // Why `path` (found for `entry`; `file` what it leads to) is not to be
-  // read; "" when it may be.
-  std::string LinkRefusal(uint32_t entry, const std::string& path, const FileInfo& file);
+  // read; "" when it may be. `linked_below`, if given, is set when a link
+  // was seen below the entry's directory.
+  std::string LinkRefusal(uint32_t entry, const std::string& path, const FileInfo& file,
+                          bool* linked_below = nullptr);
   // LinkRefusal, each refusal logged once.
-  bool LinkAllowed(uint32_t entry, const std::string& path, const FileInfo& file);
+  bool LinkAllowed(uint32_t entry, const std::string& path, const FileInfo& file,
+                   bool* linked_below = nullptr);
+  // Logs that `path` is not read, and `why`, once (up to kRefusalsKept).
+  void SayRefused(const std::string& path, const std::string& why);
+  static constexpr size_t kRefusalsKept = 1000;
   // Opens `path` to read it for `entry`, judged once open; `refused` says
   // a refusal (logged already) is why it was not.
   StatusOr<std::unique_ptr<ReadableFile>> OpenLog(uint32_t entry, const std::string& path,

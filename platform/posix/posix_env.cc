@@ -116,11 +116,15 @@ class PosixWritableFile final : public WritableFile {
 };
 
 // Opens the agent's own file `path` with `flags` (O_NOFOLLOW and O_CLOEXEC
-// added): a symbolic link there is refused (ELOOP), and so is anything
-// but a regular file (a FIFO planted there is not waited on: O_NONBLOCK).
-// A file open to others is made 0600.
+// added): a symbolic link there is refused (ELOOP), and so is anything but
+// a regular file of the agent's own user with no other name (a FIFO
+// planted there is not waited on: O_NONBLOCK; a hard link to another file
+// is not written through, O_TRUNC waiting until it is known not to be
+// one). A file open to others is made 0600.
 StatusOr<UniqueFd> OpenOwnFile(const std::string& path, int flags, const char* what) {
-  UniqueFd fd(::open(path.c_str(), flags | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0600));
+  const bool truncate = (flags & O_TRUNC) != 0;
+  UniqueFd fd(::open(path.c_str(), (flags & ~O_TRUNC) | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK,
+                     0600));
   if (!fd.valid()) {
     if (errno == ELOOP) {
       return Status::PermissionDenied(path + " is a symbolic link; edgelog writes its state "
@@ -134,9 +138,19 @@ StatusOr<UniqueFd> OpenOwnFile(const std::string& path, int flags, const char* w
     return Status::PermissionDenied(path + " is not a regular file; edgelog writes its state "
                                     "only to files of its own (remove it)");
   }
+  if (st.st_uid != ::geteuid()) {
+    return Status::PermissionDenied(path + " belongs to user " + std::to_string(st.st_uid) +
+                                    ", not to edgelog's; edgelog writes its state only to "
+                                    "files of its own (remove it)");
+  }
+  if (st.st_nlink > 1) {
+    return Status::PermissionDenied(path + " has other names (hard links); edgelog writes its "
+                                    "state only to files of its own (remove it)");
+  }
   if ((st.st_mode & 077) != 0 && ::fchmod(fd.get(), 0600) != 0) {
     return ErrnoStatus(errno, "chmod", path);
   }
+  if (truncate && ::ftruncate(fd.get(), 0) != 0) return ErrnoStatus(errno, "truncate", path);
   // Back to blocking writes (O_NONBLOCK only kept the open from waiting).
   int status_flags = ::fcntl(fd.get(), F_GETFL);
   if (status_flags < 0 || ::fcntl(fd.get(), F_SETFL, status_flags & ~O_NONBLOCK) != 0) {

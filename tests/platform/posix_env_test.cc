@@ -282,6 +282,31 @@ TEST_F(PosixEnvTest, OwnFilesAreCreatedPrivateWhateverTheUmaskAndMadeSo) {
   }
 }
 
+TEST_F(PosixEnvTest, OwnFilesAreNeverWrittenThroughAHardLink) {
+  Write(Path("precious"), "keep me");
+  ASSERT_EQ(0, ::link(Path("precious").c_str(), Path("checkpoints.json.tmp").c_str()));
+  auto f = env_->OpenWritable(Path("checkpoints.json.tmp"), WriteMode::kTruncate);
+  ASSERT_FALSE(f.ok());
+  EXPECT_NE(std::string::npos, f.status().message().find("hard links")) << f.status().ToString();
+  EXPECT_EQ("keep me", Read(Path("precious")));
+}
+
+TEST_F(PosixEnvTest, OwnFilesOfAnotherUserAreNotWritten) {
+  if (::geteuid() != 0) {
+    // Only root can make a file another user's; as anyone else, a file of
+    // root's stands in.
+    auto f = env_->OpenWritable("/etc/hostname", WriteMode::kAppend);
+    ASSERT_FALSE(f.ok());
+    return;
+  }
+  Write(Path("theirs"), "x");
+  ASSERT_EQ(0, ::chown(Path("theirs").c_str(), 65534, 65534));
+  auto f = env_->OpenWritable(Path("theirs"), WriteMode::kAppend);
+  ASSERT_FALSE(f.ok());
+  EXPECT_NE(std::string::npos, f.status().message().find("belongs to user 65534"))
+      << f.status().ToString();
+}
+
 TEST_F(PosixEnvTest, ALockFileIsNeverALink) {
   Write(Path("elsewhere"), "x");
   ASSERT_EQ(0, ::symlink(Path("elsewhere").c_str(), Path("lock").c_str()));

@@ -120,6 +120,22 @@ TEST_F(StateDirTest, ALinkMadeByAnotherUserIsRefused) {
       << real.status().ToString();
 }
 
+TEST_F(StateDirTest, ADirectoryInsideOneOthersCanWriteIsRefused) {
+  ASSERT_EQ(0, ::mkdir(Path("open").c_str(), 0700));
+  ASSERT_EQ(0, ::chmod(Path("open").c_str(), 0777));
+  auto real = PrepareStateDir(*env_, Path("open/state"));
+  ASSERT_FALSE(real.ok());
+  EXPECT_NE(std::string::npos, real.status().message().find("is inside " + Path("open")))
+      << real.status().ToString();
+}
+
+TEST_F(StateDirTest, ADirectoryInsideAStickyOneOthersCanWriteIsAccepted) {
+  ASSERT_EQ(0, ::mkdir(Path("tmp").c_str(), 0700));
+  ASSERT_EQ(0, ::chmod(Path("tmp").c_str(), 01777));  // as /tmp
+  auto real = PrepareStateDir(*env_, Path("tmp/state"));
+  EXPECT_TRUE(real.ok()) << real.status().ToString();
+}
+
 TEST_F(StateDirTest, AFileInPlaceOfTheDirectoryIsRefused) {
   ASSERT_EQ(0, ::close(::open(Path("state").c_str(), O_CREAT | O_WRONLY, 0600)));
   EXPECT_FALSE(PrepareStateDir(*env_, Path("state")).ok());

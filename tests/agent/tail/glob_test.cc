@@ -186,10 +186,28 @@ TEST_F(GlobTest, ADirectoryReachedThroughALinkToASiblingYieldsItsFilesOnce) {
   EXPECT_EQ(Paths{"/sib/2024-06/x.log"}, Expand("/sib/*/x.log"));
 }
 
-TEST_F(GlobTest, OfTwoPathsToOneDirectoryTheFirstInSortedOrderIsKept) {
+TEST_F(GlobTest, OfTwoPathsToOneDirectoryItsOwnIsKeptOverALinks) {
   env_.WriteFile("/two/real/x.log", "x\n");
   env_.CreateSymlink("/two/alias", "real");  // sorts before "real"
-  EXPECT_EQ(Paths{"/two/alias/x.log"}, Expand("/two/**/*.log"));
+  EXPECT_EQ(Paths{"/two/real/x.log"}, Expand("/two/**/*.log"));
+  EXPECT_EQ(Paths{"/two/real/x.log"}, Expand("/two/*/x.log"));
+}
+
+TEST_F(GlobTest, OfTwoLinksToOneDirectoryTheFirstInSortedOrderIsKept) {
+  env_.WriteFile("/elsewhere/real/x.log", "x\n");
+  env_.CreateSymlink("/three/a", "/elsewhere/real");
+  env_.CreateSymlink("/three/b", "/elsewhere/real");
+  EXPECT_EQ(Paths{"/three/a/x.log"}, Expand("/three/*/x.log"));
+}
+
+TEST_F(GlobTest, TheFixedDirectoryIsThePathUpToTheFirstGlobAsTheWalkSeesIt) {
+  EXPECT_EQ("/var/log/app", FixedDirOf("/var/log/app/*.log"));
+  EXPECT_EQ("/var/log/app", FixedDirOf("/var/log/app/app.log"));
+  EXPECT_EQ("/var", FixedDirOf("/var/*/x.log"));
+  EXPECT_EQ("/", FixedDirOf("/*.log"));
+  EXPECT_EQ("/dir/logs", FixedDirOf("/dir//logs/*.log"));
+  EXPECT_EQ("/dir/logs", FixedDirOf("/dir/./logs//a.log"));
+  EXPECT_EQ("/home", FixedDirOf("/home/*/app.log"));
 }
 
 TEST_F(GlobTest, ALinkToAFileMatchesAsAFile) {

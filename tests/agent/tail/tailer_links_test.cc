@@ -110,6 +110,22 @@ TEST_F(TailerLinks, TheNamedDirectoryReplacedByALinkIsNotFollowedThere) {
   EXPECT_EQ(1, Refusals("/logs/shadow")) << log_.Text();
 }
 
+TEST_F(TailerLinks, ALinkToADirectorySortedBeforeItDoesNotHideItsFiles) {
+  // Found first by the walk, mallory's link to /logs/real is refused: the
+  // directory's own path must still be read.
+  env_.WriteFile("/logs/real/app.log", "real-1\n");
+  env_.CreateSymlink("/logs/0-link", "real", kMallory);
+  Start({"/logs/*/app.log"});
+  Settle();
+  EXPECT_EQ(Lines{"real-1"}, Messages()) << log_.Text();
+}
+
+TEST_F(TailerLinks, ADoubledSlashInTheFilePathRefusesNothing) {
+  Start({"//logs//app.log"});
+  Settle();
+  EXPECT_EQ(Numbered("app", 1, 3), Messages()) << log_.Text();
+}
+
 TEST_F(TailerLinks, ADirectoryReachedThroughAnotherUsersLinkIsNotRead) {
   env_.CreateSymlink("/srv/app", "/etc", kMallory);
   Start({"/srv/app/*"});
@@ -167,6 +183,35 @@ TEST_F(TailerLinks, ALinkSwappedInAtTheOpenIsNotRead) {
     tailer_->Discover();
     ReadAll();
   }
+  EXPECT_EQ(Numbered("app", 1, 3), Messages());
+}
+
+TEST_F(TailerLinks, ALinkToAnotherUsersFileSwappedInAtTheOpenIsNotRead) {
+  // Inside the directory /home/*/app.log names, so where the open file is
+  // does not refuse it; but it is not where its path leads, and no link is
+  // there any more to judge: not read.
+  env_.WriteFile("/home/alice/private.log", "alice's secret\n");
+  env_.SetOwner("/home/alice/private.log", kAlice);
+  env_.WriteFile("/home/mallory/app.log", "mallory-1\n");
+  env_.SetOwner("/home/mallory/app.log", kMallory);
+  SwapAtOpenEnv swapping(env_, "/home/mallory/app.log", "/home/alice/private.log");
+  std::vector<TailEntry> entries{Entry("/home/*/app.log", "")};
+  tailer_ = std::make_unique<Tailer>(swapping, log_, entries, std::vector<Checkpoint>{},
+                                     options_);
+  tailer_->Discover();
+  ReadAll();
+  EXPECT_FALSE(Shipped("alice's secret"));
+  EXPECT_EQ(1, log_.Count(LogLevel::kWarning, "it changed while being opened")) << log_.Text();
+}
+
+TEST_F(TailerLinks, RefusalsAreSaidOnceEachAndAFloodOfThemIsCut) {
+  for (int i = 0; i < 1100; ++i) {
+    env_.CreateSymlink("/logs/evil" + std::to_string(i) + ".log", "/etc/shadow", kMallory);
+  }
+  Start({"/logs/*.log"});
+  Settle();
+  EXPECT_EQ(1000, log_.Count(LogLevel::kWarning, "not reading /logs/evil"));
+  EXPECT_EQ(1, log_.Count(LogLevel::kWarning, "no more are named"));
   EXPECT_EQ(Numbered("app", 1, 3), Messages());
 }
 
