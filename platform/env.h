@@ -111,6 +111,9 @@ class Env {
 
   // Files. Errors: kNotFound when the path does not exist, kPermissionDenied,
   // kNoSpace, kIoError otherwise; messages name the path.
+  // OpenReadable opens regular files only: a directory, FIFO, device or
+  // socket is kInvalidArgument naming its kind ("is a FIFO"), at once (a
+  // FIFO without a writer does not block the call).
   virtual StatusOr<std::unique_ptr<ReadableFile>> OpenReadable(
       const std::string& path) = 0;
   virtual StatusOr<std::unique_ptr<WritableFile>> OpenWritable(
