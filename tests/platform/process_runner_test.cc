@@ -23,8 +23,8 @@ bool Contains(const std::string& haystack, const std::string& needle) {
 class ShellProcessRunnerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    EDGELOG_SKIP_UNDER_EMULATION("a forked child never finishes there, even one that only "
-                                 "calls _exit");
+    EDGELOG_SKIP_UNDER_EMULATION("a child forked by a dynamically linked program never "
+                                 "finishes there, even one that only calls _exit");
   }
 
   StatusOr<std::string> Run(const std::string& command, int64_t timeout_ms = kTimeoutMs,

@@ -138,7 +138,8 @@ TEST_F(CachedCredentialsTest, TheFirstFailureIsTheCallersToReport) {
 // The refresh thread, with the real clock: an invalidation is answered at
 // once and Get() never waits for the fetch.
 TEST(CachedCredentialsThreadTest, InvalidateFetchesAgainOnTheRefreshThread) {
-  EDGELOG_SKIP_UNDER_EMULATION("the refresh thread is not woken there");
+  EDGELOG_SKIP_UNDER_EMULATION(
+      "a dynamically linked program never gets its first thread started there");
   std::unique_ptr<Clock> clock = NewSystemClock();
   CaptureLogger log;
   auto s = std::make_unique<ScriptedSource>();
