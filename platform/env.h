@@ -119,6 +119,9 @@ class Env {
 
   // Files. Errors: kNotFound when the path does not exist, kPermissionDenied,
   // kNoSpace, kIoError otherwise; messages name the path.
+  // OpenReadable opens regular files only: a directory, FIFO, device or
+  // socket is kInvalidArgument naming its kind ("is a FIFO"), at once (a
+  // FIFO without a writer does not block the call).
   virtual StatusOr<std::unique_ptr<ReadableFile>> OpenReadable(
       const std::string& path) = 0;
   // The agent's own files (its state). Never through a symbolic link: a

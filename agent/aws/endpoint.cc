@@ -87,14 +87,43 @@ StatusOr<Endpoint> ResolveLogsEndpoint(const std::string& override_url,
   if (!endpoint.ok()) {
     return Status::InvalidArgument(source + ": " + endpoint.status().message());
   }
-  if (endpoint->plaintext && !allow_plaintext && !IsLoopbackHost(endpoint->host)) {
-    return Status::InvalidArgument(
-        source + ": " + url + " is plain http to another host: log lines, the signed "
-        "Authorization header and any session token would cross the network in clear text. "
-        "Use https://, or set edgelog.http.allow_plaintext to true if the network is yours");
-  }
+  Status clear = CheckPlaintext(*endpoint, allow_plaintext);
+  if (!clear.ok()) return Status::InvalidArgument(source + ": " + clear.message());
   endpoint->source = source;
   return endpoint;
+}
+
+StatusOr<Endpoint> ResolveStsEndpoint(const std::string& region, Env& env,
+                                      bool allow_plaintext) {
+  std::string url;
+  std::string source;
+  for (const char* name : {"AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL"}) {
+    url = NonEmptyVar(env, name);
+    source = name;
+    if (!url.empty()) break;
+  }
+  if (url.empty()) {
+    url = region.empty() ? kGlobalStsEndpoint : "https://sts." + region + ".amazonaws.com/";
+    source = region.empty() ? "the global STS endpoint (no region)" : "region " + region;
+  }
+  auto endpoint = ParseEndpointUrl(url);
+  if (!endpoint.ok()) {
+    return Status::InvalidArgument(source + ": " + endpoint.status().message());
+  }
+  Status clear = CheckPlaintext(*endpoint, allow_plaintext);
+  if (!clear.ok()) return Status::InvalidArgument(source + ": " + clear.message());
+  endpoint->source = source;
+  return endpoint;
+}
+
+Status CheckPlaintext(const Endpoint& endpoint, bool allow_plaintext) {
+  if (!endpoint.plaintext || allow_plaintext || IsLoopbackHost(endpoint.host)) {
+    return Status::Ok();
+  }
+  return Status::InvalidArgument(
+      endpoint.url + " is plain http to another host: log lines, the signed Authorization "
+      "header and any session token would cross the network in clear text. Use https://, "
+      "or set edgelog.http.allow_plaintext to true if the network is yours");
 }
 
 CaBundle ResolveCaBundle(const std::string& configured, Env& env,

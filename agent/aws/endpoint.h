@@ -34,8 +34,22 @@ StatusOr<Endpoint> ResolveLogsEndpoint(const std::string& override_url,
                                        const std::string& region, Env& env,
                                        bool allow_plaintext = false);
 
+// STS endpoint: AWS_ENDPOINT_URL_STS, else AWS_ENDPOINT_URL, else
+// https://sts.REGION.amazonaws.com (the global endpoint without a region).
+// Plain http follows the same rule as ResolveLogsEndpoint.
+StatusOr<Endpoint> ResolveStsEndpoint(const std::string& region, Env& env,
+                                      bool allow_plaintext = false);
+
+// OK unless `endpoint` is http:// to a host that is not loopback and
+// `allow_plaintext` is false; then kInvalidArgument saying why and how to
+// fix it (https://, or edgelog.http.allow_plaintext), without the source.
+Status CheckPlaintext(const Endpoint& endpoint, bool allow_plaintext);
+
 // True for localhost, 127.0.0.0/8 and ::1, with or without a port.
 bool IsLoopbackHost(const std::string& host);
+
+// STS answers at this endpoint when no region is known; it signs as us-east-1.
+inline constexpr char kGlobalStsEndpoint[] = "https://sts.amazonaws.com/";
 
 // The PEM file of trusted CAs, and where that choice came from.
 struct CaBundle {

@@ -17,9 +17,10 @@ AwsServices::AwsServices(Env& env, Clock& clock, const std::string& user_agent)
       imds_(std::make_unique<ImdsClient>(env, clock, *metadata_http_)),
       processes_(NewShellProcessRunner()) {}
 
-void AwsServices::Connect(const std::string& region, const std::string& ca_file) {
+void AwsServices::Connect(const std::string& region, const std::string& ca_file,
+                          bool allow_plaintext) {
   http_ = NewCurlBlockingHttp(ca_file, user_agent_);
-  sts_ = std::make_unique<StsClient>(env_, clock_, *http_, region);
+  sts_ = std::make_unique<StsClient>(env_, clock_, *http_, region, allow_plaintext);
 }
 
 std::unique_ptr<CredentialSource> AwsServices::NewCredentialSource(const Config& config) {

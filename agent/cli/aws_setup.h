@@ -30,7 +30,10 @@ class AwsServices {
   ImdsClient& imds() { return *imds_; }
   // The region decides STS's endpoint, and `ca_file` whom HTTPS trusts:
   // call once both are known, before sts() or the credential source.
-  void Connect(const std::string& region, const std::string& ca_file);
+  // `allow_plaintext` (edgelog.http.allow_plaintext): STS may be plain http
+  // to another host.
+  void Connect(const std::string& region, const std::string& ca_file,
+               bool allow_plaintext);
   StsClient& sts() { return *sts_; }
   BlockingHttp& http() { return *http_; }
 

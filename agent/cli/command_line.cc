@@ -60,6 +60,12 @@ StatusOr<CommandLine> ParseCommandLine(const std::vector<std::string>& args) {
   if (needs_config && cl.config_path.empty()) {
     return Status::InvalidArgument("--config FILE is required");
   }
+  // As edgelog.state_dir: a relative directory would follow whatever the
+  // working directory is (/ under systemd), not what was meant.
+  if (!cl.state_dir.empty() && cl.state_dir[0] != '/') {
+    return Status::InvalidArgument("--state-dir must be an absolute path (starting with /), "
+                                   "not \"" + cl.state_dir + "\"");
+  }
   if (cl.once && cl.command != Command::kRun) {
     return Status::InvalidArgument("--once only applies to run");
   }

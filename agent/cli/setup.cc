@@ -35,12 +35,19 @@ int Prepare(const CommandLine& cl, Host& host, Logger& log, AwsServices& aws, Se
     std::fprintf(stderr, "%s\n", log.Redact(endpoint.status().message()).c_str());
     return kExitUsage;
   }
+  // Checked now, though STS is asked only for a role: a plain-http STS
+  // endpoint to another host is refused at start, like the logs endpoint.
+  auto sts = ResolveStsEndpoint(region->name, host.env, config->allow_plaintext);
+  if (!sts.ok()) {
+    std::fprintf(stderr, "%s\n", sts.status().message().c_str());
+    return kExitUsage;
+  }
   setup->config = std::move(*config);
   setup->entries = std::move(*entries);
   setup->region = *region;
   setup->endpoint = *endpoint;
   setup->ca_bundle = ResolveCaBundle(setup->config.ca_bundle, host.env, host.executable_dir);
-  aws.Connect(setup->region.name, setup->ca_bundle.path);
+  aws.Connect(setup->region.name, setup->ca_bundle.path, setup->config.allow_plaintext);
   return kExitOk;
 }
 

@@ -6,6 +6,7 @@
 #include <memory>
 #include <set>
 
+#include "agent/aws/endpoint.h"
 #include "agent/base/cloudwatch_limits.h"
 #include "agent/io/file_util.h"
 #include "agent/config/options.h"
@@ -315,6 +316,19 @@ void FinishEntries(Config* config, const HostFacts& facts, ConfigWalker* walker)
   }
 }
 
+// logs.endpoint_override as http:// goes only to this host (loopback)
+// unless edgelog.http.allow_plaintext: log lines, the Authorization header
+// and session tokens would otherwise cross the network in clear text.
+// ResolveLogsEndpoint applies the same rule to URLs from the environment.
+void CheckPlaintextEndpoint(const Config& config, ConfigWalker* walker) {
+  const std::string key = "logs.endpoint_override";
+  if (config.endpoint_override.empty() || walker->HasErrorUnder(key)) return;
+  auto endpoint = ParseEndpointUrl(config.endpoint_override);
+  Status s = endpoint.ok() ? CheckPlaintext(*endpoint, config.allow_plaintext)
+                           : endpoint.status();
+  if (!s.ok()) walker->AddError(key, s.message());
+}
+
 // "line L, column C" of byte offset `at` in `text`.
 std::string Position(std::string_view text, size_t at) {
   size_t line = 1, column = 1;
@@ -350,7 +364,10 @@ StatusOr<Config> ParseConfig(std::string_view json, const std::string& source_pa
   config.source_path = source_path;
   ConfigWalker walker(source_path, &config);
   walker.Walk(root.get());
-  if (cJSON_IsObject(root.get())) FinishEntries(&config, facts, &walker);
+  if (cJSON_IsObject(root.get())) {
+    FinishEntries(&config, facts, &walker);
+    CheckPlaintextEndpoint(config, &walker);
+  }
   if (!walker.errors().empty()) {
     std::string message = walker.errors();
     message.pop_back();  // the last '\n'

@@ -248,8 +248,10 @@ const std::vector<OptionSpec> kOptions = {
      "Requests in flight at once for one stream; 1 sends a stream's batches one by one.",
      &Config::max_in_flight_per_stream, CheckInFlight},
     {"edgelog.http.allow_plaintext", OptionType::kBoolean, OptionUse::kUsed, "false",
-     "Allow an http:// endpoint on a host other than this one (log lines and signed "
-     "requests then cross the network in clear text).",
+     "Allow an http:// endpoint (logs.endpoint_override, AWS_ENDPOINT_URL_CLOUDWATCH_LOGS, "
+     "AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL) on a host other than this one (localhost, "
+     "127.0.0.0/8, ::1): log lines and signed requests then cross the network in clear text. "
+     "Without it such a URL is refused at start (exit 2).",
      &Config::allow_plaintext},
 
     // Sections of the CloudWatch agent's file that edgelog does not read.

@@ -42,6 +42,16 @@ FileInfo ToFileInfo(const struct stat& st) {
   return info;
 }
 
+// "is a FIFO", "is a directory", ...: what a non-regular file is.
+std::string KindOf(mode_t mode) {
+  if (S_ISDIR(mode)) return "is a directory";
+  if (S_ISFIFO(mode)) return "is a FIFO";
+  if (S_ISCHR(mode)) return "is a character device";
+  if (S_ISBLK(mode)) return "is a block device";
+  if (S_ISSOCK(mode)) return "is a socket";
+  return "is a special file";
+}
+
 class PosixReadableFile final : public ReadableFile {
  public:
   PosixReadableFile(std::string path, UniqueFd fd)
@@ -175,8 +185,20 @@ class PosixEnv final : public Env {
  public:
   StatusOr<std::unique_ptr<ReadableFile>> OpenReadable(
       const std::string& path) override {
-    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    // O_NONBLOCK: opening a FIFO without a writer returns at once instead
+    // of waiting for one, so it can be refused like any other non-file.
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
     if (!fd.valid()) return ErrnoStatus(errno, "open", path);
+    struct stat st;
+    if (::fstat(fd.get(), &st) != 0) return ErrnoStatus(errno, "stat", path);
+    if (!S_ISREG(st.st_mode)) {
+      return Status::InvalidArgument("open " + path + ": " + KindOf(st.st_mode) +
+                                     ", not a regular file");
+    }
+    int flags = ::fcntl(fd.get(), F_GETFL);
+    if (flags < 0 || ::fcntl(fd.get(), F_SETFL, flags & ~O_NONBLOCK) != 0) {
+      return ErrnoStatus(errno, "fcntl", path);
+    }
     return std::unique_ptr<ReadableFile>(
         std::make_unique<PosixReadableFile>(path, std::move(fd)));
   }

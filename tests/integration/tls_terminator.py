@@ -39,10 +39,20 @@ def make_server_cert(directory, ca, host="localhost"):
 
 
 class TlsTerminator:
-    def __init__(self, cert, key, backend_port):
+    """`maximum_version` (an ssl.TLSVersion older than TLS 1.2): an endpoint
+    that speaks only that old a TLS, which edgelog must refuse."""
+
+    def __init__(self, cert, key, backend_port, maximum_version=None):
         self.backend_port = backend_port
         self.context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        self.context.minimum_version = ssl.TLSVersion.TLSv1_2
+        if maximum_version is None:
+            self.context.minimum_version = ssl.TLSVersion.TLSv1_2
+        else:
+            # OpenSSL's default security level leaves nothing older than TLS
+            # 1.2 to offer: level 0 lets the old versions be spoken.
+            self.context.set_ciphers("DEFAULT:@SECLEVEL=0")
+            self.context.minimum_version = ssl.TLSVersion.MINIMUM_SUPPORTED
+            self.context.maximum_version = maximum_version
         self.context.load_cert_chain(cert, key)
         self.listener = socket.socket()
         self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -8,8 +8,10 @@
 # binary starts, stops with exit 0 on SIGTERM and on SIGINT as PID 1, writes
 # its state, and resolves a host name through the /etc/hosts a runtime mounts
 # to deliver an event. arm64 runs under qemu-aarch64-static, when installed.
-# The runs need root (skipped without it). Ends with "N passed, M failed";
-# exits non-zero on any failure.
+# The runs need root (skipped without it). Ends with a line "skipped:
+# image/NAME: REASON" per skip, then "N passed, M failed, K skipped"; exits
+# non-zero on any failure. .ci/run runs it through tests/run_all.sh image,
+# which holds the skips against tests/allowed_skips.txt.
 #
 #   tests/platform/image_test.sh          after make image
 #
@@ -70,14 +72,19 @@ check() {
   fi
 }
 
+skips=()
+
+# skip NAME REASON: one test that could not run here.
 skip() {
   echo "SKIP $1 ($2)"
   skipped=$((skipped + 1))
+  skips+=("skipped: image/$1: $2")
 }
 
 finish() {
-  [ "$skipped" -eq 0 ] || echo "($skipped skipped)"
-  echo "$passed passed, $failed failed"
+  local s
+  for s in "${skips[@]}"; do echo "$s"; done
+  echo "$passed passed, $failed failed, $skipped skipped"
   exit $((failed > 0))
 }
 
@@ -486,7 +493,7 @@ for arch in amd64 arm64; do
   check "$arch: the docker-archive holds manifest.json and the same image" \
     docker_archive_has_a_manifest_and_the_image "$arch"
 
-  run="$arch: running the image"
+  run="$arch running the image"
   if [ "$(id -u)" -ne 0 ]; then
     skip "$run" "needs root"
     continue

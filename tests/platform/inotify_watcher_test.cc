@@ -28,6 +28,7 @@
 
 #include "platform/poller.h"
 #include "platform/watcher.h"
+#include "tests/support/emulation.h"
 #include "tests/support/fake_watcher.h"
 
 namespace edgelog {
@@ -519,6 +520,7 @@ std::string InChildWithLimit(const char* limit, const char* value,
 }
 
 TEST(InotifyWatcherLimitsTest, ExhaustedWatchLimitIsUnavailable) {
+  EDGELOG_SKIP_UNDER_EMULATION("a forked child cannot enter a user namespace there");
   TempDir dir;
   MakeDir(dir / "a");
   MakeDir(dir / "b");
@@ -543,6 +545,7 @@ TEST(InotifyWatcherLimitsTest, ExhaustedWatchLimitIsUnavailable) {
 }
 
 TEST(InotifyWatcherLimitsTest, ExhaustedInstanceLimitIsUnavailable) {
+  EDGELOG_SKIP_UNDER_EMULATION("a forked child cannot enter a user namespace there");
   std::string result =
       InChildWithLimit("max_inotify_instances", "0", []() -> std::string {
         auto poller = NewEpollPoller();

@@ -3,7 +3,8 @@
 # runs, that the unit starts the installed binary on the installed config,
 # that a second install leaves an operator's config alone, and that
 # systemd-analyze finds nothing wrong with the unit (skipped when it cannot
-# run here). Ends with "N passed, M failed"; exits non-zero on any failure.
+# run here). Ends with a line "skipped: install/NAME: REASON" per skip, then
+# "N passed, M failed, K skipped"; exits non-zero on any failure.
 #
 #   tests/platform/install_test.sh
 #
@@ -29,6 +30,8 @@ config=$dest$sysconfdir/edgelog/config.json
 
 passed=0
 failed=0
+skipped=0
+skips=()
 
 # check NAME COMMAND...: one test; it passes when COMMAND succeeds.
 check() {
@@ -43,8 +46,17 @@ check() {
   fi
 }
 
+# skip NAME REASON: one test that could not run here.
+skip() {
+  echo "SKIP $1 ($2)"
+  skipped=$((skipped + 1))
+  skips+=("skipped: install/$1: $2")
+}
+
 finish() {
-  echo "$passed passed, $failed failed"
+  local s
+  for s in "${skips[@]}"; do echo "$s"; done
+  echo "$passed passed, $failed failed, $skipped skipped"
   exit $((failed > 0))
 }
 
@@ -118,8 +130,8 @@ systemd_analyze_verify() {
   out=$(SYSTEMD_COLORS=0 systemd-analyze verify "$dir/edgelog-probe.service" 2>&1)
   rc=$?
   if [ "$rc" -ne 0 ]; then
-    echo "SKIP systemd-analyze verify: it cannot check even a minimal unit here (exit $rc):"
     echo "$out"
+    skip_reason="systemd-analyze verify cannot check even a minimal unit here (exit $rc)"
     return 2
   fi
   sed "s#^ExecStart=$bindir/edgelog #ExecStart=$bin #" "$unit" >"$dir/edgelog.service"
@@ -143,7 +155,7 @@ hardening_exposure_is_at_most_2_5() {
   out=$(SYSTEMD_COLORS=0 systemd-analyze security --offline=yes "$scratch/verify/edgelog.service" 2>&1)
   level=$(echo "$out" | sed -n 's/.*Overall exposure level for edgelog.service: \([0-9.]*\).*/\1/p')
   if [ -z "$level" ]; then
-    echo "SKIP systemd-analyze security --offline: not supported here"
+    skip_reason="systemd-analyze security --offline is not supported here"
     return 2
   fi
   echo "exposure level $level"
@@ -151,12 +163,13 @@ hardening_exposure_is_at_most_2_5() {
 }
 
 # check_optional NAME FUNCTION: like check, but FUNCTION returning 2 means
-# skipped, which counts neither way.
+# skipped, for the reason it left in skip_reason.
 check_optional() {
   local name=$1 rc
+  skip_reason="no reason given"
   "$2"
   rc=$?
-  if [ "$rc" -eq 2 ]; then return; fi
+  if [ "$rc" -eq 2 ]; then skip "$name" "$skip_reason"; return; fi
   check "$name" test "$rc" -eq 0
 }
 
@@ -175,8 +188,8 @@ check "a second install keeps an operator's config" second_install_keeps_an_oper
 if command -v systemd-analyze >/dev/null 2>&1; then
   check_optional "systemd-analyze verify finds nothing wrong with the unit" systemd_analyze_verify
   [ -f "$scratch/verify/edgelog.service" ] &&
-    check_optional "hardening: exposure level at most 2.5" hardening_exposure_is_at_most_2_5
+    check_optional "hardening exposure level at most 2.5" hardening_exposure_is_at_most_2_5
 else
-  echo "SKIP systemd-analyze verify: systemd-analyze is not installed"
+  skip "systemd-analyze verify finds nothing wrong with the unit" "systemd-analyze is not installed"
 fi
 finish

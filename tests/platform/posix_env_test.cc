@@ -3,12 +3,15 @@
 #include <fcntl.h>
 #include <sys/fsuid.h>
 #include <sys/resource.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <future>
 #include <memory>
 #include <string>
 #include <vector>
@@ -101,6 +104,44 @@ TEST_F(PosixEnvTest, OpeningAMissingFileIsNotFoundNamingThePath) {
   ASSERT_FALSE(f.ok());
   EXPECT_EQ(Code::kNotFound, f.status().code());
   EXPECT_NE(std::string::npos, f.status().message().find(Path("missing")));
+}
+
+// OpenReadable(path) run on a thread: a FIFO without a writer would block
+// open(2) forever, so after `seconds` a writer is opened to release it and
+// the test fails instead of hanging.
+StatusOr<std::unique_ptr<ReadableFile>> OpenWithin(Env& env, const std::string& path,
+                                                   int seconds) {
+  auto opening = std::async(std::launch::async, [&] { return env.OpenReadable(path); });
+  if (opening.wait_for(std::chrono::seconds(seconds)) == std::future_status::timeout) {
+    ADD_FAILURE() << "opening " << path << " did not return within " << seconds << " s";
+    int writer = ::open(path.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+    auto opened = opening.get();
+    if (writer >= 0) ::close(writer);
+    return opened;
+  }
+  return opening.get();
+}
+
+TEST_F(PosixEnvTest, OpeningAFifoIsRefusedAtOnceNamingThePathAndItsKind) {
+  ASSERT_EQ(0, ::mkfifo(Path("fifo").c_str(), 0600));
+  auto f = OpenWithin(*env_, Path("fifo"), 5);
+  ASSERT_FALSE(f.ok());
+  EXPECT_EQ(Code::kInvalidArgument, f.status().code());
+  EXPECT_NE(std::string::npos, f.status().message().find(Path("fifo")));
+  EXPECT_NE(std::string::npos, f.status().message().find("is a FIFO"))
+      << f.status().message();
+}
+
+TEST_F(PosixEnvTest, OpeningADirectoryOrADeviceIsRefusedNamingItsKind) {
+  ASSERT_EQ(0, ::mkdir(Path("d").c_str(), 0700));
+  for (auto [path, kind] : {std::pair<std::string, std::string>{Path("d"), "is a directory"},
+                            {"/dev/null", "is a character device"}}) {
+    auto f = OpenWithin(*env_, path, 5);
+    ASSERT_FALSE(f.ok()) << path;
+    EXPECT_EQ(Code::kInvalidArgument, f.status().code()) << path;
+    EXPECT_NE(std::string::npos, f.status().message().find(path)) << f.status().message();
+    EXPECT_NE(std::string::npos, f.status().message().find(kind)) << f.status().message();
+  }
 }
 
 TEST_F(PosixEnvTest, WritingIntoAMissingDirectoryIsNotFound) {

@@ -167,6 +167,9 @@ StatusOr<std::unique_ptr<ReadableFile>> MemEnv::OpenReadable(const std::string& 
   auto resolved = Resolve(path);
   if (!resolved.ok()) return resolved.status();
   auto it = files_.find(*resolved);
+  if (it == files_.end() && DirExists(*resolved)) {  // as PosixEnv: regular files only
+    return Status::InvalidArgument("open " + path + ": is a directory, not a regular file");
+  }
   if (it == files_.end()) return Status::NotFound("open " + path + ": no such file");
   return std::unique_ptr<ReadableFile>(
       std::make_unique<MemReadableFile>(it->second, *resolved, &after_descriptor_stat_));

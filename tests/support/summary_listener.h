@@ -1,5 +1,7 @@
-// A GoogleTest listener that ends the run with "N passed, M failed", the
-// line tests/run_all.sh adds up across suites.
+// A GoogleTest listener that ends the run with a line "skipped: SUITE.TEST:
+// REASON" for each skipped test, then "N passed, M failed, K skipped", the
+// lines tests/run_all.sh adds up across suites (and holds the skips against
+// tests/allowed_skips.txt).
 #ifndef EDGELOG_TESTS_SUPPORT_SUMMARY_LISTENER_H_
 #define EDGELOG_TESTS_SUPPORT_SUMMARY_LISTENER_H_
 

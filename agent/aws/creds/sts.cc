@@ -22,9 +22,8 @@ constexpr int64_t kTimeoutMs = 10000;
 constexpr int kAssumeRoleSeconds = 3600;
 // STS RoleSessionName: 2 to 64 characters of [\w+=,.@-].
 constexpr size_t kMaxSessionNameLength = 64;
-// Without a region STS still answers at its global endpoint, which signs
-// as us-east-1.
-constexpr char kGlobalEndpoint[] = "https://sts.amazonaws.com/";
+// Without a region STS answers at its global endpoint (kGlobalStsEndpoint),
+// which signs as us-east-1.
 constexpr char kGlobalSigningRegion[] = "us-east-1";
 // How much of an error answer without an AWS error code is quoted.
 constexpr size_t kMaxQuotedBody = 200;
@@ -280,26 +279,15 @@ StatusOr<int64_t> ParseExpirationMillis(const std::string& text) {
   return seconds * 1000 + millis;
 }
 
-StsClient::StsClient(Env& env, Clock& clock, BlockingHttp& http, std::string region)
+StsClient::StsClient(Env& env, Clock& clock, BlockingHttp& http, std::string region,
+                     bool allow_plaintext)
     : env_(env), clock_(clock), http_(http), region_(std::move(region)) {
-  std::string url;
-  std::string source;
-  for (const char* name : {"AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL"}) {
-    url = env_.GetVar(name).value_or("");
-    source = name;
-    if (!url.empty()) break;
-  }
-  if (url.empty()) {
-    url = region_.empty() ? kGlobalEndpoint : "https://sts." + region_ + ".amazonaws.com/";
-    source = region_.empty() ? "the global STS endpoint (no region)" : "region " + region_;
-  }
-  auto parsed = ParseEndpointUrl(url);
-  if (!parsed.ok()) {
-    endpoint_status_ = Status::InvalidArgument(source + ": " + parsed.status().message());
+  auto endpoint = ResolveStsEndpoint(region_, env_, allow_plaintext);
+  if (!endpoint.ok()) {
+    endpoint_status_ = endpoint.status();
     return;
   }
-  endpoint_ = std::move(parsed).value();
-  endpoint_.source = source;
+  endpoint_ = std::move(endpoint).value();
 }
 
 StatusOr<SourcedCredentials> StsClient::AssumeRole(const Credentials& caller,

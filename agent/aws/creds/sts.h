@@ -25,11 +25,15 @@ struct CallerIdentity {
 class StsClient {
  public:
   // The endpoint: AWS_ENDPOINT_URL_STS, else AWS_ENDPOINT_URL, else
-  // https://sts.REGION.amazonaws.com (regional, as the SDKs now default to).
-  StsClient(Env& env, Clock& clock, BlockingHttp& http, std::string region);
+  // https://sts.REGION.amazonaws.com (regional, as the SDKs now default to);
+  // plain http only to this host unless `allow_plaintext` (see
+  // ResolveStsEndpoint).
+  StsClient(Env& env, Clock& clock, BlockingHttp& http, std::string region,
+            bool allow_plaintext = false);
 
   const Endpoint& endpoint() const { return endpoint_; }
-  // kInvalidArgument when the endpoint variables hold no usable URL.
+  // kInvalidArgument when the endpoint variables hold no usable URL, or
+  // plain http to another host without `allow_plaintext`.
   const Status& endpoint_status() const { return endpoint_status_; }
 
   // Errors: kPermissionDenied for refusals (AccessDenied, InvalidClientTokenId,

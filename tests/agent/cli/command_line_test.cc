@@ -98,6 +98,17 @@ TEST(CommandLineTest, AFlagWithoutItsValueIsAnError) {
                        "--state-dir needs a value"));
 }
 
+TEST(CommandLineTest, ARelativeStateDirIsRefusedNamingTheFlag) {
+  for (const char* dir : {"state", "./state", "../var/edgelog", "~/state"}) {
+    std::string error = ErrorOf({"run", "--config", "/c", "--state-dir", dir});
+    EXPECT_TRUE(Contains(error, "--state-dir")) << error;
+    EXPECT_TRUE(Contains(error, "absolute")) << error;
+    EXPECT_TRUE(Contains(error, dir)) << error;
+    EXPECT_EQ(std::string::npos, error.find('\n')) << "one line: " << error;
+  }
+  EXPECT_TRUE(Contains(ErrorOf({"run", "--config", "/c", "--state-dir=rel"}), "absolute"));
+}
+
 TEST(CommandLineTest, OnceOnlyAppliesToRun) {
   EXPECT_TRUE(Contains(ErrorOf({"check-config", "--config", "/c", "--once"}), "--once"));
   EXPECT_TRUE(Contains(ErrorOf({"version", "--once"}), "--once"));

@@ -95,6 +95,16 @@ TEST(ReadWholeFileTest, AMissingFileIsNotFound) {
   EXPECT_EQ(Code::kNotFound, got.status().code());
 }
 
+TEST(ReadWholeFileTest, ADirectoryIsInvalidArgumentNamingIt) {
+  MemEnv env;
+  ASSERT_TRUE(env.CreateDirs("/d/sub").ok());
+  auto got = ReadWholeFile(env, "/d/sub", 100);
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(Code::kInvalidArgument, got.status().code());
+  EXPECT_NE(std::string::npos, got.status().message().find("/d/sub: is a directory"))
+      << got.status().message();
+}
+
 // ---------------------------------------------------------------------------
 // WriteFileAtomically without faults
 
