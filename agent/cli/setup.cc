@@ -39,7 +39,7 @@ int Prepare(const CommandLine& cl, Host& host, Logger& log, AwsServices& aws, Se
   // endpoint to another host is refused at start, like the logs endpoint.
   auto sts = ResolveStsEndpoint(region->name, host.env, config->allow_plaintext);
   if (!sts.ok()) {
-    std::fprintf(stderr, "%s\n", sts.status().message().c_str());
+    std::fprintf(stderr, "%s\n", log.Redact(sts.status().message()).c_str());
     return kExitUsage;
   }
   setup->config = std::move(*config);
