@@ -25,9 +25,12 @@ std::string QuoteRemote(std::string_view s, size_t max, const std::string& secre
     if (space && (out.empty() || out.back() == ' ')) continue;
     out += space ? ' ' : c;
   }
+  // The search goes on past each replacement: the secret may be part of
+  // "[redacted]" itself.
+  constexpr std::string_view kRedacted = "[redacted]";
   for (size_t pos = secret.empty() ? std::string::npos : out.find(secret);
-       pos != std::string::npos; pos = out.find(secret, pos)) {
-    out.replace(pos, secret.size(), "[redacted]");
+       pos != std::string::npos; pos = out.find(secret, pos + kRedacted.size())) {
+    out.replace(pos, secret.size(), kRedacted);
   }
   while (!out.empty() && out.back() == ' ') out.pop_back();
   if (out.size() > max) out = out.substr(0, max) + "...";

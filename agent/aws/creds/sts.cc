@@ -41,9 +41,13 @@ std::string FormBody(const Params& params) {
   return body;
 }
 
+// Searching on past each replacement: the secret may be part of
+// "[redacted]" itself (a token "red" would otherwise be found there forever).
 void ReplaceAll(std::string* text, std::string_view secret) {
-  for (size_t pos = text->find(secret); pos != std::string::npos; pos = text->find(secret, pos)) {
-    text->replace(pos, secret.size(), "[redacted]");
+  constexpr std::string_view kRedacted = "[redacted]";
+  for (size_t pos = text->find(secret); pos != std::string::npos;
+       pos = text->find(secret, pos + kRedacted.size())) {
+    text->replace(pos, secret.size(), kRedacted);
   }
 }
 
