@@ -37,8 +37,9 @@ std::string SecretIn(const std::string& body) {
   return cJSON_IsString(item) ? item->valuestring : "";
 }
 
+// `quoted` is what a message may show: the role name IMDS lists.
 void CheckResult(const StatusOr<SourcedCredentials>& result, const std::string& token,
-                 const std::string& body) {
+                 const std::string& body, const std::string& quoted) {
   if (result.ok()) {
     FUZZ_CHECK(!result->credentials.access_key_id.empty());
     FUZZ_CHECK(!result->credentials.secret_access_key.empty());
@@ -49,7 +50,9 @@ void CheckResult(const StatusOr<SourcedCredentials>& result, const std::string& 
   FUZZ_CHECK(!message.empty());
   if (fuzz::LooksLikeSecret(token)) FUZZ_CHECK(!fuzz::Contains(message, token));
   std::string secret = SecretIn(body);
-  if (fuzz::LooksLikeSecret(secret)) FUZZ_CHECK(!fuzz::Contains(message, secret));
+  if (fuzz::LooksLikeSecret(secret) && !fuzz::Contains(quoted, secret)) {
+    FUZZ_CHECK(!fuzz::Contains(message, secret));
+  }
 }
 
 void CheckQuote(std::string_view text, const std::string& secret) {
@@ -82,7 +85,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     env.SetVar("AWS_CONTAINER_AUTHORIZATION_TOKEN", second);
     http.set_responder([&](const BlockingRequest&) { return FakeBlockingHttp::Answer(status, body); });
     result = NewEcsSource(env, http)->Fetch();
-    CheckResult(result, second, body);
+    CheckResult(result, second, body, "");
   } else {
     testing::FakeClock clock;
     http.set_responder([&](const BlockingRequest& request) {
@@ -94,7 +97,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     });
     ImdsClient imds(env, clock, http);
     result = NewImdsSource(imds)->Fetch();
-    CheckResult(result, "", body);
+    CheckResult(result, "", body, second);
   }
   if (result.ok()) {
     StatusOr<SourcedCredentials> direct = ParseCredentialDocument(body, "document");

@@ -28,7 +28,10 @@ else
   done
 fi
 
-make --no-print-directory -j"$jobs" FUZZ=1 BUILD="$build" fuzz-targets >/dev/null
+# Under make (make fuzz) the jobs are make's to share out.
+jflag=-j$jobs
+[[ "${MAKEFLAGS:-}" == *jobserver* ]] && jflag=
+make --no-print-directory $jflag FUZZ=1 BUILD="$build" fuzz-targets >/dev/null
 
 runs=$build/runs
 rm -rf "$runs"
