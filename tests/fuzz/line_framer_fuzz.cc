@@ -5,9 +5,9 @@
 // rest is fed in; the rest is the file. Checked: every piece is at most
 // max_piece bytes (the framer's documented promise); the pieces, with the
 // newlines between them, reproduce the file byte for byte and their end
-// offsets say where each ends; held bytes stay bounded; feeding in chunks
-// gives the pieces feeding at once gives; a valid UTF-8 line is cut only
-// between characters.
+// offsets say where each ends; no piece holds a newline; held bytes stay
+// bounded; feeding in chunks gives the pieces feeding at once gives; a
+// valid UTF-8 line is cut only between characters.
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -101,6 +101,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::vector<Piece> chunked = Frame(file, max_piece, unit, chunk);
   FUZZ_CHECK(chunked == at_once);
 
+  if (unit == NewlineUnit::kByte) {
+    for (const Piece& p : at_once) FUZZ_CHECK(p.bytes.find('\n') == std::string::npos);
+  }
   if (unit == NewlineUnit::kByte && ValidUtf8PrefixLength(file) == file.size()) {
     for (const Piece& p : at_once) {
       FUZZ_CHECK(ValidUtf8PrefixLength(p.bytes) == p.bytes.size());
