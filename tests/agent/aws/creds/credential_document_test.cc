@@ -11,13 +11,14 @@ namespace {
 
 TEST(QuoteRemoteTest, ASecretIsRedactedWhereverItOccurs) {
   EXPECT_EQ("denied for [redacted] and [redacted]",
-            QuoteRemote("denied for s3cr3t and s3cr3t", 200, "s3cr3t"));
+            QuoteRemote("denied for s3cr3tK3y and s3cr3tK3y", 200, "s3cr3tK3y"));
 }
 
 TEST(QuoteRemoteTest, ASecretThatIsPartOfTheRedactionMarkIsRedactedOnce) {
-  // "dact" is inside "[redacted]": the search used to find it there again
-  // after each replacement, and never ended.
-  EXPECT_EQ("token [redacted], [redacted]", QuoteRemote("token dact, dact", 200, "dact"));
+  // "redacted" is inside "[redacted]": the search used to find it there
+  // again after each replacement, and never ended.
+  EXPECT_EQ("token [redacted], [redacted]",
+            QuoteRemote("token redacted, redacted", 200, "redacted"));
   EXPECT_EQ("[redacted]", QuoteRemote("[redacted]", 200, "[redacted]"));
 }
 

@@ -334,9 +334,10 @@ TEST_F(StsClientTest, ASecretThatIsPartOfTheRedactionMarkIsRedactedOnce) {
   // and the call never returned.
   StsClient sts(env_, clock_, http_, "eu-west-1");
   http_.set_responder([](const BlockingRequest&) {
-    return FakeBlockingHttp::Answer(400, ErrorAnswer("ValidationError", "token dact, dact"));
+    return FakeBlockingHttp::Answer(400,
+                                    ErrorAnswer("ValidationError", "token redacted, redacted"));
   });
-  auto web = sts.AssumeRoleWithWebIdentity(kRole, "s", "dact");
+  auto web = sts.AssumeRoleWithWebIdentity(kRole, "s", "redacted");
   ASSERT_FALSE(web.ok());
   EXPECT_TRUE(Contains(web.status().message(), "ValidationError: token [redacted], [redacted]"))
       << web.status().message();
