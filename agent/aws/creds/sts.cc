@@ -58,7 +58,10 @@ std::string Redact(std::string text, std::initializer_list<std::string_view> sec
   for (std::string_view secret : secrets) {
     if (secret.empty()) continue;
     ReplaceAll(&text, secret);
-    ReplaceAll(&text, UriEncode(secret, SlashMode::kEncode));
+    // Spelled the same encoded, it is gone already (and would be found
+    // again inside the marks just written).
+    std::string encoded = UriEncode(secret, SlashMode::kEncode);
+    if (encoded != secret) ReplaceAll(&text, encoded);
   }
   return text;
 }
