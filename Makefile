@@ -222,7 +222,7 @@ FUZZ_DEB_PACKAGES := clang libclang-rt-14-dev make libcurl4-openssl-dev libmbedt
                      libcjson-dev zlib1g-dev libre2-dev
 fuzz:
 	@sh platform/debian/install_deps.sh $(FUZZ_DEB_PACKAGES)
-	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_JOBS=$(FUZZ_JOBS) bash tests/fuzz/run_fuzz.sh
+	+@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_JOBS=$(FUZZ_JOBS) bash tests/fuzz/run_fuzz.sh
 
 ifeq ($(FUZZ),1)
 fuzz-targets: $(FUZZ_BINS)
