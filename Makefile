@@ -6,6 +6,7 @@
 #   make deps         install the Debian packages edgelog needs
 #   make sigv4-suite SUITE=DIR   run the SigV4 vector test over DIR
 #   make test SANITIZE=1         the same tests built with ASan + UBSan
+#   make fuzz [FUZZ_SECONDS=60]  libFuzzer targets (tests/fuzz/), each run that long
 #   make bench        the benchmark table
 #   make TARGET=aarch64           cross-build for ARM64 (settings in cross/)
 #   make test TARGET=aarch64      its unit tests, under qemu
@@ -38,7 +39,18 @@ BUILD ?= build/$(TARGET)
 endif
 
 SANITIZE ?=
-ifeq ($(SANITIZE),1)
+# FUZZ=1 (make fuzz): clang with libFuzzer, ASan and UBSan (with
+# float-cast-overflow, which GCC lacks); the library is instrumented for
+# coverage, the targets in tests/fuzz/ link the fuzzer's main.
+FUZZ ?=
+FUZZ_SANITIZERS := address,undefined,float-cast-overflow
+ifeq ($(FUZZ),1)
+CXX := clang++
+BUILD ?= build/fuzz
+SAN_FLAGS := -fsanitize=fuzzer-no-link,$(FUZZ_SANITIZERS) -fno-sanitize-recover=all \
+             -fno-omit-frame-pointer
+OPT ?= -O1 -g
+else ifeq ($(SANITIZE),1)
 BUILD ?= build/asan
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 OPT ?= -O1 -g
@@ -77,8 +89,11 @@ BIN := $(BUILD)/edgelog
 UNIT_BIN := $(BUILD)/tests/unit_tests
 SIGV4_BIN := $(BUILD)/tests/sigv4_suite
 FRAMING_BENCH_BIN := $(BUILD)/tests/framing_bench
+FUZZ_SRCS := $(sort $(wildcard tests/fuzz/*_fuzz.cc))
+FUZZ_BINS := $(patsubst tests/fuzz/%.cc,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
 
-.PHONY: all test unit-test integration-test sigv4-suite demo deps bench clean FORCE static certs static-test
+.PHONY: all test unit-test integration-test sigv4-suite demo deps bench clean FORCE static certs static-test \
+        fuzz fuzz-targets
 .DEFAULT_GOAL := all
 
 all: $(BIN)
@@ -118,6 +133,23 @@ $(SIGV4_BIN): $(call obj,$(SIGV4_SUITE_SRC) $(SUPPORT_SRCS)) $(LIB)
 $(FRAMING_BENCH_BIN): $(call obj,tests/bench/framing_bench.cc) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CXX) $(LDFLAGS) $^ $(LIBS) -o $@
+
+# The fuzz targets need the parsers and what they stand on, not the agent's
+# loop, sender or command line (so those are not compiled for them), and of
+# the tests' doubles only the in-memory Env.
+FUZZ_LIB_SRCS := $(filter agent/aws/% agent/base/% agent/config/% agent/io/% agent/spool/% \
+                   agent/text/% agent/send/classify.cc agent/send/put_response.cc \
+                   agent/tail/timestamp_format.cc,$(LIB_SRCS))
+FUZZ_LIB := $(BUILD)/libedgelog_fuzz.a
+FUZZ_SUPPORT_SRCS := tests/support/mem_env.cc
+
+$(FUZZ_LIB): $(call obj,$(FUZZ_LIB_SRCS))
+	@mkdir -p $(dir $@)
+	rm -f $@ && $(AR) rcs $@ $^
+
+$(BUILD)/fuzz/%_fuzz: $(call obj,tests/fuzz/%_fuzz.cc $(FUZZ_SUPPORT_SRCS)) $(FUZZ_LIB)
+	@mkdir -p $(dir $@)
+	$(CXX) $(LDFLAGS) -fsanitize=fuzzer $^ $(LIBS) -o $@
 
 # Debian packages for building and testing. Installs only what is missing.
 DEB_PACKAGES := g++ make libcurl4-openssl-dev libmbedtls-dev libcjson-dev \
@@ -180,6 +212,25 @@ static-test: deps
 	@sh platform/debian/install_deps.sh bubblewrap qemu-user-static openssl file
 	@$(MAKE) --no-print-directory $(BIN)
 	@BUILD=$(BUILD) bash tests/run_all.sh static
+
+# Every libFuzzer target in tests/fuzz/, FUZZ_SECONDS each on a copy of its
+# seed corpus, two at a time; "N passed, M failed" at the end. A crash keeps
+# its input and prints the command that reproduces it.
+FUZZ_SECONDS ?= 60
+FUZZ_JOBS ?= 2
+FUZZ_DEB_PACKAGES := clang libclang-rt-14-dev make libcurl4-openssl-dev libmbedtls-dev \
+                     libcjson-dev zlib1g-dev libre2-dev
+fuzz:
+	@sh platform/debian/install_deps.sh $(FUZZ_DEB_PACKAGES)
+	+@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_JOBS=$(FUZZ_JOBS) bash tests/fuzz/run_fuzz.sh
+
+ifeq ($(FUZZ),1)
+fuzz-targets: $(FUZZ_BINS)
+.SECONDARY: $(call obj,$(FUZZ_SRCS))
+else
+fuzz-targets:
+	@echo "fuzz-targets is built by clang with FUZZ=1 (make fuzz does it)" >&2; exit 2
+endif
 
 bench: deps
 	@$(MAKE) --no-print-directory $(BIN) $(FRAMING_BENCH_BIN)

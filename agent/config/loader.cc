@@ -18,6 +18,30 @@ namespace {
 
 constexpr std::string_view kCollectList = "logs.logs_collected.files.collect_list";
 
+// `text` with control characters written as \n, \t, \r or \xNN: keys and
+// values quoted from the file must not break a message's one line.
+std::string EscapeControls(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (u >= 0x20 && u != 0x7F) {
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else {
+      static constexpr char kHex[] = "0123456789abcdef";
+      out += "\\x";
+      out += kHex[u >> 4];
+      out += kHex[u & 0xF];
+    }
+  }
+  return out;
+}
+
 // What the keys of the object being walked fill in, besides Config.
 struct Target {
   FileEntry* entry = nullptr;    // inside a collect_list element
@@ -42,7 +66,8 @@ class ConfigWalker {
   }
 
   void AddError(const std::string& path, const std::string& reason) {
-    errors_ += source_ + ": " + (path.empty() ? "" : path + ": ") + reason + "\n";
+    errors_ += source_ + ": " + EscapeControls((path.empty() ? "" : path + ": ") + reason) +
+               "\n";
     error_paths_.push_back(path);
   }
   // True when an error was reported at `path` or at a key inside it.
@@ -98,7 +123,7 @@ class ConfigWalker {
     std::string hint = ClosestMatch(key, ChildKeys(schema_path));
     std::string suggestion = hint.empty() ? "" : " (did you mean \"" + hint + "\"?)";
     if (schema_path.empty()) {
-      config_->warnings.push_back(source_ + ": unknown section \"" + key +
+      config_->warnings.push_back(source_ + ": unknown section \"" + EscapeControls(key) +
                                   "\" ignored" + suggestion);
     } else {
       AddError(item_path, "unknown key" + suggestion);

@@ -1,5 +1,6 @@
 #include "agent/text/line_framer.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "agent/text/utf8.h"
@@ -7,7 +8,7 @@
 namespace edgelog {
 
 LineFramer::LineFramer(uint64_t start_offset, size_t max_piece, NewlineUnit unit)
-    : max_piece_(max_piece), unit_(unit), emitted_offset_(start_offset) {}
+    : max_piece_(std::max(max_piece, kMinMaxPiece)), unit_(unit), emitted_offset_(start_offset) {}
 
 size_t LineFramer::CutPoint(std::string_view text) const {
   if (unit_ == NewlineUnit::kByte) {
@@ -103,8 +104,17 @@ void LineFramer::CutLongPending(const Sink& sink) {
 
 void LineFramer::Flush(const Sink& sink) {
   if (pending_.empty()) return;
-  emitted_offset_ += pending_.size();
-  sink(LinePiece{pending_, emitted_offset_, true});
+  // Up to 2 * unit_size() - 1 bytes past max_piece are held for a carriage
+  // return: cut those off as for any long line.
+  std::string_view rest = pending_;
+  while (rest.size() > max_piece_) {
+    size_t cut = CutPoint(rest);
+    emitted_offset_ += cut;
+    sink(LinePiece{rest.substr(0, cut), emitted_offset_, false});
+    rest.remove_prefix(cut);
+  }
+  emitted_offset_ += rest.size();
+  sink(LinePiece{rest, emitted_offset_, true});
   pending_.clear();
 }
 

@@ -16,6 +16,7 @@
 #ifndef EDGELOG_AGENT_TEXT_LINE_FRAMER_H_
 #define EDGELOG_AGENT_TEXT_LINE_FRAMER_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -24,6 +25,11 @@
 #include "agent/text/newline.h"
 
 namespace edgelog {
+
+// The smallest max_piece: room for any one character (4 bytes of UTF-8, a
+// UTF-16 surrogate pair), so every cut moves forward. A smaller max_piece
+// (0 would never finish a cut) is raised to this.
+inline constexpr size_t kMinMaxPiece = 4;
 
 struct LinePiece {
   std::string_view bytes;  // valid until the sink returns
@@ -36,6 +42,7 @@ class LineFramer {
   using Sink = std::function<void(const LinePiece&)>;
 
   // `start_offset` is the file offset of the first byte that will be fed.
+  // `max_piece` is at least kMinMaxPiece (a smaller one is raised to it).
   LineFramer(uint64_t start_offset, size_t max_piece,
              NewlineUnit unit = NewlineUnit::kByte);
 

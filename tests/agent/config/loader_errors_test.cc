@@ -38,6 +38,26 @@ TEST(ConfigLoaderTest, ErrorLinesAllStartWithTheSourceName) {
   }
 }
 
+TEST(ConfigLoaderTest, ControlCharactersQuotedFromTheFileKeepEachErrorOnOneLine) {
+  // A key or value holding a newline used to split its error in two lines,
+  // the second not starting with the source name.
+  auto c = Parse(OneEntry(R"(, "bo\ngus": 1, "timezone": "Mars\tStandard\u0001")"));
+  std::vector<std::string> lines = ErrorLines(c);
+  ASSERT_EQ(2u, lines.size()) << c.status().message();
+  EXPECT_STARTS_WITH(std::string("cfg.json: ") + kList + "[0].bo\\ngus: unknown key", lines[0]);
+  EXPECT_EQ(std::string("cfg.json: ") + kList +
+                "[0].timezone: the string \"Mars\\tStandard\\x01\" must be Local or UTC",
+            lines[1]);
+}
+
+TEST(ConfigLoaderTest, AnUnknownSectionWithANewlineIsWarnedAboutOnOneLine) {
+  auto c = Parse(R"({"me\ntrics": {}, )" + OneEntry().substr(1));
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  ASSERT_EQ(1u, c->warnings.size());
+  EXPECT_STARTS_WITH("cfg.json: unknown section \"me\\ntrics\" ignored", c->warnings[0]);
+  EXPECT_EQ(std::string::npos, c->warnings[0].find('\n'));
+}
+
 TEST(ConfigLoaderTest, AllErrorsAreReportedAtOnce) {
   auto c = Parse(R"({"logs": {"force_flush_interval": "soon", "logs_collected":
       {"files": {"collect_list": [{"file_path": "/a.log", "retention_in_days": 4}]}}}})");

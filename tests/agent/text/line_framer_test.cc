@@ -346,5 +346,24 @@ TEST(LineFramerTest, FlushAfterForcedCutsHandsOverTheRest) {
   EXPECT_EQ(0u, c.framer().pending_bytes());
 }
 
+TEST(LineFramerTest, FlushCutsAHeldTailLongerThanMaxPiece) {
+  // A line of max_piece + 1 bytes is held whole (its last byte might be a
+  // carriage return); flushed, it still comes in pieces of at most max_piece.
+  Collector c(0, 8);
+  c.Feed("abcdefghi");
+  EXPECT_TRUE(c.pieces().empty());
+  c.Flush();
+  EXPECT_EQ((std::vector<Piece>{{"abcdefgh", 8, false}, {"i", 9, true}}), c.pieces());
+  EXPECT_EQ(9u, c.framer().emitted_offset());
+}
+
+TEST(LineFramerTest, MaxPieceBelowTheMinimumIsRaisedToIt) {
+  // max_piece 0 used to cut pieces of no bytes forever.
+  Collector c(0, 0);
+  c.Feed("abcdefghij\n");
+  EXPECT_EQ((std::vector<Piece>{{"abcd", 4, false}, {"efgh", 8, false}, {"ij", 11, true}}),
+            c.pieces());
+}
+
 }  // namespace
 }  // namespace edgelog

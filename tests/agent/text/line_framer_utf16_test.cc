@@ -306,5 +306,20 @@ TEST(LineFramerUtf16Test, NewlineFramingResumesAtEvenOffsetsAfterFlush) {
   EXPECT_EQ((Pieces{{Le(u"ab"), 4, true}, {Le(u"c"), 8, true}}), c.pieces());
 }
 
+TEST(LineFramerUtf16Test, FlushCutsAHeldTailLongerThanMaxPiece) {
+  Utf16Collector c(NewlineUnit::kUtf16Le, 0, 8);
+  c.Feed(Le(u"abcde"));  // 10 bytes: held for a carriage return
+  EXPECT_TRUE(c.pieces().empty());
+  c.Flush();
+  EXPECT_EQ((Pieces{{Le(u"abcd"), 8, false}, {Le(u"e"), 10, true}}), c.pieces());
+}
+
+TEST(LineFramerUtf16Test, MaxPieceBelowTheMinimumIsRaisedToIt) {
+  // max_piece 1 used to cut pieces of no bytes forever.
+  Utf16Collector c(NewlineUnit::kUtf16Le, 0, 1);
+  c.Feed(Le(u"abc\n"));
+  EXPECT_EQ((Pieces{{Le(u"ab"), 4, false}, {Le(u"c"), 8, true}}), c.pieces());
+}
+
 }  // namespace
 }  // namespace edgelog

@@ -329,6 +329,20 @@ TEST_F(StsClientTest, AnErrorQuotingASecretHasItRedacted) {
   ExpectNoSecret(identity.status());
 }
 
+TEST_F(StsClientTest, ASecretThatIsPartOfTheRedactionMarkIsRedactedOnce) {
+  // A token found inside "[redacted]" was replaced there again and again,
+  // and the call never returned.
+  StsClient sts(env_, clock_, http_, "eu-west-1");
+  http_.set_responder([](const BlockingRequest&) {
+    return FakeBlockingHttp::Answer(400,
+                                    ErrorAnswer("ValidationError", "token redacted, redacted"));
+  });
+  auto web = sts.AssumeRoleWithWebIdentity(kRole, "s", "redacted");
+  ASSERT_FALSE(web.ok());
+  EXPECT_TRUE(Contains(web.status().message(), "ValidationError: token [redacted], [redacted]"))
+      << web.status().message();
+}
+
 TEST_F(StsClientTest, GetCallerIdentityIsSignedAndReadsTheIdentity) {
   StsClient sts(env_, clock_, http_, "us-east-2");
   http_.set_responder([](const BlockingRequest&) {
