@@ -173,6 +173,15 @@ std::string RedactSecrets(std::string_view text, const std::vector<std::string>&
   std::vector<Span> spans;
   for (const std::string& secret : known) MarkKnown(decoded, text, secret, &spans);
   MarkShapes(decoded, &spans);
+  // What a redaction before this one left is kept as it is (a secret
+  // found inside the mark itself would mark it again).
+  for (size_t at = text.find(kRedacted); at != std::string_view::npos;
+       at = text.find(kRedacted, at + 1)) {
+    const size_t end = at + std::string_view(kRedacted).size();
+    spans.erase(std::remove_if(spans.begin(), spans.end(),
+                               [&](const Span& s) { return s.first >= at && s.second <= end; }),
+                spans.end());
+  }
   if (spans.empty()) return std::string(text);
   std::sort(spans.begin(), spans.end());
   std::string out;
