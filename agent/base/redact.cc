@@ -1,6 +1,7 @@
 #include "agent/base/redact.h"
 
 #include <algorithm>
+#include <cctype>
 #include <utility>
 
 namespace edgelog {
@@ -125,6 +126,32 @@ bool IsKeyChar(char c) {
 
 using Span = std::pair<size_t, size_t>;  // [first, second) of the original text
 
+bool IsQuote(char c) { return c == '"' || c == '\''; }
+
+bool EndsNamedValue(char c) {
+  return IsQuote(c) || c == ',' || c == '}' || std::isspace(static_cast<unsigned char>(c)) != 0;
+}
+
+// Within the run b[first, last) of key characters, too long to be a secret
+// access key and too short to be a token, each 40-character stretch of
+// both cases that a '/' or the run's edge bounds on either side: a key at
+// the end of a path ("/creds/<key>"). A real key may hold '/' itself, so
+// the run is not simply split there.
+void MarkEmbeddedKeys(const Decoded& d, size_t first, size_t last, std::vector<Span>* spans) {
+  const std::string& b = d.bytes;
+  for (size_t a = first; a + kSecretKeyLength <= last; ++a) {
+    const size_t z = a + kSecretKeyLength;
+    if ((a != first && b[a - 1] != '/') || (z != last && b[z] != '/')) continue;
+    bool upper = false;
+    bool lower = false;
+    for (size_t k = a; k < z; ++k) {
+      upper = upper || (b[k] >= 'A' && b[k] <= 'Z');
+      lower = lower || (b[k] >= 'a' && b[k] <= 'z');
+    }
+    if (upper && lower) spans->push_back({d.begin[a], d.end[z - 1]});
+  }
+}
+
 void MarkKnown(const Decoded& d, std::string_view text, const std::string& secret,
                std::vector<Span>* spans) {
   if (secret.size() < kMinKnownSecret) return;
@@ -161,8 +188,42 @@ void MarkShapes(const Decoded& d, std::vector<Span>* spans) {
     } else if (length >= kMinTokenLength) {
       while (j < b.size() && b[j] == '=') ++j;  // padding
       spans->push_back({d.begin[i], d.end[j - 1]});
+    } else if (length > kSecretKeyLength) {
+      MarkEmbeddedKeys(d, i, j, spans);
     }
     i = j;
+  }
+}
+
+// The value written after a secret's name ("SecretAccessKey": "...",
+// AWS_SESSION_TOKEN=...), whatever its shape: a failing credential_process
+// under `set -x` echoes secrets the logger was never told of.
+void MarkNamedValues(const Decoded& d, std::vector<Span>* spans) {
+  // Lower case; matched case-insensitively. "Token" only as a JSON key:
+  // the bare word is too common.
+  static constexpr std::string_view kNames[] = {
+      "secretaccesskey",   "sessiontoken",      "aws_secret_access_key",
+      "aws_session_token", "\"token\"",
+  };
+  const std::string& b = d.bytes;
+  std::string lower(b);
+  for (char& c : lower) c = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  for (std::string_view name : kNames) {
+    for (size_t p = lower.find(name); p != std::string::npos; p = lower.find(name, p + 1)) {
+      size_t k = p + name.size();
+      if (k < b.size() && IsQuote(b[k])) ++k;
+      while (k < b.size() && b[k] == ' ') ++k;
+      if (k >= b.size() || (b[k] != ':' && b[k] != '=')) continue;
+      ++k;
+      while (k < b.size() && b[k] == ' ') ++k;
+      if (k < b.size() && IsQuote(b[k])) ++k;
+      size_t end = k;
+      bool alnum = false;  // a value of dots ("...") is a placeholder
+      for (; end < b.size() && !EndsNamedValue(b[end]); ++end) {
+        alnum = alnum || std::isalnum(static_cast<unsigned char>(b[end])) != 0;
+      }
+      if (alnum) spans->push_back({d.begin[k], d.end[end - 1]});
+    }
   }
 }
 
@@ -173,6 +234,7 @@ std::string RedactSecrets(std::string_view text, const std::vector<std::string>&
   std::vector<Span> spans;
   for (const std::string& secret : known) MarkKnown(decoded, text, secret, &spans);
   MarkShapes(decoded, &spans);
+  MarkNamedValues(decoded, &spans);
   // What a redaction before this one left is kept as it is (a secret
   // found inside the mark itself would mark it again).
   for (size_t at = text.find(kRedacted); at != std::string_view::npos;

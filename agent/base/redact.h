@@ -25,7 +25,14 @@ inline constexpr size_t kMinKnownSecret = 8;
 //  - anything shaped like one, spelled in any of these ways: a run of
 //    characters of [A-Za-z0-9+/] holding both upper and lower case letters
 //    (as random base64 does), exactly 40 long (a secret access key) or 100
-//    and more (a session token, with its '=' padding).
+//    and more (a session token, with its '=' padding); in a run of 41 to 99,
+//    each 40-character stretch of both cases bounded on either side by '/'
+//    or the run's edge (a key at the end of a path: "/creds/<key>");
+//  - whatever follows a secret's name, in any case: SecretAccessKey,
+//    SessionToken, aws_secret_access_key, aws_session_token, and "Token" as
+//    a JSON key, then an optional quote, ':' or '=' with optional spaces
+//    around it, and an optional quote; the value ends at a quote, white
+//    space, ',' or '}' (a value of dots, a placeholder, is kept).
 // A run ends at any other character, escapes that decode to one included
 // (the "\n" of JSON). Access key ids (AKIA..., 20 characters) stay visible:
 // they are not secret and help to tell credentials apart.

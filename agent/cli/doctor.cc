@@ -9,6 +9,7 @@
 #include "agent/aws/creds/refresher.h"
 #include "agent/cli/aws_setup.h"
 #include "agent/cli/setup.h"
+#include "agent/io/state_dir.h"
 #include "agent/run/agent_loop.h"
 #include "agent/send/classify.h"
 #include "agent/send/clock_skew.h"
@@ -125,6 +126,25 @@ std::string PutOneEventBody(const LogStreamTarget& t, int64_t now_ms, const std:
   return out;
 }
 
+// The state directory, as `edgelog run` would check it before starting.
+void CheckState(Env& env, const std::string& dir, Report* report) {
+  auto check = CheckStateDir(env, dir);
+  if (check.ok()) {
+    report->Ok("state dir", *check == StateDirCheck::kReady
+                                ? dir + " (kept private)"
+                                : dir + " does not exist yet (edgelog creates it, mode 0700)");
+    return;
+  }
+  // Its messages end with the fix: "...: chmod 0700 DIR".
+  const std::string& message = check.status().message();
+  const size_t colon = message.rfind(": ");
+  if (colon == std::string::npos) {
+    report->Fail("state dir", message, "");
+  } else {
+    report->Fail("state dir", message.substr(0, colon), message.substr(colon + 2));
+  }
+}
+
 }  // namespace
 
 int DoctorCommand(const CommandLine& cl, Host& host) {
@@ -151,6 +171,8 @@ int DoctorCommand(const CommandLine& cl, Host& host) {
                 : "; CAs from " + setup.ca_bundle.path + " (" + setup.ca_bundle.source + ")";
   }
   report.Ok("endpoint", setup.endpoint.url + " (from " + setup.endpoint.source + ")" + trust);
+
+  CheckState(host.env, setup.config.state_dir, &report);
 
   // Credentials, as a run would get them.
   CachedCredentials credentials(aws.NewCredentialSource(setup.config), host.clock, *quiet, 1);

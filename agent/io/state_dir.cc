@@ -35,10 +35,9 @@ Status CheckParents(Env& env, const std::string& dir, uint32_t me) {
   }
 }
 
-}  // namespace
-
-StatusOr<std::string> PrepareStateDir(Env& env, const std::string& dir) {
-  EDGELOG_RETURN_IF_ERROR(env.CreateDirs(dir));
+// The checks of an existing state directory, shared by PrepareStateDir
+// and CheckStateDir so that a run and doctor never disagree.
+Status CheckExistingStateDir(Env& env, const std::string& dir) {
   const uint32_t me = env.UserId();
   auto link = env.LinkStat(dir);
   if (!link.ok()) return link.status();
@@ -66,10 +65,29 @@ StatusOr<std::string> PrepareStateDir(Env& env, const std::string& dir) {
         Octal(info->mode) + "), who could make edgelog skip, resend or overwrite "
         "files: chmod 0700 " + dir);
   }
+  return Status::Ok();
+}
+
+}  // namespace
+
+StatusOr<std::string> PrepareStateDir(Env& env, const std::string& dir) {
+  EDGELOG_RETURN_IF_ERROR(env.CreateDirs(dir));
+  EDGELOG_RETURN_IF_ERROR(CheckExistingStateDir(env, dir));
   auto real = env.RealPath(dir);
   if (!real.ok()) return real.status();
-  EDGELOG_RETURN_IF_ERROR(CheckParents(env, *real, me));
+  EDGELOG_RETURN_IF_ERROR(CheckParents(env, *real, env.UserId()));
   return real;
+}
+
+StatusOr<StateDirCheck> CheckStateDir(Env& env, const std::string& dir) {
+  auto link = env.LinkStat(dir);
+  if (!link.ok() && link.status().code() == Code::kNotFound) return StateDirCheck::kWillBeCreated;
+  if (!link.ok()) return link.status();
+  EDGELOG_RETURN_IF_ERROR(CheckExistingStateDir(env, dir));
+  auto real = env.RealPath(dir);
+  if (!real.ok()) return real.status();
+  EDGELOG_RETURN_IF_ERROR(CheckParents(env, *real, env.UserId()));
+  return StateDirCheck::kReady;
 }
 
 StatusOr<StateLock> LockStateDir(Env& env, const std::string& real_dir) {

@@ -20,6 +20,15 @@ namespace edgelog {
 // names, links resolved.
 StatusOr<std::string> PrepareStateDir(Env& env, const std::string& dir);
 
+// What CheckStateDir found fit: a directory ready to hold the state, or
+// none yet (PrepareStateDir creates it).
+enum class StateDirCheck { kReady, kWillBeCreated };
+
+// The checks of PrepareStateDir without creating or changing anything (for
+// `edgelog doctor`): the same kPermissionDenied, with the same fix, where a
+// run would refuse `dir`.
+StatusOr<StateDirCheck> CheckStateDir(Env& env, const std::string& dir);
+
 // The locks that make one agent the only one using a state directory: the
 // directory itself (`real_dir`, as PrepareStateDir returns it), so that
 // removing a file cannot lift the lock, and its `lock` file, which earlier

@@ -1,9 +1,9 @@
 """What edgelog refuses to be made to do by whoever can write where it
 reads or keeps its state: ship a file through a symbolic link planted in
 a watched directory, write through a link planted in its state directory,
-trust a state directory others can write to, or run twice on one state
-directory once its lock file is removed. The real agent, against moto
-with signature checking."""
+trust a state directory others can write to (nor let doctor pass one), or
+run twice on one state directory once its lock file is removed. The real
+agent, against moto with signature checking."""
 import json
 import os
 import signal
@@ -106,6 +106,27 @@ class HardeningTest(harness.MotoTestCase):
         os.chmod(self.work.state, 0o700)
         code, err = harness.run_once(config, self.env)
         self.assertEqual(code, 0, err)
+
+    def test_doctor_fails_on_a_state_directory_others_can_write_to(self):
+        path = self.work.file("app.log")
+        self.write_lines(path, "line", 3)
+        config = self.work.write_config(self.moto.url, [
+            {"file_path": path, "log_group_name": "/it/hardening/doctor",
+             "log_stream_name": "s"}])
+        os.makedirs(self.work.state)
+        os.chmod(self.work.state, 0o777)
+        doctor = [harness.EDGELOG, "doctor", "--config", config]
+        proc = subprocess.run(doctor, env=self.env, capture_output=True, timeout=300)
+        out = proc.stdout.decode(errors="replace") + proc.stderr.decode(errors="replace")
+        self.assertNotEqual(proc.returncode, 0, out)
+        self.assertIn("chmod 0700 " + self.work.state, out)
+        self.assertNotIn("shipping would work", out)
+        self.assertEqual(os.stat(self.work.state).st_mode & 0o777, 0o777)
+        os.chmod(self.work.state, 0o700)
+        proc = subprocess.run(doctor, env=self.env, capture_output=True, timeout=300)
+        out = proc.stdout.decode(errors="replace") + proc.stderr.decode(errors="replace")
+        self.assertEqual(proc.returncode, 0, out)
+        self.assertIn("shipping would work", out)
 
     def test_files_are_created_private_under_a_lax_umask(self):
         path = self.work.file("app.log")

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace edgelog {
@@ -109,6 +110,61 @@ TEST(RedactSecretsTest, WhatIsNotShapedLikeASecretIsKept) {
       "100%25 of 3 &amp; more \\u00e9t\\u00e9 &#233;",
       std::string(300, 'x') + " " + std::string(300, '=') + " " + std::string(120, 'A'),
       "",
+  };
+  for (const std::string& text : kept) EXPECT_EQ(text, RedactSecrets(text, {})) << text;
+}
+
+TEST(RedactSecretsTest, ASecretKeyAtTheEndOfAPathIsReplaced) {
+  // `set -x` echoing a failing credential_process: the run is "/creds/"
+  // and the key, 47 long; the key holds '/' itself.
+  EXPECT_EQ("+ curl https://vault.local/creds/[redacted]",
+            RedactSecrets("+ curl https://vault.local/creds/wJalrXUtnFEMI/K7MDENG/"
+                          "bPxRfiCYEXAMPLEKEY",
+                          {}));
+  EXPECT_EQ("GET /v1/[redacted]/renew HTTP/1.1",
+            RedactSecrets(std::string("GET /v1/") + kSecretKey + "/renew HTTP/1.1", {}));
+  EXPECT_EQ("path=%2Fcreds%2F[redacted]&x",
+            RedactSecrets("path=%2Fcreds%2FwJalrXUtnFEMI%2FK7MDENG%2BbPxRfiCYEXAMPLEKEY&x", {}));
+}
+
+TEST(RedactSecretsTest, AValueAfterASecretsNameIsReplacedWhateverItsShape) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {R"(+ echo '{"Version": 1, "AccessKeyId": "AKIAIOSFODNN7EXAMPLE", )"
+       R"("SecretAccessKey": "short/secret", "SessionToken": "tok-en_1", "Expiration": "x"}')",
+       R"(+ echo '{"Version": 1, "AccessKeyId": "AKIAIOSFODNN7EXAMPLE", )"
+       R"("SecretAccessKey": "[redacted]", "SessionToken": "[redacted]", "Expiration": "x"}')"},
+      {"+ export AWS_SECRET_ACCESS_KEY=abc123 AWS_SESSION_TOKEN='def456'",
+       "+ export AWS_SECRET_ACCESS_KEY=[redacted] AWS_SESSION_TOKEN='[redacted]'"},
+      {"aws_secret_access_key = not_base64!\naws_session_token=x.y.z",
+       "aws_secret_access_key = [redacted]\naws_session_token=[redacted]"},
+      {R"({"secretaccesskey":"s3cr3t","TOKEN" : "t0ken"})",
+       R"({"secretaccesskey":"[redacted]","TOKEN" : "[redacted]"})"},
+      {R"({\"SecretAccessKey\":\"esc\u002Daped\"})", R"({\"SecretAccessKey\":\"[redacted]\"})"},
+      {"SessionToken:abc,next", "SessionToken:[redacted],next"},
+  };
+  for (const auto& [text, want] : cases) EXPECT_EQ(want, RedactSecrets(text, {})) << text;
+}
+
+TEST(RedactSecretsTest, TokenAloneIsANameOnlyAsAJsonKey) {
+  const std::vector<std::string> kept = {
+      "Token=abc123 was refused",
+      "token: expired, fetching a new one",
+      "IMDS token: 21600 s",
+      R"(it must print {"Version": 1, "AccessKeyId": ..., "SecretAccessKey": ...})",
+  };
+  for (const std::string& text : kept) EXPECT_EQ(text, RedactSecrets(text, {})) << text;
+}
+
+TEST(RedactSecretsTest, OrdinaryLogLinesAndPathsAreKept) {
+  const std::vector<std::string> kept = {
+      "opened /var/log/containers/nginx-7d9f8b6c5d-x2x9q_default_nginx-0123456789ab.log",
+      "/home/ubuntu/.aws/credentials: profile [default] has no aws_access_key_id",
+      "shipped 512 events to /aws/ecs/MyCluster/MyService/TaskDefinitionRevision42",
+      "GET /api/v2/Users/12345/Orders?status=Pending HTTP/1.1 200 1532 \"Mozilla/5.0\"",
+      "file_path /srv/app/logs/ApplicationServer/PaymentGateway/Transactions.log",
+      "Dec  7 09:21:31 host systemd[1]: Started edgelog.service - CloudWatch Logs forwarder.",
+      "credentials from AWS_ACCESS_KEY_ID (long-term); state in /var/lib/edgelog",
+      "refreshing the SessionToken in 300 s",
   };
   for (const std::string& text : kept) EXPECT_EQ(text, RedactSecrets(text, {})) << text;
 }

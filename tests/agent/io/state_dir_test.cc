@@ -141,6 +141,44 @@ TEST_F(StateDirTest, AFileInPlaceOfTheDirectoryIsRefused) {
   EXPECT_FALSE(PrepareStateDir(*env_, Path("state")).ok());
 }
 
+TEST_F(StateDirTest, TheCheckCreatesNothingAndFindsAMissingDirectoryFit) {
+  auto check = CheckStateDir(*env_, Path("a/state"));
+  ASSERT_TRUE(check.ok()) << check.status().ToString();
+  EXPECT_EQ(StateDirCheck::kWillBeCreated, *check);
+  EXPECT_FALSE(std::filesystem::exists(Path("a")));
+}
+
+TEST_F(StateDirTest, TheCheckFindsAPrivateDirectoryReady) {
+  ASSERT_EQ(0, ::mkdir(Path("state").c_str(), 0700));
+  auto check = CheckStateDir(*env_, Path("state"));
+  ASSERT_TRUE(check.ok()) << check.status().ToString();
+  EXPECT_EQ(StateDirCheck::kReady, *check);
+}
+
+TEST_F(StateDirTest, TheCheckRefusesWhatARunRefusesWithTheSameFixAndChangesNothing) {
+  ASSERT_EQ(0, ::mkdir(Path("state").c_str(), 0700));
+  ASSERT_EQ(0, ::chmod(Path("state").c_str(), 0777));
+  auto check = CheckStateDir(*env_, Path("state"));
+  ASSERT_FALSE(check.ok());
+  EXPECT_EQ(Code::kPermissionDenied, check.status().code());
+  EXPECT_EQ(PrepareStateDir(*env_, Path("state")).status().message(), check.status().message());
+  EXPECT_NE(std::string::npos, check.status().message().find("chmod 0700 " + Path("state")));
+  EXPECT_EQ(0777u, ModeOf(Path("state")));
+
+  const uint32_t other = ::geteuid() + 4242;
+  AsUserEnv as_other(*env_, other);
+  ASSERT_EQ(0, ::chmod(Path("state").c_str(), 0700));
+  auto foreign = CheckStateDir(as_other, Path("state"));
+  ASSERT_FALSE(foreign.ok());
+  EXPECT_NE(std::string::npos,
+            foreign.status().message().find("chown " + std::to_string(other)));
+}
+
+TEST_F(StateDirTest, TheCheckRefusesAFileInPlaceOfTheDirectory) {
+  ASSERT_EQ(0, ::close(::open(Path("state").c_str(), O_CREAT | O_WRONLY, 0600)));
+  EXPECT_FALSE(CheckStateDir(*env_, Path("state")).ok());
+}
+
 TEST_F(StateDirTest, OneAgentAtATimeEvenWhenTheLockFileIsRemoved) {
   auto real = PrepareStateDir(*env_, Path("state"));
   ASSERT_TRUE(real.ok());
