@@ -168,18 +168,19 @@ copy_file() {
 }
 
 # copy_dir FROM TO OWNER [MODE]: what is in directory FROM goes into TO. TO,
-# when created here, takes FROM's mode (or MODE) and OWNER; its parents
-# belong to root. MODE, if given, is also every copied entry's.
+# when created here, takes FROM's mode and OWNER; its parents belong to
+# root. MODE, if given, is TO's and every copied entry's.
 copy_dir() {
   local from=$1 to=${2%/} owner=$3 mode=${4:-} entry
   if [ ! -d "$rootfs$to" ]; then
     make_parents "$(dirname "${to:-/}")"
     mkdir "$rootfs$to"
     chmod --reference="$from" "$rootfs$to"
-    [ -z "$mode" ] || chmod "$mode" "$rootfs$to"
     chown "$owner" "$rootfs$to"
   fi
   cp -a --no-preserve=ownership "$from/." "$rootfs$to/"
+  # (cp -a gives TO the mode of FROM itself: MODE goes on after it.)
+  [ -z "$mode" ] || chmod "$mode" "$rootfs$to"
   while IFS= read -r -d '' entry; do
     chown -h "$owner" "$rootfs$to/$entry"
     [ -z "$mode" ] || chmod "$mode" "$rootfs$to/$entry"
