@@ -136,6 +136,8 @@ class Env {
   virtual StatusOr<FileInfo> LinkStat(const std::string& path) = 0;
   // realpath(3): `path` with every symbolic link, "." and ".." resolved.
   virtual StatusOr<std::string> RealPath(const std::string& path) = 0;
+  // readlink(2): what the symbolic link at `path` holds.
+  virtual StatusOr<std::string> ReadLink(const std::string& path) = 0;
   // Names of the entries of `dir`, without "." and "..", in no set order.
   virtual StatusOr<std::vector<std::string>> ListDir(const std::string& dir) = 0;
   // rename(2): atomic replacement of `to`.
@@ -188,6 +190,9 @@ class EnvWrapper : public Env {
   }
   StatusOr<std::string> RealPath(const std::string& path) override {
     return target_.RealPath(path);
+  }
+  StatusOr<std::string> ReadLink(const std::string& path) override {
+    return target_.ReadLink(path);
   }
   StatusOr<std::vector<std::string>> ListDir(const std::string& dir) override {
     return target_.ListDir(dir);

@@ -51,23 +51,46 @@ constexpr char kChangedWhileLooking[] = "it changed while being looked at";
 Tailer::LinkRoot& Tailer::RootOf(uint32_t entry) {
   LinkRoot& root = roots_[entry];
   if (root.known) return root;
-  const std::string fixed = FixedDirOf(entries_[entry].pattern);
+  // Resolved a component at a time, so that every link met on the way is
+  // judged, those inside the targets of other links included.
   const uint32_t me = env_.UserId();
-  std::vector<std::string> on_the_way = PathsBelow("/", fixed);
-  for (const std::string& p : on_the_way) {
-    auto link = env_.LinkStat(p);
+  std::vector<std::string> pending;  // components still to look at, last first
+  auto push = [&pending](const std::string& path) {
+    std::vector<std::string> parts = PathsBelow("/", path);
+    for (auto it = parts.rbegin(); it != parts.rend(); ++it) {
+      pending.push_back(it->substr(it->rfind('/') + 1));
+    }
+  };
+  push(FixedDirOf(entries_[entry].pattern));
+  std::string resolved = "/";
+  for (int links = 0; !pending.empty();) {
+    std::string name = std::move(pending.back());
+    pending.pop_back();
+    if (name == ".") continue;
+    if (name == "..") {
+      resolved = DirName(resolved);
+      continue;
+    }
+    std::string next = resolved == "/" ? "/" + name : resolved + "/" + name;
+    auto link = env_.LinkStat(next);
     if (!link.ok()) return root;  // not there yet: looked at again later
-    if (link->kind == FileKind::kSymlink && link->owner != 0 && link->owner != me) {
+    if (link->kind != FileKind::kSymlink) {
+      resolved = std::move(next);
+      continue;
+    }
+    if (link->owner != 0 && link->owner != me) {
       root.known = true;
-      root.untrusted_link = p;
+      root.untrusted_link = next;
       root.link_owner = link->owner;
       return root;
     }
+    auto target = env_.ReadLink(next);
+    if (!target.ok() || target->empty() || ++links > 40) return root;
+    if ((*target)[0] == '/') resolved = "/";
+    push(*target);
   }
-  auto real = env_.RealPath(fixed);
-  if (!real.ok()) return root;
   root.known = true;
-  root.real = *real;
+  root.real = resolved;
   return root;
 }
 

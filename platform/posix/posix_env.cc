@@ -231,6 +231,14 @@ class PosixEnv final : public Env {
     return std::string(real.get());
   }
 
+  StatusOr<std::string> ReadLink(const std::string& path) override {
+    char buf[4096];
+    ssize_t n = ::readlink(path.c_str(), buf, sizeof(buf));
+    if (n < 0) return ErrnoStatus(errno, "read link", path);
+    if (static_cast<size_t>(n) >= sizeof(buf)) return Status::IoError(path + ": link too long");
+    return std::string(buf, static_cast<size_t>(n));
+  }
+
   StatusOr<std::vector<std::string>> ListDir(const std::string& dir) override {
     std::unique_ptr<DIR, int (*)(DIR*)> d(::opendir(dir.c_str()), ::closedir);
     if (!d) return ErrnoStatus(errno, "list", dir);

@@ -226,6 +226,15 @@ StatusOr<FileInfo> MemEnv::LinkStat(const std::string& path) {
   return info;
 }
 
+StatusOr<std::string> MemEnv::ReadLink(const std::string& path) {
+  auto dir = Resolve(DirName(path));
+  if (!dir.ok()) return dir.status();
+  std::string name = path.substr(path.rfind('/') + 1);
+  auto link = links_.find(*dir == "/" ? "/" + name : *dir + "/" + name);
+  if (link == links_.end()) return Status::InvalidArgument("read link " + path + ": not a link");
+  return link->second;
+}
+
 StatusOr<std::string> MemEnv::RealPath(const std::string& path) {
   auto resolved = Resolve(path);
   if (!resolved.ok()) return resolved.status();

@@ -36,6 +36,7 @@ class MemEnv : public Env {
   StatusOr<FileInfo> Stat(const std::string& path) override;
   StatusOr<FileInfo> LinkStat(const std::string& path) override;
   StatusOr<std::string> RealPath(const std::string& path) override;
+  StatusOr<std::string> ReadLink(const std::string& path) override;
   StatusOr<std::vector<std::string>> ListDir(const std::string& dir) override;
   Status Rename(const std::string& from, const std::string& to) override;
   Status Remove(const std::string& path) override;

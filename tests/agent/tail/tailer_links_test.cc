@@ -136,6 +136,20 @@ TEST_F(TailerLinks, ADirectoryReachedThroughAnotherUsersLinkIsNotRead) {
       << log_.Text();
 }
 
+TEST_F(TailerLinks, AUsersLinkInsideTheTargetOfRootsLinkIsJudgedToo) {
+  // /varlog -> sd/log is root's (a log directory on an SD card); inside
+  // it, sd/log is mallory's link to a private directory.
+  env_.WriteFile("/private/secret.log", "root's secret\n");
+  env_.CreateSymlink("/varlog", "sd/log", kRoot);
+  env_.CreateSymlink("/sd/log", "/private", kMallory);
+  Start({"/varlog/*.log"});
+  Settle();
+  EXPECT_FALSE(Shipped("root's secret"));
+  EXPECT_EQ(1, log_.Count(LogLevel::kWarning, "is reached through /sd/log, a symbolic link "
+                                              "made by user 1002"))
+      << log_.Text();
+}
+
 TEST_F(TailerLinks, ADirectoryReachedThroughRootsLinkIsRead) {
   env_.WriteFile("/data/app/x.log", "x-1\n");
   env_.CreateSymlink("/srv/app", "/data/app", kRoot);

@@ -66,6 +66,7 @@ class AliasEnv : public Env {
     return info;
   }
   StatusOr<std::string> RealPath(const std::string& p) override { return base_.RealPath(p); }
+  StatusOr<std::string> ReadLink(const std::string& p) override { return base_.ReadLink(p); }
   StatusOr<std::vector<std::string>> ListDir(const std::string& dir) override {
     return base_.ListDir(dir);
   }
