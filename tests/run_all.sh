@@ -16,6 +16,11 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 build=${BUILD:-build}
 only=${1:-}
+case $only in
+  "" | unit | sigv4 | install | integration | static | image) ;;
+  *) echo "tests/run_all.sh: no suite \"$only\" (unit, sigv4, install, integration, static, image)" >&2
+     exit 2 ;;
+esac
 # RUN: how to run a test binary built for another target (qemu); CROSS=1
 # then: only the suites that run on the target itself (unit, sigv4).
 run=${RUN:-}
@@ -94,6 +99,13 @@ run_suite() {
   total_fail=$((total_fail + f))
   report+=("$name: $line")
   if [ "$rc" -ne 0 ] || [ "$f" -ne 0 ]; then status=1; fi
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+    # It counted no failure, yet failed (a crash or a timeout after its
+    # summary, a failure gtest does not count): one failure.
+    echo "=== $name: exit $rc after reporting no failure"
+    total_fail=$((total_fail + 1))
+    report+=("$name: exit $rc after reporting no failure")
+  fi
   if [ "${#skips[@]}" -ne "$k" ]; then
     echo "=== $name: $k skipped, but ${#skips[@]} \"skipped:\" lines"
     total_fail=$((total_fail + 1))

@@ -152,6 +152,19 @@ void FinishCurlResponse(CURL* easy, CURLcode code, const char* error, HttpRespon
   }
   response->transport_error = ToTransportError(code);
   response->error_message = error[0] != '\0' ? error : curl_easy_strerror(code);
+  if (response->transport_error == TransportError::kTls) {
+    // A handshake cut short by the network (the connection reset or closed
+    // under it: an endpoint restarting, a load balancer) is an outage, not a
+    // refusal of edgelog's TLS: retried as long as any outage.
+    long os_errno = 0;
+    curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &os_errno);
+    const std::string& m = response->error_message;
+    if (os_errno != 0 || m.find("SSL_ERROR_SYSCALL") != std::string::npos ||
+        m.find("unexpected eof") != std::string::npos ||
+        m.find("Connection reset") != std::string::npos) {
+      response->transport_error = TransportError::kConnection;
+    }
+  }
   response->body.clear();
 }
 

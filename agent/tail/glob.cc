@@ -93,6 +93,10 @@ void Walk::Expand(size_t index, const std::string& dir, int depth) {
     ExpandDoubleStar(index, dir, depth);
     return;
   }
+  if (part == ".") {  // the same directory: kept out of the paths found
+    Expand(index + 1, dir, depth);
+    return;
+  }
   if (!HasGlobCharacters(part)) {
     Expand(index + 1, Join(dir, part), depth);
     return;

@@ -50,7 +50,12 @@ constexpr char kChangedWhileLooking[] = "it changed while being looked at";
 
 Tailer::LinkRoot& Tailer::RootOf(uint32_t entry) {
   LinkRoot& root = roots_[entry];
-  if (root.known) return root;
+  if (!root.known) root = ResolveRoot(entry);
+  return root;
+}
+
+Tailer::LinkRoot Tailer::ResolveRoot(uint32_t entry) {
+  LinkRoot root;
   // Resolved a component at a time, so that every link met on the way is
   // judged, those inside the targets of other links included.
   const uint32_t me = env_.UserId();
@@ -98,7 +103,24 @@ std::string Tailer::LinkRefusal(uint32_t entry, const std::string& path, const F
                                 bool* linked_below) {
   const std::string fixed = FixedDirOf(entries_[entry].pattern);
   LinkRoot& root = RootOf(entry);
-  if (!root.known) return "";  // nothing found under it yet: nothing to judge
+  // Where the directory leads now, looked at once a pass. Moved (a link on
+  // the way switched: a deploy's current -> releases/N), it is judged
+  // again as it is: followed if every link on the way still may be.
+  if (root.checked_pass != pass_) {
+    auto dir_now = env_.RealPath(fixed);
+    if (dir_now.ok() && (!root.known || *dir_now != root.real)) {
+      LinkRoot moved = ResolveRoot(entry);
+      if (moved.known && moved.untrusted_link.empty() && root.known &&
+          root.untrusted_link.empty()) {
+        log_.Info(fixed + " now leads to " + moved.real + " (it led to " + root.real + ")");
+      }
+      if (moved.known) root = moved;
+    }
+    root.in_place = root.known && root.untrusted_link.empty() && dir_now.ok() &&
+                    *dir_now == root.real;
+    root.checked_pass = pass_;
+  }
+  if (!root.known) return kChangedWhileLooking;  // found before its directory could be
   if (!root.untrusted_link.empty()) {
     return "the directory " + fixed + " is reached through " + root.untrusted_link +
            ", a symbolic link made by user " + std::to_string(root.link_owner) +
@@ -119,17 +141,10 @@ std::string Tailer::LinkRefusal(uint32_t entry, const std::string& path, const F
                   " to a file of user " + std::to_string(file.owner);
     }
   }
-  if (!linked) {
-    // No link below it: the file is inside the directory if that still is
-    // where it was (it may have been replaced by a link since). Looked at
-    // once a pass: the opened file's own place is checked in any case.
-    if (root.checked_pass != pass_) {
-      auto dir_now = env_.RealPath(fixed);
-      root.in_place = dir_now.ok() && *dir_now == root.real;
-      root.checked_pass = pass_;
-    }
-    if (root.in_place) return "";
-  }
+  // No link below it: the file is inside the directory if that still is
+  // where it was judged to lead (the opened file's own place is checked in
+  // any case).
+  if (!linked && root.in_place) return "";
   auto real = env_.RealPath(path);
   if (!real.ok()) return kChangedWhileLooking;
   if (!Within(*real, root.real)) {

@@ -304,8 +304,10 @@ class Tailer {
     uint64_t checked_pass = 0;   // when `in_place` was looked at
     bool in_place = false;       // the directory's path still leads to `real`
   };
-  // The directory `entry`'s file_path names, as first found.
+  // The directory `entry`'s file_path names, as last judged.
   LinkRoot& RootOf(uint32_t entry);
+  // The same, judged now: resolved a component at a time.
+  LinkRoot ResolveRoot(uint32_t entry);
   // Why `path` (found for `entry`; `file` what it leads to) is not to be
   // read; "" when it may be. `linked_below`, if given, is set when a link
   // was seen below the entry's directory.

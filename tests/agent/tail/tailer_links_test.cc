@@ -150,6 +150,25 @@ TEST_F(TailerLinks, AUsersLinkInsideTheTargetOfRootsLinkIsJudgedToo) {
       << log_.Text();
 }
 
+TEST_F(TailerLinks, RootsLinkSwitchedToAnotherReleaseIsFollowedThere) {
+  env_.WriteFile("/app/releases/v1/log/app.log", "v1-1\n");
+  env_.WriteFile("/app/releases/v2/log/app.log", "v2-1\n");
+  env_.CreateSymlink("/app/current", "releases/v1", kRoot);
+  Start({"/app/current/log/*.log"});
+  Settle();
+  ASSERT_EQ(Lines{"v1-1"}, Messages());
+  env_.CreateSymlink("/app/current", "releases/v2", kRoot);  // a deploy
+  Settle();
+  EXPECT_EQ((Lines{"v1-1", "v2-1"}), Messages()) << log_.Text();
+  EXPECT_EQ(0, log_.Count(LogLevel::kWarning, "not reading")) << log_.Text();
+}
+
+TEST_F(TailerLinks, ADotInTheFilePathRefusesNothing) {
+  Start({"/logs/./app.log"});
+  Settle();
+  EXPECT_EQ(Numbered("app", 1, 3), Messages()) << log_.Text();
+}
+
 TEST_F(TailerLinks, ADirectoryReachedThroughRootsLinkIsRead) {
   env_.WriteFile("/data/app/x.log", "x-1\n");
   env_.CreateSymlink("/srv/app", "/data/app", kRoot);
