@@ -1,5 +1,6 @@
 // The POSIX Env against a real temporary directory.
 #include <gtest/gtest.h>
+#include <csignal>
 #include <fcntl.h>
 #include <sys/fsuid.h>
 #include <sys/resource.h>
@@ -106,20 +107,23 @@ TEST_F(PosixEnvTest, OpeningAMissingFileIsNotFoundNamingThePath) {
   EXPECT_NE(std::string::npos, f.status().message().find(Path("missing")));
 }
 
-// OpenReadable(path) run on a thread: a FIFO without a writer would block
-// open(2) forever, so after `seconds` a writer is opened to release it and
-// the test fails instead of hanging.
+// OpenReadable(path), given `seconds`: a FIFO without a writer would block
+// open(2) forever, so the test fails instead of hanging.
 StatusOr<std::unique_ptr<ReadableFile>> OpenWithin(Env& env, const std::string& path,
                                                    int seconds) {
-  auto opening = std::async(std::launch::async, [&] { return env.OpenReadable(path); });
-  if (opening.wait_for(std::chrono::seconds(seconds)) == std::future_status::timeout) {
-    ADD_FAILURE() << "opening " << path << " did not return within " << seconds << " s";
-    int writer = ::open(path.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-    auto opened = opening.get();
-    if (writer >= 0) ::close(writer);
-    return opened;
-  }
-  return opening.get();
+  // An alarm, not a thread: it interrupts a blocked open(2) (EINTR, no
+  // SA_RESTART), and threads do not start under user-mode emulation.
+  struct sigaction quiet = {};
+  quiet.sa_handler = [](int) {};
+  sigemptyset(&quiet.sa_mask);
+  struct sigaction saved = {};
+  ::sigaction(SIGALRM, &quiet, &saved);
+  ::alarm(static_cast<unsigned>(seconds));
+  auto opened = env.OpenReadable(path);
+  bool interrupted = ::alarm(0) == 0;
+  ::sigaction(SIGALRM, &saved, nullptr);
+  if (interrupted) ADD_FAILURE() << "opening " << path << " did not return within " << seconds << " s";
+  return opened;
 }
 
 TEST_F(PosixEnvTest, OpeningAFifoIsRefusedAtOnceNamingThePathAndItsKind) {
