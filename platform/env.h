@@ -143,6 +143,18 @@ class Env {
   // rename(2): atomic replacement of `to`.
   virtual Status Rename(const std::string& from, const std::string& to) = 0;
   virtual Status Remove(const std::string& path) = 0;
+  // Removes the file at `path` only while it is `expected` (same device and
+  // inode), a regular file with one link: the very file a caller judged,
+  // not one renamed into its place since. The directory of `path` is opened
+  // (links in it followed, as a glob that found the file followed them),
+  // the entry named by the last component is examined there without
+  // following a link, and unlinked from that open directory: a directory
+  // swapped for a link in between cannot steer the removal elsewhere.
+  // (A rename inside that same directory between the check and the unlink
+  // is not excluded: no POSIX call unlinks by inode.) kNotFound when
+  // nothing is at `path`; kFailedPrecondition, naming the path, when
+  // something else is, or the file has another link.
+  virtual Status RemoveIfSame(const std::string& path, const FileId& expected) = 0;
   // Cuts the agent's own file `path` to `size` bytes (never through a
   // symbolic link); durable after a sync of the file (not done here).
   virtual Status Truncate(const std::string& path, uint64_t size) = 0;
@@ -201,6 +213,9 @@ class EnvWrapper : public Env {
     return target_.Rename(from, to);
   }
   Status Remove(const std::string& path) override { return target_.Remove(path); }
+  Status RemoveIfSame(const std::string& path, const FileId& expected) override {
+    return target_.RemoveIfSame(path, expected);
+  }
   Status Truncate(const std::string& path, uint64_t size) override {
     return target_.Truncate(path, size);
   }

@@ -5,7 +5,9 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "agent/base/status.h"
 
@@ -27,6 +29,55 @@ class ProcessRunner {
 };
 
 std::unique_ptr<ProcessRunner> NewShellProcessRunner();
+
+// A child whose standard output is read while it runs (journalctl
+// --follow), from the main loop, never blocking it.
+//
+// Threading: owned and called by the main loop only.
+class StreamingProcess {
+ public:
+  // Kills the child (and its process group) and reaps it, if still running.
+  virtual ~StreamingProcess() = default;
+  StreamingProcess(const StreamingProcess&) = delete;
+  StreamingProcess& operator=(const StreamingProcess&) = delete;
+
+  // Appends to `out` what standard output holds now, at most `max` bytes.
+  // Never blocks: 0 when nothing is ready (or the output ended).
+  virtual StatusOr<size_t> Read(std::string* out, size_t max) = 0;
+  // True once standard output reached its end (the child exited, or
+  // closed it).
+  virtual bool output_ended() const = 0;
+  // Reaps the child without blocking once it exited: "" when it exited 0,
+  // else what went wrong ("exited with status 1: <start of its standard
+  // error>", "was killed by signal 9"). Nothing while it runs.
+  virtual std::optional<std::string> TakeExit() = 0;
+  // While on (the start), output arriving wakes the Poller it was started
+  // with; off while the reader wants no more (the child then blocks on a
+  // full pipe: backpressure).
+  virtual void WatchOutput(bool on) = 0;
+
+ protected:
+  StreamingProcess() = default;
+};
+
+// Starts StreamingProcesses: the program is `argv[0]`, found on PATH when
+// it has no '/', run with `argv` (no shell), standard input from
+// /dev/null, in a process group of its own, no descriptor of the agent's
+// but its pipes. Standard error is kept (its first 4 KiB) for TakeExit.
+class ProcessStarter {
+ public:
+  virtual ~ProcessStarter() = default;
+  // kNotFound naming the program when it is not on PATH (or cannot be
+  // executed); other errors when the system refuses a pipe or a fork.
+  virtual StatusOr<std::unique_ptr<StreamingProcess>> Start(
+      const std::vector<std::string>& argv) = 0;
+};
+
+class Poller;
+
+// The real starter; `poller` (the main loop's) must outlive it and every
+// process it starts.
+std::unique_ptr<ProcessStarter> NewProcessStarter(Poller& poller);
 
 }  // namespace edgelog
 

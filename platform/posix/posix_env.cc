@@ -264,6 +264,27 @@ class PosixEnv final : public Env {
     return Status::Ok();
   }
 
+  Status RemoveIfSame(const std::string& path, const FileId& expected) override {
+    size_t slash = path.rfind('/');
+    std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+    std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+    // The directory is held open from the check to the unlink, so both
+    // act on the same directory whatever its path names meanwhile.
+    UniqueFd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!dir_fd.valid()) return ErrnoStatus(errno, "open", dir);
+    struct stat st;
+    if (::fstatat(dir_fd.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+      return ErrnoStatus(errno, "stat", path);
+    }
+    FileInfo info = ToFileInfo(st);
+    if (info.id != expected || info.kind != FileKind::kRegular || info.links != 1) {
+      return Status::FailedPrecondition(
+          "remove " + path + ": not the file expected (replaced, a link, or linked elsewhere)");
+    }
+    if (::unlinkat(dir_fd.get(), name.c_str(), 0) != 0) return ErrnoStatus(errno, "remove", path);
+    return Status::Ok();
+  }
+
   Status Truncate(const std::string& path, uint64_t size) override {
     auto fd = OpenOwnFile(path, O_WRONLY, "open");
     if (!fd.ok()) return fd.status();

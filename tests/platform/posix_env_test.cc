@@ -245,6 +245,69 @@ TEST_F(PosixEnvTest, RemoveDeletesAndAMissingFileIsNotFound) {
   EXPECT_EQ(Code::kNotFound, env_->Remove(Path("f")).code());
 }
 
+// RemoveIfSame: auto_removal deletes the file it judged, never one that
+// took its name since (logrotate shifting app.log to app.log.1) nor one a
+// link leads to.
+TEST_F(PosixEnvTest, RemoveIfSameDeletesTheFileJudged) {
+  Write(Path("app.log.1"), "old\n");
+  auto judged = env_->Stat(Path("app.log.1"));
+  ASSERT_TRUE(judged.ok());
+  EXPECT_TRUE(env_->RemoveIfSame(Path("app.log.1"), judged->id).ok());
+  EXPECT_EQ(Code::kNotFound, env_->Stat(Path("app.log.1")).status().code());
+  EXPECT_EQ(Code::kNotFound, env_->RemoveIfSame(Path("app.log.1"), judged->id).code());
+}
+
+TEST_F(PosixEnvTest, RemoveIfSameKeepsAnotherFileRenamedToThePath) {
+  Write(Path("app.log.1"), "old\n");
+  auto judged = env_->Stat(Path("app.log.1"));
+  ASSERT_TRUE(judged.ok());
+  Write(Path("app.log"), "fresh\n");
+  ASSERT_EQ(0, ::rename(Path("app.log.1").c_str(), Path("app.log.2").c_str()));
+  ASSERT_EQ(0, ::rename(Path("app.log").c_str(), Path("app.log.1").c_str()));
+  Status s = env_->RemoveIfSame(Path("app.log.1"), judged->id);
+  EXPECT_EQ(Code::kFailedPrecondition, s.code()) << s.ToString();
+  EXPECT_NE(std::string::npos, s.message().find(Path("app.log.1"))) << s.message();
+  EXPECT_EQ("fresh\n", Read(Path("app.log.1")));
+  EXPECT_EQ("old\n", Read(Path("app.log.2")));
+}
+
+TEST_F(PosixEnvTest, RemoveIfSameDoesNotFollowALinkAtTheName) {
+  Write(Path("target.log"), "kept\n");
+  auto target = env_->Stat(Path("target.log"));
+  ASSERT_TRUE(target.ok());
+  ASSERT_EQ(0, ::symlink(Path("target.log").c_str(), Path("app.log.1").c_str()));
+  // Even given the identity of where the link leads, neither goes.
+  EXPECT_EQ(Code::kFailedPrecondition, env_->RemoveIfSame(Path("app.log.1"), target->id).code());
+  EXPECT_EQ("kept\n", Read(Path("target.log")));
+  auto link = env_->LinkStat(Path("app.log.1"));
+  ASSERT_TRUE(link.ok());
+  EXPECT_EQ(FileKind::kSymlink, link->kind);
+}
+
+TEST_F(PosixEnvTest, RemoveIfSameKeepsASameNamedFileWhereASwappedDirectoryLeads) {
+  // /home/*/logs/*.log: a user swaps logs for a link to a directory of
+  // someone else's holding a file of the same name.
+  ASSERT_TRUE(env_->CreateDirs(Path("logs")).ok());
+  ASSERT_TRUE(env_->CreateDirs(Path("private")).ok());
+  Write(Path("logs/app.log"), "judged\n");
+  Write(Path("private/app.log"), "precious\n");
+  auto judged = env_->Stat(Path("logs/app.log"));
+  ASSERT_TRUE(judged.ok());
+  ASSERT_EQ(0, ::rename(Path("logs").c_str(), Path("logs.old").c_str()));
+  ASSERT_EQ(0, ::symlink(Path("private").c_str(), Path("logs").c_str()));
+  EXPECT_EQ(Code::kFailedPrecondition, env_->RemoveIfSame(Path("logs/app.log"), judged->id).code());
+  EXPECT_EQ("precious\n", Read(Path("private/app.log")));
+}
+
+TEST_F(PosixEnvTest, RemoveIfSameKeepsAFileWithAnotherLink) {
+  Write(Path("app.log.1"), "old\n");
+  ASSERT_EQ(0, ::link(Path("app.log.1").c_str(), Path("app.log").c_str()));
+  auto judged = env_->Stat(Path("app.log.1"));
+  ASSERT_TRUE(judged.ok());
+  EXPECT_EQ(Code::kFailedPrecondition, env_->RemoveIfSame(Path("app.log.1"), judged->id).code());
+  EXPECT_EQ("old\n", Read(Path("app.log.1")));
+}
+
 TEST_F(PosixEnvTest, CreateDirsMakesParentsAndAcceptsExistingDirectories) {
   ASSERT_TRUE(env_->CreateDirs(Path("a/b/c")).ok());
   EXPECT_EQ(FileKind::kDirectory, env_->Stat(Path("a/b/c"))->kind);

@@ -65,6 +65,11 @@ Status FaultEnv::Remove(const std::string& path) {
   return s.ok() ? target().Remove(path) : s;
 }
 
+Status FaultEnv::RemoveIfSame(const std::string& path, const FileId& expected) {
+  Status s = Count("remove " + path);
+  return s.ok() ? target().RemoveIfSame(path, expected) : s;
+}
+
 Status FaultEnv::Truncate(const std::string& path, uint64_t size) {
   Status s = Count("truncate " + path);
   return s.ok() ? target().Truncate(path, size) : s;

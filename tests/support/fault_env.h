@@ -2,8 +2,8 @@
 // SQLite's test VFS does, so a test can sweep N = 1, 2, 3, ... until a run
 // completes with no fault fired and check invariants after each trial.
 //
-// Counted calls: OpenWritable, Append, Sync, Close, Rename, Remove, Truncate,
-// CreateDirs, SyncDir. Reads are never failed.
+// Counted calls: OpenWritable, Append, Sync, Close, Rename, Remove,
+// RemoveIfSame, Truncate, CreateDirs, SyncDir. Reads are never failed.
 #ifndef EDGELOG_TESTS_SUPPORT_FAULT_ENV_H_
 #define EDGELOG_TESTS_SUPPORT_FAULT_ENV_H_
 
@@ -49,6 +49,7 @@ class FaultEnv : public EnvWrapper {
                                                        WriteMode mode) override;
   Status Rename(const std::string& from, const std::string& to) override;
   Status Remove(const std::string& path) override;
+  Status RemoveIfSame(const std::string& path, const FileId& expected) override;
   Status Truncate(const std::string& path, uint64_t size) override;
   Status CreateDirs(const std::string& dir) override;
   Status SyncDir(const std::string& dir) override;

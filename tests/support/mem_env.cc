@@ -281,6 +281,22 @@ Status MemEnv::Remove(const std::string& path) {
   return Status::Ok();
 }
 
+Status MemEnv::RemoveIfSame(const std::string& path, const FileId& expected) {
+  // As PosixEnv: links on the way to the directory are followed, a link at
+  // the last component is not.
+  auto dir = Resolve(DirName(path));
+  if (!dir.ok()) return dir.status();
+  std::string name = path.substr(path.rfind('/') + 1);
+  std::string at = *dir == "/" ? "/" + name : *dir + "/" + name;
+  auto info = LinkStat(at);
+  if (!info.ok()) return info.status();
+  if (info->id != expected || info->kind != FileKind::kRegular || info->links != 1) {
+    return Status::FailedPrecondition("remove " + path + ": not the file expected");
+  }
+  Bind(at, nullptr);
+  return Status::Ok();
+}
+
 Status MemEnv::Truncate(const std::string& path, uint64_t size) {
   auto it = files_.find(path);
   if (it == files_.end()) return Status::NotFound("truncate " + path + ": no such file");

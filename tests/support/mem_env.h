@@ -40,6 +40,7 @@ class MemEnv : public Env {
   StatusOr<std::vector<std::string>> ListDir(const std::string& dir) override;
   Status Rename(const std::string& from, const std::string& to) override;
   Status Remove(const std::string& path) override;
+  Status RemoveIfSame(const std::string& path, const FileId& expected) override;
   Status Truncate(const std::string& path, uint64_t size) override;
   Status CreateDirs(const std::string& dir) override;
   Status SyncDir(const std::string& dir) override;
