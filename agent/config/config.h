@@ -28,6 +28,24 @@ struct FileEntry {
   std::string encoding;            // "" : UTF-8
   std::vector<FileFilter> filters;
   std::string blacklist;           // regular expression on file names
+  bool publish_multi_logs = false; // every match, each to its own stream
+  bool trim_timestamp = false;     // drop the parsed timestamp from the message
+  bool auto_removal = false;       // delete a rotated file once all of it is delivered
+};
+
+// One entry of logs.logs_collected.journald.collect_list: entries of the
+// systemd journal, read through journalctl.
+struct JournalEntry {
+  std::string log_group_name;   // required; placeholders resolved
+  std::string log_stream_name;  // placeholders resolved
+  int64_t retention_in_days = -1;
+  std::string log_group_class;
+  std::vector<FileFilter> filters;  // on the MESSAGE field
+  std::vector<std::string> units;   // systemd units; empty: all
+  std::string priority;             // "" or "0".."7": this level and more severe
+  // Each object is one match: every field=value of it must hold (AND);
+  // entries matching any object pass (OR).
+  std::vector<std::vector<std::pair<std::string, std::string>>> matches;
 };
 
 struct Config {
@@ -44,6 +62,7 @@ struct Config {
   int64_t force_flush_interval_s = 5;
   std::string log_stream_name;  // default stream for entries without one
   std::vector<FileEntry> files;
+  std::vector<JournalEntry> journals;
 
   // edgelog
   std::string state_dir = "/var/lib/edgelog";
@@ -55,6 +74,7 @@ struct Config {
   bool allow_plaintext = false;    // http:// to a host other than this one
   int64_t max_open_files = 1024;
   bool follow_symlinks_anywhere = false;  // else only into the directory file_path names
+  std::string journald_directory;  // journalctl --directory; "": the system journal
   int64_t buffer_memory_bytes = 8 << 20;   // backlog kept in memory before spilling to disk
   int64_t buffer_max_bytes = 256 << 20;    // disk buffer cap (compressed bodies)
   int64_t rejected_max_bytes = 64 << 20;   // rejected.jsonl, at most, before it is rotated
@@ -64,6 +84,12 @@ struct Config {
   const std::string& role_arn() const {
     return logs_role_arn.empty() ? agent_role_arn : logs_role_arn;
   }
+
+  // A group or stream name uses a placeholder that the instance metadata
+  // fills ({instance_id}, {hostname}, {ip_address}, {account_id}), or
+  // {aws_region}: the loader was given what it knew.
+  bool uses_instance_facts = false;
+  bool uses_region = false;
 
   // Things worth telling the operator that are not errors.
   std::vector<std::string> warnings;

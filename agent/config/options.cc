@@ -2,6 +2,7 @@
 
 #include <cjson/cJSON.h>
 
+#include <cctype>
 #include <cmath>
 
 namespace edgelog {
@@ -62,6 +63,18 @@ std::string CheckAbsolutePath(const cJSON* v) {
   return "";
 }
 
+// A collect_list file_path: absolute, and not a Windows path (a config
+// shared with Windows hosts says so plainly).
+std::string CheckFilePath(const cJSON* v) {
+  std::string_view s = v->valuestring;
+  if (s.size() >= 3 && std::isalpha(static_cast<unsigned char>(s[0])) && s[1] == ':' &&
+      (s[2] == '\\' || s[2] == '/')) {
+    return "is a Windows path; edgelog collects files on Linux (absolute paths starting "
+           "with /)";
+  }
+  return CheckAbsolutePath(v);
+}
+
 std::string CheckOpenFiles(const cJSON* v) { return CheckRange(v, 8, 1000000); }
 std::string CheckMemoryBytes(const cJSON* v) { return CheckRange(v, 1 << 20, 1LL << 32); }
 std::string CheckBufferBytes(const cJSON* v) { return CheckRange(v, 1 << 20, 1LL << 40); }
@@ -87,14 +100,18 @@ std::string CheckNotEmpty(const cJSON* v) {
   return std::string_view(v->valuestring).empty() ? "must not be empty" : "";
 }
 
-std::string CheckGroupClass(const cJSON* v) {
-  std::string s = v->valuestring;
-  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  if (s.empty() || s == "STANDARD" || s == "INFREQUENT_ACCESS") return "";
-  return "must be STANDARD or INFREQUENT_ACCESS";
+std::string CheckPriority(const cJSON* v) {
+  return JournalPriorityLevel(v->valuestring) >= 0
+             ? ""
+             : "must be one of emerg, alert, crit, err, warning, notice, info, debug, 0-7";
 }
 
+// The agent's schema asks only for a string; its translator sets a class
+// CloudWatch takes on create and drops any other (the loader warns).
+std::string CheckGroupClass(const cJSON* v) { return CheckNotEmpty(v); }
+
 #define FILE_ENTRY "logs.logs_collected.files.collect_list[]."
+#define JOURNAL_ENTRY "logs.logs_collected.journald.collect_list[]."
 
 const std::vector<OptionSpec> kOptions = {
     // agent
@@ -109,6 +126,27 @@ const std::vector<OptionSpec> kOptions = {
      "Role to assume on top of the default credentials.", &Config::agent_role_arn},
     {"agent.metrics_collection_interval", OptionType::kInteger, OptionUse::kIgnored, "",
      "Metrics only; not used by edgelog."},
+    {"agent.internal", OptionType::kBoolean, OptionUse::kIgnored, "",
+     "The agent's own metrics; not used by edgelog."},
+    {"agent.quiet", OptionType::kBoolean, OptionUse::kIgnored, "",
+     "edgelog logs warnings and errors, and info lines at start and stop."},
+    {"agent.flush_interval", OptionType::kAny, OptionUse::kIgnored, "",
+     "Metrics only; use logs.force_flush_interval."},
+    {"agent.interval", OptionType::kAny, OptionUse::kIgnored, "", "Metrics only."},
+    {"agent.collection_jitter", OptionType::kAny, OptionUse::kIgnored, "", "Metrics only."},
+    {"agent.flush_jitter", OptionType::kAny, OptionUse::kIgnored, "", "Metrics only."},
+    {"agent.precision", OptionType::kAny, OptionUse::kIgnored, "", "Metrics only."},
+    {"agent.round_interval", OptionType::kAny, OptionUse::kIgnored, "", "Metrics only."},
+    {"agent.metric_batch_size", OptionType::kAny, OptionUse::kIgnored, "", "Metrics only."},
+    {"agent.metric_buffer_limit", OptionType::kAny, OptionUse::kIgnored, "", "Metrics only."},
+    {"agent.hostname", OptionType::kAny, OptionUse::kIgnored, "",
+     "Metrics only; streams use the placeholders."},
+    {"agent.usage_metadata", OptionType::kAny, OptionUse::kIgnored, "",
+     "edgelog sends no usage data."},
+    {"agent.service.name", OptionType::kString, OptionUse::kIgnored, "",
+     "Service name of the agent's telemetry entity; edgelog sends no entity."},
+    {"agent.deployment.environment", OptionType::kString, OptionUse::kIgnored, "",
+     "Environment of the agent's telemetry entity; edgelog sends no entity."},
     {"agent.logfile", OptionType::kString, OptionUse::kIgnored, "",
      "edgelog logs to standard error (the journal under systemd)."},
     {"agent.run_as_user", OptionType::kString, OptionUse::kIgnored, "",
@@ -140,16 +178,24 @@ const std::vector<OptionSpec> kOptions = {
     {"logs.concurrency", OptionType::kInteger, OptionUse::kIgnored, "",
      "Use edgelog.http.max_in_flight."},
     {"logs.metrics_collected", OptionType::kAny, OptionUse::kIgnored, "",
-     "Embedded metrics; not used by edgelog."},
+     "Embedded metrics (EMF), Prometheus, Kubernetes, Application Signals; not collected "
+     "by edgelog."},
+    {"logs.service.name", OptionType::kString, OptionUse::kIgnored, "",
+     "Service name of the agent's telemetry entity; edgelog sends no entity."},
+    {"logs.deployment.environment", OptionType::kString, OptionUse::kIgnored, "",
+     "Environment of the agent's telemetry entity; edgelog sends no entity."},
     {"logs.logs_collected", OptionType::kObject, OptionUse::kUsed, "", "Log sources."},
     {"logs.logs_collected.windows_events", OptionType::kAny, OptionUse::kIgnored, "",
      "Windows only; not used by edgelog."},
+    {"logs.logs_collected.application_signals", OptionType::kAny, OptionUse::kIgnored, "",
+     "Application Signals logs come from an OpenTelemetry pipeline; not collected by "
+     "edgelog."},
     {"logs.logs_collected.files", OptionType::kObject, OptionUse::kUsed, "", "Log files."},
     {"logs.logs_collected.files.collect_list", OptionType::kArray, OptionUse::kUsed, "",
      "The files to ship, one object each."},
     {FILE_ENTRY "file_path", OptionType::kString, OptionUse::kUsed, "(required)",
      "Absolute path of the file, or a glob (*, ?, [...], ** for any depth).",
-     &FileEntry::file_path, CheckAbsolutePath},
+     &FileEntry::file_path, CheckFilePath},
     {FILE_ENTRY "log_group_name", OptionType::kString, OptionUse::kUsed,
      "file_path without its extension",
      "Log group; placeholders {instance_id}, {hostname}, {local_hostname}, {ip_address}.",
@@ -158,10 +204,12 @@ const std::vector<OptionSpec> kOptions = {
      "logs.log_stream_name", "Log stream; same placeholders.",
      &FileEntry::log_stream_name, CheckNotEmpty},
     {FILE_ENTRY "retention_in_days", OptionType::kInteger, OptionUse::kUsed, "-1",
-     "Retention set when edgelog creates the group; -1 leaves it alone.",
+     "Retention of the group: set when edgelog creates it, and at start on an existing "
+     "group whose retention differs; -1 leaves it alone.",
      &FileEntry::retention_in_days, CheckRetention},
     {FILE_ENTRY "log_group_class", OptionType::kString, OptionUse::kUsed, "",
-     "STANDARD or INFREQUENT_ACCESS, used when edgelog creates the group.",
+     "STANDARD or INFREQUENT_ACCESS, used when edgelog creates the group (an existing "
+     "group keeps its class).",
      &FileEntry::log_group_class, CheckGroupClass},
     {FILE_ENTRY "timestamp_format", OptionType::kString, OptionUse::kUsed, "",
      "Where the event time is in the record (strftime-like directives); else the time "
@@ -189,14 +237,57 @@ const std::vector<OptionSpec> kOptions = {
     {FILE_ENTRY "blacklist", OptionType::kString, OptionUse::kUsed, "",
      "Regular expression (RE2) on file names (not paths) to leave out.",
      &FileEntry::blacklist, CheckNotEmpty},
-    {FILE_ENTRY "auto_removal", OptionType::kBoolean, OptionUse::kNotYet, "false",
-     "Delete files once shipped."},
-    {FILE_ENTRY "trim_timestamp", OptionType::kBoolean, OptionUse::kNotYet, "false",
-     "Remove the parsed timestamp from the message."},
-    {FILE_ENTRY "publish_multi_logs", OptionType::kBoolean, OptionUse::kIgnored, "",
-     "edgelog always follows every matching file."},
+    {FILE_ENTRY "auto_removal", OptionType::kBoolean, OptionUse::kUsed, "false",
+     "Delete a file once a newer one matches file_path and every line of the older is "
+     "delivered (never the file file_path currently names).",
+     &FileEntry::auto_removal},
+    {FILE_ENTRY "trim_timestamp", OptionType::kBoolean, OptionUse::kUsed, "false",
+     "Remove the text timestamp_format matched, and the white space then leading, from "
+     "the message.",
+     &FileEntry::trim_timestamp},
+    {FILE_ENTRY "publish_multi_logs", OptionType::kBoolean, OptionUse::kUsed, "false",
+     "false: of a glob's matches only the most recently modified is followed; true: every "
+     "match, each to a stream (without log_group_name, a group) named after its path.",
+     &FileEntry::publish_multi_logs},
     {FILE_ENTRY "backpressure_mode", OptionType::kString, OptionUse::kIgnored, "",
      "edgelog never drops data; see edgelog.buffer."},
+    {FILE_ENTRY "service.name", OptionType::kString, OptionUse::kIgnored, "",
+     "Service name of the agent's telemetry entity; edgelog sends no entity."},
+    {FILE_ENTRY "deployment.environment", OptionType::kString, OptionUse::kIgnored, "",
+     "Environment of the agent's telemetry entity; edgelog sends no entity."},
+
+    // journald
+    {"logs.logs_collected.journald", OptionType::kObject, OptionUse::kUsed, "",
+     "The systemd journal, read through journalctl."},
+    {"logs.logs_collected.journald.collect_list", OptionType::kArray, OptionUse::kUsed, "",
+     "Which journal entries go where, one object each."},
+    {JOURNAL_ENTRY "log_group_name", OptionType::kString, OptionUse::kUsed, "(required)",
+     "Log group; the same placeholders as files.", &JournalEntry::log_group_name,
+     CheckNotEmpty},
+    {JOURNAL_ENTRY "log_stream_name", OptionType::kString, OptionUse::kUsed,
+     "logs.log_stream_name", "Log stream; the same placeholders.",
+     &JournalEntry::log_stream_name, CheckNotEmpty},
+    {JOURNAL_ENTRY "retention_in_days", OptionType::kInteger, OptionUse::kUsed, "-1",
+     "As for files.", &JournalEntry::retention_in_days, CheckRetention},
+    {JOURNAL_ENTRY "log_group_class", OptionType::kString, OptionUse::kUsed, "",
+     "As for files.", &JournalEntry::log_group_class, CheckGroupClass},
+    {JOURNAL_ENTRY "units", OptionType::kArray, OptionUse::kUsed, "(all)",
+     "systemd units whose entries are sent (journalctl --unit); strings, no repeats."},
+    {JOURNAL_ENTRY "priority", OptionType::kString, OptionUse::kUsed, "info",
+     "Entries of this priority and more severe: emerg, alert, crit, err, warning, notice, "
+     "info, debug, or 0-7. Unset is info, as the agent sets it (debug entries left out).",
+     &JournalEntry::priority, CheckPriority},
+    {JOURNAL_ENTRY "matches", OptionType::kArray, OptionUse::kUsed, "(all)",
+     "Objects of journal FIELD: value pairs; an entry is sent when it has every pair of "
+     "one of the objects."},
+    {JOURNAL_ENTRY "filters", OptionType::kArray, OptionUse::kUsed, "",
+     "On the entry's MESSAGE: left out when an exclude matches, or when there are includes "
+     "and none matches (one is enough, as in the agent's journald filter)."},
+    {JOURNAL_ENTRY "filters[].type", OptionType::kString, OptionUse::kUsed, "(required)",
+     "include or exclude.", &FileFilter::type, CheckFilterType},
+    {JOURNAL_ENTRY "filters[].expression", OptionType::kString, OptionUse::kUsed,
+     "(required)", "Regular expression (RE2) searched in the message.",
+     &FileFilter::expression, CheckNotEmpty},
 
     // edgelog
     {"edgelog", OptionType::kObject, OptionUse::kUsed, "", "edgelog's own settings."},
@@ -213,6 +304,11 @@ const std::vector<OptionSpec> kOptions = {
      "edgelog's user or by the owner of the file it leads to; others are logged once each "
      "and left alone.",
      &Config::follow_symlinks_anywhere},
+    {"edgelog.journald", OptionType::kObject, OptionUse::kUsed, "", "Where the journal is."},
+    {"edgelog.journald.directory", OptionType::kString, OptionUse::kUsed, "",
+     "Journal directory for journalctl --directory (a host's /var/log/journal mounted in a "
+     "container); empty: the system journal.",
+     &Config::journald_directory, CheckAbsolutePath},
     {"edgelog.buffer", OptionType::kObject, OptionUse::kUsed, "",
      "The disk buffer (STATE_DIR/buffer) for when CloudWatch cannot keep up."},
     {"edgelog.buffer.memory_bytes", OptionType::kInteger, OptionUse::kUsed, "8388608",
@@ -263,8 +359,34 @@ const std::vector<OptionSpec> kOptions = {
 };
 
 #undef FILE_ENTRY
+#undef JOURNAL_ENTRY
 
 }  // namespace
+
+int JournalPriorityLevel(std::string_view name) {
+  static constexpr std::string_view kNames[] = {"emerg",   "alert",  "crit", "err",
+                                                "warning", "notice", "info", "debug"};
+  for (int i = 0; i < 8; ++i) {
+    if (name == kNames[i] || (name.size() == 1 && name[0] == '0' + i)) return i;
+  }
+  return -1;
+}
+
+std::string_view DifferenceFromTheAgent(std::string_view key) {
+  static constexpr std::pair<std::string_view, std::string_view> kDifferences[] = {
+      {"logs.logs_collected.journald.collect_list",
+       "edgelog sends each entry's MESSAGE, as a file line would be (the CloudWatch agent sends "
+       "the whole entry as a JSON object)"},
+      {"logs.logs_collected.files.collect_list[].auto_removal",
+       "edgelog deletes a file only once CloudWatch acknowledged all of it, never the path "
+       "file_path names nor a file with another link (the CloudWatch agent deletes once it "
+       "has read it)"},
+  };
+  for (const auto& [k, text] : kDifferences) {
+    if (k == key) return text;
+  }
+  return "";
+}
 
 const std::vector<OptionSpec>& AllOptions() { return kOptions; }
 

@@ -29,7 +29,8 @@ enum class OptionUse {
 using OptionField =
     std::variant<std::monostate, std::string Config::*, int64_t Config::*,
                  bool Config::*, std::string FileEntry::*, int64_t FileEntry::*,
-                 std::string FileFilter::*>;
+                 bool FileEntry::*, std::string JournalEntry::*,
+                 int64_t JournalEntry::*, std::string FileFilter::*>;
 
 // Checks a value of the right type; returns "" or the reason it is wrong.
 using OptionCheck = std::string (*)(const cJSON* value);
@@ -49,6 +50,15 @@ const std::vector<OptionSpec>& AllOptions();
 
 // The option with exactly this key (array indexes written as "[]"), or null.
 const OptionSpec* FindOption(std::string_view key);
+
+// The syslog level of a journald `priority` (emerg 0 .. debug 7, or the
+// digit itself), or -1 when it is neither.
+int JournalPriorityLevel(std::string_view name);
+
+// Where edgelog deliberately does otherwise than the CloudWatch agent with
+// the option `key` (array indexes as "[]"): one sentence, or "" when it
+// does the same. check-config and run warn with it where the key is set.
+std::string_view DifferenceFromTheAgent(std::string_view key);
 
 // Human name of a type: "string", "integer", ...
 const char* TypeName(OptionType type);

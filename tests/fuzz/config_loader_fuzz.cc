@@ -22,8 +22,18 @@ namespace {
 constexpr char kPath[] = "/etc/edgelog/config.json";
 
 const HostFacts& Facts() {
-  static const HostFacts facts{"i-0123456789abcdef0", "ip-10-0-0-7.ec2.internal", "web-7",
-                               "10.0.0.7"};
+  static const HostFacts facts = [] {
+    HostFacts f;
+    f.instance_id = "i-0123456789abcdef0";
+    f.hostname = "ip-10-0-0-7.ec2.internal";
+    f.local_hostname = "web-7";
+    f.ip_address = "10.0.0.7";
+    f.aws_region = "eu-west-1";
+    f.account_id = "123456789012";
+    f.date = "2026-12-07";
+    f.on_ec2 = true;
+    return f;
+  }();
   return facts;
 }
 
@@ -48,7 +58,7 @@ bool IsStreamName(const std::string& s) {
 }
 
 bool SameEntries(const Config& a, const Config& b) {
-  if (a.files.size() != b.files.size()) return false;
+  if (a.files.size() != b.files.size() || a.journals.size() != b.journals.size()) return false;
   for (size_t i = 0; i < a.files.size(); ++i) {
     const FileEntry& x = a.files[i];
     const FileEntry& y = b.files[i];
@@ -63,7 +73,11 @@ bool SameEntries(const Config& a, const Config& b) {
 }
 
 void CheckAccepted(const Config& c) {
-  FUZZ_CHECK(!c.files.empty());
+  if (c.files.empty() && c.journals.empty()) {
+    bool said = false;  // nothing to collect is valid, and said
+    for (const std::string& w : c.warnings) said = said || w.find("nothing for edgelog") != w.npos;
+    FUZZ_CHECK(said);
+  }
   FUZZ_CHECK(c.state_dir.size() > 0 && c.state_dir[0] == '/');
   FUZZ_CHECK(c.ca_bundle.empty() || c.ca_bundle[0] == '/');
   FUZZ_CHECK(InRange(c.force_flush_interval_s, 1, 172800));
@@ -88,6 +102,21 @@ void CheckAccepted(const Config& c) {
     for (const FileFilter& f : e.filters) {
       FUZZ_CHECK(f.type == "include" || f.type == "exclude");
       FUZZ_CHECK(!f.expression.empty());
+    }
+  }
+  for (const JournalEntry& j : c.journals) {
+    FUZZ_CHECK(IsGroupName(j.log_group_name));
+    FUZZ_CHECK(IsStreamName(j.log_stream_name));
+    FUZZ_CHECK(IsRetention(j.retention_in_days));
+    FUZZ_CHECK(j.priority.empty() || (j.priority.size() == 1 && j.priority[0] >= '0' &&
+                                      j.priority[0] <= '7'));
+    for (const std::string& unit : j.units) FUZZ_CHECK(!unit.empty() && unit.size() <= 256);
+    for (const auto& match : j.matches) {
+      FUZZ_CHECK(!match.empty());
+      for (const auto& [field, value] : match) {
+        FUZZ_CHECK(!field.empty() && field.find_first_not_of(
+                                         "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == field.npos);
+      }
     }
   }
 }

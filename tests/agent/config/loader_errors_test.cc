@@ -191,14 +191,56 @@ TEST(ConfigLoaderTest, SecondObjectAfterTheFirstIsInvalidJson) {
 
 // --- collect_list entries ----------------------------------------------------
 
+// The agent's schema: collect_list has "minItems": 1.
 TEST(ConfigLoaderTest, EmptyCollectListIsRefused) {
-  EXPECT_EQ(std::string("cfg.json: ") + kList + ": no files to collect",
+  EXPECT_EQ(std::string("cfg.json: ") + kList + ": must hold at least one entry",
             OnlyError(Parse(WithEntries(""))));
 }
 
-TEST(ConfigLoaderTest, ConfigWithoutLogsSectionIsRefused) {
-  EXPECT_EQ(std::string("cfg.json: ") + kList + ": no files to collect",
-            OnlyError(Parse(R"({"agent": {"region": "eu-west-1"}})")));
+// A metrics-only config is valid for the agent: edgelog accepts it and
+// says it has nothing to collect.
+TEST(ConfigLoaderTest, ConfigWithoutLogsSectionIsAcceptedWithAWarning) {
+  auto c = Parse(R"({"agent": {"region": "eu-west-1"}, "metrics": {}})");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_TRUE(c->files.empty());
+  bool said = false;
+  for (const std::string& w : c->warnings) {
+    said = said || w.find("nothing for edgelog to collect") != std::string::npos;
+  }
+  EXPECT_TRUE(said);
+}
+
+// The agent's schema: "logs" needs logs_collected or metrics_collected;
+// logs_collected names a source; a source has its collect_list.
+TEST(ConfigLoaderTest, ALogsSectionMustCollectSomething) {
+  EXPECT_EQ("cfg.json: logs: needs logs_collected (or metrics_collected)",
+            OnlyError(Parse(R"({"logs": {"force_flush_interval": 5}})")));
+  EXPECT_EQ("cfg.json: logs.logs_collected: names no source (files, journald, ...)",
+            OnlyError(Parse(R"({"logs": {"logs_collected": {}}})")));
+  EXPECT_EQ("cfg.json: logs.logs_collected.files.collect_list: required",
+            OnlyError(Parse(R"({"logs": {"logs_collected": {"files": {}}}})")));
+  EXPECT_EQ("cfg.json: logs.logs_collected.journald.collect_list: required",
+            OnlyError(Parse(R"({"logs": {"logs_collected": {"journald": {}}}})")));
+  auto emf_only = Parse(R"({"logs": {"metrics_collected": {"emf": {}}}})");
+  ASSERT_TRUE(emf_only.ok()) << emf_only.status().ToString();
+}
+
+// The agent's schema: collect_list has "uniqueItems": true (its
+// sampleSchema/invalidLogFilesWithDuplicateEntry.json is refused).
+TEST(ConfigLoaderTest, TheSameEntryTwiceIsRefusedNamingBoth) {
+  auto c = Parse(WithEntries(R"({"file_path": "/a.log", "log_group_name": "g"},
+      {"file_path": "/b.log"}, {"log_group_name": "g", "file_path": "/a.log"})"));
+  EXPECT_EQ(std::string("cfg.json: ") + kList +
+                "[2]: the same as [0]; each element must differ",
+            OnlyError(c));
+  auto differ = Parse(WithEntries(R"({"file_path": "/a.log", "log_group_name": "g"},
+      {"file_path": "/a.log", "log_group_name": "h"})"));
+  EXPECT_TRUE(differ.ok()) << differ.status().ToString();
+}
+
+TEST(ConfigLoaderTest, AWindowsPathSaysSo) {
+  auto c = Parse(WithEntries(R"({"file_path": "c:\\ProgramData\\app.log"})"));
+  EXPECT_CONTAINS("is a Windows path", OnlyError(c));
 }
 
 TEST(ConfigLoaderTest, EntryWithoutFilePathIsRefused) {
@@ -220,9 +262,10 @@ TEST(ConfigLoaderTest, EmptyFilePathIsRefused) {
 TEST(ConfigLoaderTest, GlobFilePathWithoutAGroupIsRefused) {
   for (const char* path : {"/var/log/*.log", "/var/log/app.?", "/var/log/app[12].log"}) {
     auto c = Parse(WithEntries(std::string(R"({"file_path": ")") + path + "\"}"));
-    EXPECT_EQ(std::string("cfg.json: ") + kList +
-                  "[0].log_group_name: required when file_path is a glob",
-              OnlyError(c))
+    EXPECT_STARTS_WITH(std::string("cfg.json: ") + kList +
+                           "[0].log_group_name: required when file_path is a glob (unless "
+                           "publish_multi_logs): the group the CloudWatch agent would derive",
+                       OnlyError(c))
         << path;
   }
 }

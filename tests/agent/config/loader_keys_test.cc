@@ -24,10 +24,16 @@ TEST(ConfigLoaderTest, UnknownKeyInAnEntrySuggestsTheClosestKey) {
             OnlyError(c));
 }
 
-TEST(ConfigLoaderTest, UnknownKeyInTheAgentSectionSuggestsTheClosestKey) {
+// The agent's schema has "additionalProperties": true for its agent
+// section: any key is valid there, so an unknown one is a warning.
+TEST(ConfigLoaderTest, UnknownKeyInTheAgentSectionIsAWarningSuggestingTheClosestKey) {
   auto c = Parse(R"({"agent": {"regoin": "eu-west-1"}, "logs": {"logs_collected":
       {"files": {"collect_list": [{"file_path": "/a.log"}]}}}})");
-  EXPECT_EQ("cfg.json: agent.regoin: unknown key (did you mean \"region\"?)", OnlyError(c));
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  ASSERT_EQ(1u, c->warnings.size());
+  EXPECT_EQ("cfg.json: agent.regoin: not a key edgelog knows, ignored (did you mean "
+            "\"region\"?)",
+            c->warnings[0]);
 }
 
 TEST(ConfigLoaderTest, UnknownKeyFarFromEveryKeyHasNoSuggestion) {
@@ -64,28 +70,68 @@ TEST(ConfigLoaderTest, MetricsAndTracesSectionsGiveExactlyOneWarningNamingBoth) 
   EXPECT_CONTAINS("traces", c->warnings[0]);
 }
 
-TEST(ConfigLoaderTest, IgnoredCloudWatchAgentKeysAreAcceptedSilently) {
+// Keys with no effect in edgelog are accepted, never in silence: one
+// warning each, naming the key.
+TEST(ConfigLoaderTest, IgnoredCloudWatchAgentKeysAreAcceptedWithOneWarningEach) {
   auto c = Parse(R"({
     "agent": {"metrics_collection_interval": 60, "logfile": "/tmp/x.log",
-              "run_as_user": "cwagent", "usage_data": false},
-    "logs": {"concurrency": 2, "logs_collected": {"files": {"collect_list": [
-      {"file_path": "/a.log", "publish_multi_logs": true, "backpressure_mode": "fd_release"}]}}}})");
+              "run_as_user": "cwagent", "usage_data": false, "internal": true,
+              "quiet": true, "flush_interval": "10s", "service.name": "web",
+              "deployment.environment": "prod"},
+    "logs": {"concurrency": 2, "service.name": "web", "deployment.environment": "prod",
+      "metrics_collected": {"emf": {}},
+      "logs_collected": {"windows_events": {"collect_list": []},
+        "application_signals": {},
+        "files": {"collect_list": [
+      {"file_path": "/a.log", "backpressure_mode": "fd_release",
+       "service.name": "web", "deployment.environment": "prod"}]}}}})");
   ASSERT_TRUE(c.ok()) << c.status().ToString();
-  EXPECT_TRUE(c->warnings.empty()) << c->warnings.front();
+  std::vector<std::string> keys = {
+      "agent.metrics_collection_interval", "agent.logfile", "agent.run_as_user",
+      "agent.usage_data", "agent.internal", "agent.quiet", "agent.flush_interval",
+      "agent.service.name", "agent.deployment.environment", "logs.concurrency",
+      "logs.service.name", "logs.deployment.environment", "logs.metrics_collected",
+      "logs.logs_collected.windows_events", "logs.logs_collected.application_signals",
+      std::string(kList) + "[0].backpressure_mode", std::string(kList) + "[0].service.name",
+      std::string(kList) + "[0].deployment.environment"};
+  ASSERT_EQ(keys.size(), c->warnings.size());
+  for (size_t i = 0; i < keys.size(); ++i) {
+    EXPECT_STARTS_WITH("cfg.json: " + keys[i] + ": accepted, no effect in edgelog: ",
+                       c->warnings[i]);
+  }
 }
 
-TEST(ConfigLoaderTest, NotYetAppliedKeyIsAcceptedWithAWarningNamingIt) {
-  auto c = Parse(OneEntry(R"(, "trim_timestamp": true)"));
+// Accepted is not unchecked: the agent's schema types still hold.
+TEST(ConfigLoaderTest, IgnoredKeysOfTheWrongTypeAreRefused) {
+  auto c = Parse(R"({"agent": {"service.name": 7}, "logs": {"logs_collected":
+      {"files": {"collect_list": [{"file_path": "/a.log"}]}}}})");
+  EXPECT_EQ("cfg.json: agent.service.name: expected string, found the number 7", OnlyError(c));
+}
+
+// auto_removal is where edgelog deliberately waits longer than the agent:
+// said once where it is on, never when off.
+TEST(ConfigLoaderTest, TrimTimestampAndAutoRemovalAreAppliedAndTheDifferenceSaid) {
+  auto c = Parse(OneEntry(R"(, "trim_timestamp": true, "auto_removal": true)"));
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   ASSERT_EQ(1u, c->warnings.size());
-  EXPECT_STARTS_WITH(std::string("cfg.json: ") + kList + "[0].trim_timestamp: ",
+  EXPECT_STARTS_WITH(std::string("cfg.json: ") + kList +
+                         "[0].auto_removal: differs from the CloudWatch agent: edgelog deletes "
+                         "a file only once CloudWatch acknowledged all of it",
                      c->warnings[0]);
+  ASSERT_EQ(1u, c->files.size());
+  EXPECT_TRUE(c->files[0].trim_timestamp);
+  EXPECT_TRUE(c->files[0].auto_removal);
+  auto off = Parse(OneEntry(R"(, "auto_removal": false)"));
+  ASSERT_TRUE(off.ok());
+  EXPECT_TRUE(off->warnings.empty()) << off->warnings.front();
 }
 
-TEST(ConfigLoaderTest, EveryNotYetAppliedKeyGivesItsOwnWarning) {
-  auto c = Parse(OneEntry(R"(, "trim_timestamp": false, "auto_removal": false)"));
+TEST(ConfigLoaderTest, TrimTimestampAndAutoRemovalDefaultToOff) {
+  auto c = Parse(OneEntry(R"(, "trim_timestamp": false)"));
   ASSERT_TRUE(c.ok()) << c.status().ToString();
-  EXPECT_EQ(2u, c->warnings.size());
+  ASSERT_EQ(1u, c->files.size());
+  EXPECT_FALSE(c->files[0].trim_timestamp);
+  EXPECT_FALSE(c->files[0].auto_removal);
 }
 
 TEST(ConfigLoaderTest, TailingKeysAreAppliedWithoutWarnings) {
@@ -124,7 +170,7 @@ TEST(ConfigLoaderTest, TimezoneIsLocalOrUtc) {
                      OnlyError(Parse(OneEntry(R"(, "timezone": "Europe/Paris")"))));
 }
 
-TEST(ConfigLoaderTest, NotYetAppliedKeyOfTheWrongTypeIsStillRefused) {
+TEST(ConfigLoaderTest, BooleanEntryKeyOfTheWrongTypeIsRefused) {
   auto c = Parse(OneEntry(R"(, "auto_removal": "yes")"));
   EXPECT_STARTS_WITH(std::string("cfg.json: ") + kList + "[0].auto_removal: expected boolean",
                      OnlyError(c));
@@ -146,6 +192,28 @@ TEST(ConfigLoaderTest, LogsRoleArnOverridesAgentRoleArnWhateverTheirOrder) {
     ASSERT_TRUE(c.ok()) << c.status().ToString();
     EXPECT_EQ("arn:aws:iam::1:role/logs", c->role_arn()) << json;
   }
+}
+
+// A key with a dot or brackets is one name, never a path into the option
+// table: "filters[].type" as a key once wrote through a null filter.
+TEST(ConfigLoaderTest, AKeyThatLooksLikeAPathIsAnUnknownKey) {
+  EXPECT_STARTS_WITH(std::string("cfg.json: ") + kList + "[0].filters[].type: unknown key",
+                     OnlyError(Parse(OneEntry(R"(, "filters[].type": "include")"))));
+  EXPECT_STARTS_WITH("cfg.json: logs.credentials.role_arn: unknown key",
+                     OnlyError(Parse(R"({"logs": {"credentials.role_arn": "arn:aws:iam::1:role/r",
+                         "logs_collected": {"files": {"collect_list": [{"file_path": "/a"}]}}}})")));
+  auto top = Parse(R"({"edgelog.state_dir": "/tmp/x", "logs": {"logs_collected": {"files":
+      {"collect_list": [{"file_path": "/a"}]}}}})");
+  ASSERT_TRUE(top.ok()) << top.status().ToString();
+  EXPECT_EQ("/var/lib/edgelog", top->state_dir) << "an unknown section, not a setting";
+  auto agent = Parse(R"({"agent": {"credentials.role_arn": "arn:aws:iam::1:role/r"}, "logs":
+      {"logs_collected": {"files": {"collect_list": [{"file_path": "/a"}]}}}})");
+  ASSERT_TRUE(agent.ok()) << agent.status().ToString();
+  EXPECT_EQ("", agent->role_arn()) << "the agent takes any key under agent, and ignores it";
+  EXPECT_STARTS_WITH(std::string("cfg.json: logs.logs_collected.journald.collect_list[0]."
+                                 "filters[].expression: unknown key"),
+                     OnlyError(Parse(R"({"logs": {"logs_collected": {"journald": {"collect_list":
+                         [{"log_group_name": "g", "filters[].expression": "x"}]}}}})")));
 }
 
 }  // namespace

@@ -50,6 +50,11 @@ TEST(ConfigLoaderTest, StreamNameWithColonOrStarIsRefused) {
   }
 }
 
+TEST(ConfigLoaderTest, StreamNameThatIsNotUtf8IsRefused) {
+  auto c = Parse(OneEntry(", \"log_stream_name\": \"s-\xff\""));
+  EXPECT_STARTS_WITH(std::string("cfg.json: ") + kList + "[0].log_stream_name: ", OnlyError(c));
+}
+
 TEST(ConfigLoaderTest, StreamNameWithSpacesAndSlashesIsAccepted) {
   auto c = Parse(OneEntry(R"(, "log_stream_name": "my stream/1 [x]")"));
   ASSERT_TRUE(c.ok()) << c.status().ToString();
@@ -59,7 +64,7 @@ TEST(ConfigLoaderTest, StreamNameWithSpacesAndSlashesIsAccepted) {
 TEST(ConfigLoaderTest, NamesAreCheckedAfterPlaceholderExpansion) {
   HostFacts facts = Facts();
   facts.hostname = "host:with:colons";
-  auto c = Parse(OneEntry(R"(, "log_group_name": "g")"), facts);
+  auto c = Parse(OneEntry(R"(, "log_group_name": "g", "log_stream_name": "{hostname}")"), facts);
   EXPECT_STARTS_WITH(std::string("cfg.json: ") + kList +
                          "[0].log_stream_name: \"host:with:colons\" is not a valid log stream name",
                      OnlyError(c));
@@ -70,11 +75,15 @@ TEST(ConfigLoaderTest, NamesAreCheckedAfterPlaceholderExpansion) {
                      OnlyError(c));
 }
 
-TEST(ConfigLoaderTest, UnknownPlaceholderInAStreamNameIsRefused) {
+// The agent replaces only the placeholders it knows; "s-{region}" is a
+// valid stream name, so it is kept, with a warning.
+TEST(ConfigLoaderTest, UnknownPlaceholderInAStreamNameIsKeptWithAWarning) {
   auto c = Parse(OneEntry(R"(, "log_stream_name": "s-{region}")"));
-  std::string error = OnlyError(c);
-  EXPECT_STARTS_WITH(std::string("cfg.json: ") + kList + "[0].log_stream_name: ", error);
-  EXPECT_CONTAINS("unknown placeholder {region}", error);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ("s-{region}", c->files[0].log_stream_name);
+  ASSERT_EQ(1u, c->warnings.size());
+  EXPECT_STARTS_WITH(std::string("cfg.json: ") + kList + "[0].log_stream_name: {region} ",
+                     c->warnings[0]);
 }
 
 TEST(ConfigLoaderTest, UnknownPlaceholderInAGroupNameIsOneErrorNotTwo) {
@@ -83,16 +92,55 @@ TEST(ConfigLoaderTest, UnknownPlaceholderInAGroupNameIsOneErrorNotTwo) {
   auto c = Parse(OneEntry(R"(, "log_group_name": "g-{region}")"));
   std::string error = OnlyError(c);
   EXPECT_STARTS_WITH(std::string("cfg.json: ") + kList + "[0].log_group_name: ", error);
-  EXPECT_CONTAINS("unknown placeholder {region}", error);
+  EXPECT_CONTAINS("{region} is not a placeholder", error);
 }
 
-TEST(ConfigLoaderTest, PlaceholderWithoutAValueOnThisHostIsRefused) {
+// The agent's placeholderUtil.go: a value the host lacks becomes its
+// stand-in (i-UNKNOWN, UNKNOWN-IP, ...); edgelog says so.
+TEST(ConfigLoaderTest, PlaceholderWithoutAValueOnThisHostGetsTheStandInWithAWarning) {
   HostFacts facts = Facts();
   facts.instance_id.clear();
   auto c = Parse(OneEntry(R"(, "log_stream_name": "{instance_id}")"), facts);
-  std::string error = OnlyError(c);
-  EXPECT_STARTS_WITH(std::string("cfg.json: ") + kList + "[0].log_stream_name: ", error);
-  EXPECT_CONTAINS("{instance_id}", error);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ("i-UNKNOWN", c->files[0].log_stream_name);
+  ASSERT_EQ(1u, c->warnings.size());
+  EXPECT_CONTAINS("{instance_id} has no value on this host", c->warnings[0]);
+}
+
+TEST(ConfigLoaderTest, RegionAccountAndDatePlaceholders) {
+  HostFacts facts = Facts();
+  facts.account_id = "123456789012";
+  facts.date = "2026-12-07";
+  facts.aws_region = "eu-north-1";
+  auto c = Parse(OneEntry(R"(, "log_group_name": "/{account_id}/{aws_region}",
+      "log_stream_name": "{date}")"), facts);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ("/123456789012/eu-north-1", c->files[0].log_group_name);
+  EXPECT_EQ("2026-12-07", c->files[0].log_stream_name);
+  EXPECT_TRUE(c->uses_region);
+  EXPECT_TRUE(c->uses_instance_facts);
+}
+
+// agent.region wins over what the environment says, for {aws_region} too.
+TEST(ConfigLoaderTest, TheConfiguredRegionFillsAwsRegion) {
+  HostFacts facts = Facts();
+  facts.aws_region = "eu-north-1";
+  auto c = Parse(R"({"agent": {"region": "ap-east-1"}, "logs": {"logs_collected": {"files":
+      {"collect_list": [{"file_path": "/a.log", "log_group_name": "g-{aws_region}"}]}}}})",
+                 facts);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ("g-ap-east-1", c->files[0].log_group_name);
+}
+
+// Only names that need the instance metadata make edgelog ask for it.
+TEST(ConfigLoaderTest, NamesSayWhetherTheInstanceMetadataIsNeeded) {
+  auto local = Parse(OneEntry(R"(, "log_stream_name": "{local_hostname}")"));
+  ASSERT_TRUE(local.ok());
+  EXPECT_FALSE(local->uses_instance_facts);
+  EXPECT_FALSE(local->uses_region);
+  auto by_default = Parse(OneEntry());  // the default stream is {instance_id}
+  ASSERT_TRUE(by_default.ok());
+  EXPECT_TRUE(by_default->uses_instance_facts);
 }
 
 }  // namespace

@@ -22,6 +22,7 @@ inline HostFacts Facts() {
   f.hostname = "ip-10-0-0-1.ec2.internal";
   f.local_hostname = "edge-1";
   f.ip_address = "10.0.0.1";
+  f.on_ec2 = true;
   return f;
 }
 

@@ -95,7 +95,15 @@ TEST(ConfigLoaderTest, FullCloudWatchAgentStyleConfigParses) {
   EXPECT_EQ(-1, syslog.retention_in_days);
   EXPECT_EQ("", syslog.log_group_class);
 
-  EXPECT_TRUE(c->warnings.empty()) << c->warnings.front();
+  // The agent's metrics and process keys: accepted, each said once.
+  for (const char* key : {"metrics_collection_interval", "logfile", "run_as_user",
+                          "omit_hostname"}) {
+    size_t said = 0;
+    for (const std::string& w : c->warnings) {
+      said += w.rfind(std::string("cfg.json: agent.") + key + ": accepted, no effect", 0) == 0;
+    }
+    EXPECT_EQ(1u, said) << key;
+  }
 }
 
 TEST(ConfigLoaderTest, MinimalConfigGetsTheDefaults) {
@@ -116,10 +124,34 @@ TEST(ConfigLoaderTest, MinimalConfigGetsTheDefaults) {
   EXPECT_TRUE(c->warnings.empty());
 }
 
-TEST(ConfigLoaderTest, DefaultStreamIsTheHostnameFromHostFacts) {
+// The agent's logs/ruleLogStreamName.go: on a host, {instance_id} (the
+// host name off EC2, in edgelog); in a container the pod or host name,
+// which GatherHostFacts puts in default_stream.
+TEST(ConfigLoaderTest, DefaultStreamIsTheInstanceIdOrTheHostsDefault) {
   auto c = Parse(OneEntry());
   ASSERT_TRUE(c.ok()) << c.status().ToString();
-  EXPECT_EQ("ip-10-0-0-1.ec2.internal", c->files[0].log_stream_name);
+  EXPECT_EQ("i-0123456789abcdef0", c->files[0].log_stream_name);
+  HostFacts in_container = Facts();
+  in_container.default_stream = "web-7f9c";
+  c = Parse(OneEntry(), in_container);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ("web-7f9c", c->files[0].log_stream_name);
+  // Off EC2 the agent's default is the host name too: nothing to warn of.
+  HostFacts off_ec2 = Facts();
+  off_ec2.on_ec2 = false;
+  off_ec2.instance_id = off_ec2.local_hostname;
+  c = Parse(OneEntry(), off_ec2);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ("edge-1", c->files[0].log_stream_name);
+  EXPECT_TRUE(c->warnings.empty()) << c->warnings.front();
+  // Asked and silent (EC2 behind a hop limit, or off EC2 not told so):
+  // the stream's name depends on it, so it is said.
+  off_ec2.metadata_silent = "no answer within 1 s";
+  c = Parse(OneEntry(), off_ec2);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  ASSERT_EQ(1u, c->warnings.size());
+  EXPECT_NE(std::string::npos, c->warnings[0].find("no answer within 1 s")) << c->warnings[0];
+  EXPECT_NE(std::string::npos, c->warnings[0].find("\"edge-1\" is the stream"));
 }
 
 TEST(ConfigLoaderTest, SectionStreamNameIsTheDefaultForEntriesWithoutOne) {
@@ -210,9 +242,19 @@ TEST(ConfigLoaderTest, RegionThatIsNotARegionNameIsRefused) {
   EXPECT_STARTS_WITH("cfg.json: agent.region: ", OnlyError(c));
 }
 
-TEST(ConfigLoaderTest, UnknownLogGroupClassIsRefused) {
-  auto c = Parse(OneEntry(R"(, "log_group_class": "COLD")"));
-  EXPECT_STARTS_WITH(std::string("cfg.json: ") + kList + "[0].log_group_class: ", OnlyError(c));
+// The agent's translator (defaultKeyCase.go, DefaultLogGroupClassCase)
+// drops a class it does not know and goes on; so does edgelog, saying so.
+TEST(ConfigLoaderTest, UnknownLogGroupClassIsDroppedWithAWarning) {
+  auto c = Parse(OneEntry(R"(, "log_group_class": "cold")"));
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ("", c->files[0].log_group_class);
+  ASSERT_EQ(1u, c->warnings.size());
+  EXPECT_STARTS_WITH(std::string("cfg.json: ") + kList + "[0].log_group_class: \"COLD\" is not "
+                                                          "STANDARD or INFREQUENT_ACCESS",
+                     c->warnings[0]);
+  EXPECT_STARTS_WITH(std::string("cfg.json: ") + kList + "[0].log_group_class: ",
+                     OnlyError(Parse(OneEntry(R"(, "log_group_class": "")"))))
+      << "the agent's schema: minLength 1";
 }
 
 TEST(ConfigLoaderTest, RelativeStateDirIsRefused) {
@@ -247,6 +289,25 @@ TEST(ConfigLoaderTest, LoadConfigErrorsNameThePathItWasGiven) {
   ASSERT_FALSE(c.ok());
   EXPECT_STARTS_WITH(std::string("/etc/bad.json: ") + kList + "[0].retention_in_days: ",
                      c.status().message());
+}
+
+// Two retentions for one group: only one can hold; which is said.
+TEST(ConfigLoaderTest, OneGroupWithTwoRetentionsWarnsWhichIsApplied) {
+  auto c = Parse(R"({"logs": {"logs_collected": {
+      "files": {"collect_list": [
+        {"file_path": "/a.log", "log_group_name": "g", "retention_in_days": 7},
+        {"file_path": "/b.log", "log_group_name": "g", "retention_in_days": 7},
+        {"file_path": "/c.log", "log_group_name": "g"}]},
+      "journald": {"collect_list": [{"log_group_name": "g", "retention_in_days": 14}]}}}})");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  ASSERT_EQ(2u, c->warnings.size());
+  EXPECT_STARTS_WITH("cfg.json: logs.logs_collected.journald.collect_list: differs from the "
+                     "CloudWatch agent",
+                     c->warnings[0]);
+  EXPECT_EQ("cfg.json: logs.logs_collected.journald.collect_list[0].retention_in_days: group "
+            "\"g\" has retention_in_days 7 at logs.logs_collected.files.collect_list[0]."
+            "retention_in_days: that one is applied",
+            c->warnings[1]);
 }
 
 }  // namespace

@@ -83,6 +83,12 @@ TEST(OptionsTest, EveryOptionHasADocLine) {
 TEST(OptionsTest, EveryNestedKeyHasAnObjectOrArrayParent) {
   for (const OptionSpec& o : AllOptions()) {
     std::string_view key = o.key;
+    // The agent's "service.name" and "deployment.environment" are one key.
+    for (std::string_view dotted : {".service.name", ".deployment.environment"}) {
+      if (key.size() > dotted.size() && key.substr(key.size() - dotted.size()) == dotted) {
+        key.remove_suffix(dotted.size() - 1);  // "agent." stays
+      }
+    }
     size_t dot = key.rfind('.');
     if (dot == std::string_view::npos) continue;
     std::string_view parent = key.substr(0, dot);
@@ -126,6 +132,8 @@ TEST(OptionsTest, DocumentedDefaultsMatchTheConfigDefaults) {
       EXPECT_EQ(config.**f ? "true" : "false", o.default_text) << o.key;
     } else if (auto f = std::get_if<int64_t FileEntry::*>(&o.field)) {
       EXPECT_EQ(std::to_string(entry.**f), o.default_text) << o.key;
+    } else if (auto f = std::get_if<bool FileEntry::*>(&o.field)) {
+      EXPECT_EQ(entry.**f ? "true" : "false", o.default_text) << o.key;
     }
   }
   EXPECT_EQ(config.state_dir, FindOption("edgelog.state_dir")->default_text);
