@@ -29,8 +29,79 @@ bool Tailer::MatchedBy(uint32_t entry, const std::string& path) const {
   return PathMatches(entries_[entry].pattern, path) && !Skipped(entry, path);
 }
 
+bool Tailer::Wanted(uint32_t entry, const std::string& path) const {
+  return entries_[entry].matches == MatchPolicy::kEveryMatch || newest_[entry] == path ||
+         followed_names_.count({entry, path}) > 0;
+}
+
+void Tailer::FollowName(uint32_t entry, const std::string& path) {
+  if (entries_[entry].matches != MatchPolicy::kNewestMatch) return;
+  if (!followed_names_.insert({entry, path}).second) return;
+  followed_order_.emplace_back(entry, path);
+  if (followed_order_.size() > kFollowedNamesKept) {
+    followed_names_.erase(followed_order_.front());
+    followed_order_.pop_front();
+  }
+}
+
+void Tailer::ChooseNewest(uint32_t entry, const std::vector<Match>& matches) {
+  // Candidates: the matches not named like a rotated generation of another
+  // (NAME.1 of NAME): a generation is read as one, before its file, by
+  // rotation tracking, and never supersedes it (a copytruncate copy is
+  // newer than its original for a moment).
+  std::set<std::string> paths;
+  for (const Match& m : matches) {
+    if (m.entry == entry) paths.insert(m.path);
+  }
+  // Named as rotation names generations (numbered or dated, as
+  // LooksRotated): worker.log is not one of worker, worker.1 is.
+  auto generation = [&](const std::string& path) {
+    size_t slash = path.rfind('/');
+    for (size_t i = slash + 2; i < path.size(); ++i) {
+      if ((path[i] == '.' || path[i] == '-') && paths.count(path.substr(0, i)) > 0 &&
+          LooksRotated(path, path.substr(0, i))) {
+        return true;
+      }
+    }
+    return false;
+  };
+  const Match* newest = nullptr;
+  for (const Match& m : matches) {
+    if (m.entry != entry || generation(m.path)) continue;
+    if (newest == nullptr || std::tie(m.info.mtime_ns, m.path) >
+                                 std::tie(newest->info.mtime_ns, newest->path)) {
+      newest = &m;
+    }
+  }
+  std::string chosen = newest == nullptr ? "" : newest->path;
+  if (chosen != newest_[entry] && !chosen.empty() && !newest_[entry].empty()) {
+    log_.Info(chosen + " is now the newest file of " + entries_[entry].pattern + "; " +
+              newest_[entry] + " is read to its end first, then followed closed while idle");
+  }
+  newest_[entry] = std::move(chosen);
+}
+
+void Tailer::FinishCheckpointedOlderMatches(const std::vector<Match>& matches) {
+  // Files with a checkpoint were followed before the restart: followed on.
+  // Those with lines beyond it (written while edgelog was stopped) are
+  // finished, oldest first, before the newest; the others are followed
+  // from their checkpoint by the look that follows.
+  for (const Match& m : matches) {
+    if (Wanted(m.entry, m.path) || FindOpen(m.entry, m.info.id) != nullptr) continue;
+    const Checkpoint* c = CheckpointOf(m.entry, m.info.id);
+    if (c == nullptr) continue;
+    FollowName(m.entry, m.path);
+    if (c->offset >= m.info.size) continue;
+    log_.Info(m.path + " has lines beyond its checkpoint, but " + newest_[m.entry] +
+              " is the newest file of " + entries_[m.entry].pattern + ": finishing " + m.path +
+              " first");
+    Follow(m.entry, m.path, m.info, std::nullopt, RankByLastWrite(m.entry, m.info.mtime_ns));
+  }
+}
+
 void Tailer::Discover() {
   ++pass_;
+  const bool first = !recovered_;
   if (!recovered_) {
     recovered_ = true;
     RecoverRotatedWhileStopped();
@@ -57,9 +128,14 @@ void Tailer::Discover() {
       }
     }
   }
+  const std::vector<std::string> was_newest = newest_;
+  for (uint32_t entry = 0; entry < entries_.size(); ++entry) {
+    if (entries_[entry].matches == MatchPolicy::kNewestMatch) ChooseNewest(entry, matches);
+  }
+  if (first) FinishCheckpointedOlderMatches(matches);
   // First what became of the files being read: renamed within the pattern,
-  // or no longer matched. Either way an older generation now, finished
-  // before anything that takes its place.
+  // no longer matched, or no longer the newest match. Either way an older
+  // generation now, finished before anything that takes its place.
   // (A walk cut short proves nothing about the files it did not reach.)
   for (auto& source : open_) {
     source->set_unmatched(cut_short.count(group_[source->entry()]) == 0);
@@ -67,7 +143,12 @@ void Tailer::Discover() {
   for (const Match& m : matches) {
     FileSource* source = FindOpen(m.entry, m.info.id);
     if (source == nullptr) continue;
-    source->set_unmatched(false);
+    // A file followed under its own name stays followed, newest or not
+    // (its older generations, renamed, are finished and let go).
+    bool own_name = source->path() == m.path && info_[source->id()].live_path == m.path;
+    // Renamed within the pattern: followed under its new name as well.
+    if (source->path() != m.path) FollowName(m.entry, m.path);
+    if (Wanted(m.entry, m.path) || own_name) source->set_unmatched(false);
     if (source->path() == m.path) continue;
     log_.Info(source->path() + " was renamed to " + m.path);
     source->set_path(m.path);
@@ -75,7 +156,13 @@ void Tailer::Discover() {
     if (source->role() == SourceRole::kLive) source->MarkRotated(next_rank_++);
   }
   for (auto& source : open_) {
-    if (source->unmatched() && source->role() == SourceRole::kLive) {
+    // No longer the newest match: finished before the newest, as a
+    // rotated file, then followed on (closed while idle).
+    const uint32_t entry = source->entry();
+    bool superseded = entries_[entry].matches == MatchPolicy::kNewestMatch &&
+                      source->path() == was_newest[entry] &&
+                      source->path() != newest_[entry];
+    if ((source->unmatched() || superseded) && source->role() == SourceRole::kLive) {
       source->MarkRotated(next_rank_++);
     }
   }
@@ -86,7 +173,12 @@ void Tailer::Discover() {
   std::stable_partition(matches.begin(), matches.end(), [&](const Match& m) {
     return CheckpointOf(m.entry, m.info.id) != nullptr;
   });
-  for (const Match& m : matches) Consider(m, nullptr);
+  for (const Match& m : matches) {
+    // Followed closed (not the newest, idle): woken if it changed.
+    bool dormant = dormant_.count(SourceKey{group_[m.entry], m.info.id.device,
+                                            m.info.id.inode}) > 0;
+    if (Wanted(m.entry, m.path) || dormant) Consider(m, nullptr);
+  }
 }
 
 void Tailer::WakeMovedDormant(const std::vector<Match>& matches) {
@@ -163,6 +255,7 @@ void Tailer::Consider(const Match& m, RecordSink* sink) {
   FileSource* followed = nullptr;
   if (Follow(m.entry, m.path, m.info, std::nullopt, std::nullopt)) {
     last_at_path_[{group_[m.entry], m.path}] = next_source_id_ - 1;
+    FollowName(m.entry, m.path);
     followed = open_.back().get();
     if (m.info.size == 0) followed->set_seen_empty();  // a copy just begun, maybe
   }
@@ -185,10 +278,24 @@ void Tailer::Wake(std::map<SourceKey, Dormant>::iterator dormant, uint32_t entry
   }
   // Still what was read? It may have been truncated (and written again
   // past the offset), or be a new file on the same inode.
-  bool same = HoldsReadContent(**file, info.size, state);
-  file->reset();
+  // (Nothing read of it, not even its first bytes: read from the start
+  // either way, no rewrite to report.)
+  bool same = (state.offset == 0 && state.head.length == 0) ||
+              HoldsReadContent(**file, info.size, state);
   info_[id].dormant = false;
   dormant_.erase(dormant);
+  if (!same) {
+    // A new file on an inode number the file system gave again (a closed
+    // generation deleted, a copytruncate copy made): a copy of a file
+    // followed is held as any new copy is, never read again from its start.
+    if (auto original = OriginalOf(entry, path, info.id, **file, info.size)) {
+      held_.push_back(HeldCopy{entry, info.id, path, *original});
+      log_.Info(path + " is a new file repeating the start of " + info_[*original].path +
+                "; waiting to see whether that is truncated (copytruncate)");
+      return;
+    }
+  }
+  file->reset();
   if (same) {
     if (Follow(entry, path, info, state.offset, rotated_rank, live_path)) {
       uint32_t woken = next_source_id_ - 1;

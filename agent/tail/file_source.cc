@@ -56,13 +56,15 @@ StatusOr<ReadOutcome> FileSource::ReadSome(size_t max_bytes, TailTime now, std::
   if (*n < check || std::string_view(buffer->data(), check) != tail_bytes_) {
     return ReadOutcome{0, true};
   }
-  if (read_offset_ == check && head_.length > read_offset_) {
-    // The first bytes were seen (when following began) further than they
-    // were read: they must still be there.
+  // The first bytes must still be there too. The bytes before the offset
+  // alone can read the same in the next generation of a file truncated and
+  // regrown past the offset between two looks: a run of one character
+  // (padding, "=====", base64 of zeros) does.
+  if (head_.length > 0) {
     bool same;
-    if (*n >= head_.length) {
+    if (read_offset_ == check && *n >= head_.length) {
       same = FingerprintOf(std::string_view(buffer->data(), head_.length)) == head_;
-    } else if (*n < check + max_bytes) {
+    } else if (read_offset_ == check && *n < check + max_bytes) {
       same = false;  // the file is shorter than they were
     } else {
       auto now_head = ReadFingerprint(*file_, head_.length);
@@ -170,7 +172,7 @@ StatusOr<bool> FileSource::Rewritten() {
     if (!n.ok()) return n.status();
     if (*n != now.size() || now != tail_bytes_) return true;
   }
-  if (read_offset_ == tail_bytes_.size() && head_.length > read_offset_) {
+  if (head_.length > 0) {  // as in ReadSome: the tail alone can mislead
     if (info->size < head_.length) return true;
     auto now_head = ReadFingerprint(*file_, head_.length);
     if (!now_head.ok()) return now_head.status();

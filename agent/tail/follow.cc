@@ -92,11 +92,13 @@ bool Tailer::Follow(uint32_t entry, const std::string& path, const FileInfo& inf
     log_.Error(charset.status().message());
     return false;
   }
-  // Where it was left: the caller knows, or its checkpoint, or an earlier
-  // reading in this run. Starting from nothing, it may be a copy.
+  // Where it was left: the caller knows, or an earlier reading in this run
+  // (newer than the checkpoint the run started with: a file no longer the
+  // newest match, closed, then written again), or its checkpoint. Starting
+  // from nothing, it may be a copy.
   bool from_scratch = !offset && !rotated_rank;
-  if (!offset) offset = CheckpointOffset(entry, path, info, **file);
   if (!offset) offset = ReadEarlier(entry, info, **file);
+  if (!offset) offset = CheckpointOffset(entry, path, info, **file);
   if (from_scratch && offset.value_or(0) == 0) {
     // A file repeating what a live file of this entry holds: a copy
     // (copytruncate), whole or being made, to be read from where that

@@ -60,16 +60,53 @@ bool Tailer::MakeRoom(RecordSink* sink, const FileSource* keep) {
     if (sink != nullptr) s.FlushAll(last_now_, *sink, stats_);
     ReleaseCopiesOf(s);  // may follow files
     info_[s.id()].open = false;
+    open_.erase(open_.begin() + static_cast<std::ptrdiff_t>(index));
+    refused_at_ms_ = -1;  // a descriptor freed
   } else {
-    // Files held as its copies stay held: compared again when it wakes.
-    dormant_[SourceKey{group_[s.entry()], s.file_id().device, s.file_id().inode}] =
-        Dormant{s.id(), s.state(), true};
-    info_[s.id()].open = false;
-    info_[s.id()].dormant = true;
+    Sleep(index);
   }
+  return true;
+}
+
+void Tailer::Sleep(size_t index) {
+  const FileSource& s = *open_[index];
+  // Files held as its copies stay held: compared again when it wakes.
+  dormant_[SourceKey{group_[s.entry()], s.file_id().device, s.file_id().inode}] =
+      Dormant{s.id(), s.state(), true};
+  info_[s.id()].open = false;
+  info_[s.id()].dormant = true;
   open_.erase(open_.begin() + static_cast<std::ptrdiff_t>(index));
   refused_at_ms_ = -1;  // a descriptor freed
-  return true;
+}
+
+bool Tailer::MayRest(const FileSource& s) const {
+  const uint32_t entry = s.entry();
+  if (options_.once || entries_[entry].matches != MatchPolicy::kNewestMatch ||
+      s.role() != SourceRole::kLive || s.path() == newest_[entry] || s.copy_of() >= 0) {
+    return false;
+  }
+  // As MakeRoom: nothing held back that the next bytes would complete.
+  return s.at_end() && s.idle_since_ms() >= 0 && !s.QuietDeadline() &&
+         s.line_start_offset() == s.read_offset();
+}
+
+void Tailer::WakeGrownDormant(RecordSink& sink) {
+  if (writes_watched_ && !write_seen_) return;  // nothing was written
+  if (last_now_.mono_ms < next_dormant_check_ms_) return;
+  next_dormant_check_ms_ = last_now_.mono_ms + kDormantCheckIntervalMs;
+  write_seen_ = false;
+  // A stat each: the rescan stats every match anyway, but only every 10 s.
+  std::vector<Match> grown;
+  for (const auto& [key, d] : dormant_) {
+    const SourceInfo& s = info_[d.id];
+    if (entries_[s.entry].matches != MatchPolicy::kNewestMatch) continue;
+    auto info = env_.Stat(s.path);
+    // Another file at its name now (renamed away meanwhile): the next
+    // rescan finds where it went.
+    if (!info.ok() || info->id != s.file_id || info->size == d.state.offset) continue;
+    if (MatchedBy(s.entry, s.path)) grown.push_back(Match{s.entry, s.path, *info});
+  }
+  for (const Match& m : grown) Consider(m, &sink);
 }
 
 }  // namespace edgelog

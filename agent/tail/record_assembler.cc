@@ -106,22 +106,44 @@ void RecordAssembler::Restart(uint32_t source, Pending pending, TailTime now, Re
 }
 
 int64_t RecordAssembler::EventTime(std::string_view text, int64_t read_unix_ms,
-                                   int64_t now_unix_ms, TailStats& stats) {
+                                   int64_t now_unix_ms, TailStats& stats,
+                                   std::optional<TimestampFormat::Found>* span) {
   if (!rules_->timestamp) return read_unix_ms;
-  std::optional<int64_t> parsed = rules_->timestamp->Find(text, now_unix_ms);
-  if (!parsed) return last_good_time_ms_ >= 0 ? last_good_time_ms_ : read_unix_ms;
-  if (*parsed > now_unix_ms + kMaxEventFutureMillis) {
+  *span = rules_->timestamp->FindWithSpan(text, now_unix_ms);
+  if (!*span) return last_good_time_ms_ >= 0 ? last_good_time_ms_ : read_unix_ms;
+  int64_t parsed = (*span)->unix_ms;
+  if (parsed > now_unix_ms + kMaxEventFutureMillis) {
     ++stats.future_timestamps;
     return read_unix_ms;
   }
-  last_good_time_ms_ = *parsed;
-  return *parsed;
+  last_good_time_ms_ = parsed;
+  return parsed;
+}
+
+std::string_view RecordAssembler::Trimmed(std::string_view text,
+                                          const TimestampFormat::Found& span) {
+  trimmed_.assign(text.substr(0, span.begin));
+  trimmed_.append(text.substr(span.end));
+  // The agent trims these four, not \f or \v.
+  size_t start = trimmed_.find_first_not_of(" \t\n\r");
+  return start == std::string::npos ? std::string_view()
+                                    : std::string_view(trimmed_).substr(start);
 }
 
 void RecordAssembler::Emit(std::string_view text, uint64_t end_offset, int64_t read_unix_ms,
                            TailTime now, RecordSink& sink, TailStats& stats) {
   ++stats.records;
-  int64_t time = EventTime(text, read_unix_ms, now.unix_ms, stats);
+  std::optional<TimestampFormat::Found> span;
+  int64_t time = EventTime(text, read_unix_ms, now.unix_ms, stats, &span);
+  if (rules_->trim_timestamp && span) {
+    text = Trimmed(text, *span);
+    if (text.empty()) {  // nothing but a timestamp
+      ++stats.empty_lines;
+      emitted_ = end_offset;
+      sink.OnSkipped(source_, end_offset);
+      return;
+    }
+  }
   if (!rules_->filters.Pass(text)) {
     ++stats.filtered;
     emitted_ = end_offset;

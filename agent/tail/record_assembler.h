@@ -16,7 +16,9 @@
 // record without one gets the last good time seen in this file, else the
 // time its first line was read. A time more than 2 hours ahead is replaced
 // by the read time; a record older than 14 days is rejected (CloudWatch
-// would refuse it), not sent.
+// would refuse it), not sent. With trim_timestamp the matched text is cut
+// out of the message; a record that is nothing but its timestamp then
+// makes no event (CloudWatch refuses empty messages) and counts as empty.
 #ifndef EDGELOG_AGENT_TAIL_RECORD_ASSEMBLER_H_
 #define EDGELOG_AGENT_TAIL_RECORD_ASSEMBLER_H_
 
@@ -50,6 +52,10 @@ struct EntryRules {
   StartRule start_rule = StartRule::kNonWhitespace;
   Regex start_pattern;                      // for kPattern
   std::optional<TimestampFormat> timestamp;  // timestamp_format
+  // trim_timestamp: the text the format matched leaves the message, and so
+  // does the white space then at its start (the agent's fileconfig.go does
+  // the same, before its filters see the message).
+  bool trim_timestamp = false;
   Filters filters;
 };
 
@@ -92,8 +98,13 @@ class RecordAssembler {
   bool StartsRecord(std::string_view line) const;
   void Emit(std::string_view text, uint64_t end_offset, int64_t read_unix_ms, TailTime now,
             RecordSink& sink, TailStats& stats);
+  // The record's time; `*span` is where its timestamp text lies, when one
+  // was found (the time may still be the read time: too far ahead).
   int64_t EventTime(std::string_view text, int64_t read_unix_ms, int64_t now_unix_ms,
-                    TailStats& stats);
+                    TailStats& stats, std::optional<TimestampFormat::Found>* span);
+  // `text` without text[span.begin, span.end) and the white space then
+  // leading; points into trimmed_.
+  std::string_view Trimmed(std::string_view text, const TimestampFormat::Found& span);
 
   uint32_t source_;
   std::shared_ptr<const EntryRules> rules_;
@@ -104,6 +115,7 @@ class RecordAssembler {
   int64_t pending_read_unix_ms_ = 0;  // when its first line was read (wall)
   int64_t pending_touched_mono_ms_ = 0;  // when a line last joined it (monotonic)
   int64_t last_good_time_ms_ = -1;
+  std::string trimmed_;  // the message of the record being emitted, trimmed
 };
 
 }  // namespace edgelog

@@ -40,6 +40,7 @@ Tailer::Tailer(Env& env, Logger& log, std::vector<TailEntry> entries,
     group_.push_back(group);
   }
   roots_.resize(entries_.size());
+  newest_.resize(entries_.size());
 }
 
 Tailer::Tailer(Env& env, Logger& log, const std::vector<std::string>& patterns,
@@ -72,6 +73,7 @@ size_t Tailer::Read(size_t max_bytes, TailTime now, RecordSink& sink) {
   last_now_ = now;
   ++pass_;
   SettleHeldCopies();
+  WakeGrownDormant(sink);
   OpenWaiting(sink);
   size_t total = 0;
   size_t idle = 0;  // files in a row that had nothing new
@@ -165,6 +167,10 @@ bool Tailer::AtEndOfFile(size_t index, TailTime now, RecordSink& sink) {
     Close(index, now, sink);
     return true;
   }
+  if (MayRest(source)) {  // no longer the newest match: followed closed
+    Sleep(index);
+    return true;
+  }
   if (source.role() != SourceRole::kRotated) return false;
   if (source.finishing()) {
     // The read after the decision found nothing more: done.
@@ -175,6 +181,10 @@ bool Tailer::AtEndOfFile(size_t index, TailTime now, RecordSink& sink) {
     source.FlushAll(now, sink, stats_);
     source.MarkLive();
     ++stats_.rotations;
+    if (MayRest(source)) {  // a match no longer the newest: followed closed
+      Sleep(index);
+      return true;
+    }
     return false;
   }
   // An application keeps writing to a renamed file until it reopens its
@@ -188,11 +198,21 @@ bool Tailer::AtEndOfFile(size_t index, TailTime now, RecordSink& sink) {
 
 bool Tailer::LiveSiblingHasData(const FileSource& rotated) {
   // Only the file that took its place shows the application moved on: any
-  // other file of the pattern may be busy on its own.
+  // other file of the pattern may be busy on its own (another
+  // application's too). A renamed file's place is its old name (followed
+  // on, so the file there is followed); a file still at its name that is
+  // no longer the newest match was superseded by the newest.
   const std::string& live_path = info_[rotated.id()].live_path;
+  const uint32_t entry = rotated.entry();
+  bool superseded = false;
+  if (entries_[entry].matches == MatchPolicy::kNewestMatch) {
+    auto at_name = env_.Stat(live_path);
+    superseded = at_name.ok() && at_name->id == rotated.file_id();
+  }
   for (auto& other : open_) {
-    if (other.get() == &rotated || !SameGroup(other->entry(), rotated.entry()) ||
-        other->role() != SourceRole::kLive || other->path() != live_path) {
+    if (other.get() == &rotated || !SameGroup(other->entry(), entry) ||
+        other->role() != SourceRole::kLive ||
+        (other->path() != live_path && (!superseded || other->path() != newest_[entry]))) {
       continue;
     }
     auto info = other->Stat();
@@ -323,6 +343,8 @@ std::vector<std::string> Tailer::WatchDirs() const {
     dirs.insert(FixedDirOf(e.pattern));
   }
   for (const auto& source : open_) dirs.insert(DirName(source->path()));
+  // Followed closed: a write there is what makes one be looked at.
+  for (const auto& [key, d] : dormant_) dirs.insert(DirName(info_.at(d.id).path));
   return std::vector<std::string>(dirs.begin(), dirs.end());
 }
 

@@ -52,6 +52,26 @@
 
 namespace edgelog {
 
+// Which of a glob's matches an entry follows, as the CloudWatch agent
+// decides (plugins/inputs/logfile/logfile.go, getTargetFiles).
+enum class MatchPolicy {
+  kEveryMatch,   // publish_multi_logs: every file
+  // The most recently modified file (ties: the greatest path) is taken up.
+  // Files named like a rotated generation of another match (NAME.1,
+  // NAME-20261207, as LooksRotated) are not candidates: they are that
+  // file's older generations, which rotation tracking reads. When another
+  // file becomes the newest, the one followed is finished first as a
+  // rotated file is (read to its end once the newest has lines, or it was
+  // quiet), and the newest is read from its start. A file once taken up
+  // stays followed, as the agent's tailer does: not the newest and read to
+  // its end, it is closed (dormant: no descriptor) and looked at every
+  // kDormantCheckIntervalMs, reopened when it grows. It is dropped when it
+  // is deleted or no longer matched. At the first look, older matches are
+  // not read, but for one with a checkpoint and lines beyond it (written
+  // while the agent was stopped): finished first.
+  kNewestMatch,
+};
+
 // One collect_list entry, as the tailer needs it.
 struct TailEntry {
   std::string pattern;     // file_path
@@ -61,6 +81,7 @@ struct TailEntry {
   // Names the entry in checkpoints (its destination), so that a file read
   // for two entries has a checkpoint for each. "" in tests of one entry.
   std::string key;
+  MatchPolicy matches = MatchPolicy::kEveryMatch;
 };
 
 struct TailerOptions {
@@ -129,9 +150,15 @@ class Tailer {
   // Every open file has been read to its end and no file waits to be
   // opened.
   bool AtEnd() const;
-  // Directories whose changes matter: parents of followed files and the
-  // fixed part of every pattern.
+  // Directories whose changes matter: parents of followed files (open or
+  // closed while idle) and the fixed part of every pattern.
   std::vector<std::string> WatchDirs() const;
+  // `watched`: a watch on WatchDirs() reports writes to the files in them
+  // (inotify), so dormant files are looked at only after one
+  // (WriteReported); otherwise every kDormantCheckIntervalMs. Either way
+  // the rescan looks at every match.
+  void WatchingWrites(bool watched) { writes_watched_ = watched; }
+  void WriteReported() { write_seen_ = true; }
 
   // Fingerprint of the bytes of source `id` just before `offset`: as kept
   // from reading where the source keeps it (so a truncation since does not
@@ -232,11 +259,35 @@ class Tailer {
   // still holds what was read. A reused inode with new content is not.
   bool KnownContent(uint32_t entry, const std::string& path, const FileInfo& info);
   bool Skipped(uint32_t entry, const std::string& path) const;
+  // For kNewestMatch entries: the newest of `entry`'s matches (among
+  // `matches`), into newest_.
+  void ChooseNewest(uint32_t entry, const std::vector<Match>& matches);
+  // True when `path`, matched by `entry`, is to be followed: every match;
+  // or the newest the last look found, and every name a file of the entry
+  // was followed under (FollowName): as the agent's tailer, which follows
+  // its file by name, through renames and re-creations.
+  bool Wanted(uint32_t entry, const std::string& path) const;
+  // `path` was followed for `entry` (kNewestMatch): followed from now on.
+  void FollowName(uint32_t entry, const std::string& path);
+  // At the first look: older matches of kNewestMatch entries with lines
+  // beyond their checkpoint are finished before the newest is read.
+  void FinishCheckpointedOlderMatches(const std::vector<Match>& matches);
   bool MatchedBy(uint32_t entry, const std::string& path) const;
   // True when a file may be opened: below max_open_files, or an idle file
   // was closed (see Consider for `sink`).
   bool MakeRoom(RecordSink* sink, const FileSource* keep = nullptr);
   void Wait(uint32_t entry, const std::string& path);
+  // Closes open source `index`, keeping what was read of it in dormant_:
+  // reopened when it changes.
+  void Sleep(size_t index);
+  // A live file of a kNewestMatch entry that is no longer the newest, read
+  // to its end with nothing held back: closed, followed on while dormant.
+  bool MayRest(const FileSource& source) const;
+  // Dormant files of kNewestMatch entries that grew (or changed) since
+  // they were closed are reopened, at most every kDormantCheckIntervalMs
+  // and, while their directories are watched, only after a write was
+  // reported in one: no rescan is needed to find lines written to them.
+  void WakeGrownDormant(RecordSink& sink);
   void OpenWaiting(RecordSink& sink);
   void Wake(std::map<SourceKey, Dormant>::iterator dormant, uint32_t entry,
             const std::string& path, const FileInfo& info, std::optional<uint64_t> rotated_rank);
@@ -360,6 +411,14 @@ class Tailer {
   Env& env_;
   Logger& log_;
   std::vector<TailEntry> entries_;
+  // Per entry: the path of its newest match at the last look, for
+  // kNewestMatch entries ("" when none matched).
+  std::vector<std::string> newest_;
+  // kNewestMatch entries: names a file was followed under (entry, path),
+  // the oldest forgotten past kFollowedNamesKept.
+  std::set<std::pair<uint32_t, std::string>> followed_names_;
+  std::deque<std::pair<uint32_t, std::string>> followed_order_;
+  static constexpr size_t kFollowedNamesKept = 10000;
   // Per entry: the first entry sending to the same log stream (its own
   // index when none does). Entries of one group read a file once.
   std::vector<uint32_t> group_;
@@ -384,6 +443,10 @@ class Tailer {
   std::map<std::pair<uint32_t, std::string>, uint32_t> last_at_path_;  // group, path → source
   std::vector<HeldCopy> held_;
   static constexpr int64_t kHeldCheckIntervalMs = 1000;
+  static constexpr int64_t kDormantCheckIntervalMs = 1000;
+  int64_t next_dormant_check_ms_ = 0;  // monotonic
+  bool writes_watched_ = false;  // see WatchingWrites()
+  bool write_seen_ = false;      // a write reported since dormant files were looked at
   int64_t next_held_check_ms_ = 0;  // monotonic
   std::deque<std::pair<uint32_t, std::string>> waiting_;  // entry, path: no descriptor yet
   // When an open last failed for want of descriptors (monotonic ms; -1:

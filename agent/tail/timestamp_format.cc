@@ -389,6 +389,13 @@ StatusOr<TimestampFormat> TimestampFormat::Compile(std::string_view format,
 
 std::optional<int64_t> TimestampFormat::Find(std::string_view text,
                                              int64_t now_ms) const {
+  std::optional<Found> found = FindWithSpan(text, now_ms);
+  if (!found) return std::nullopt;
+  return found->unix_ms;
+}
+
+std::optional<TimestampFormat::Found> TimestampFormat::FindWithSpan(std::string_view text,
+                                                                    int64_t now_ms) const {
   const Compiled& c = *compiled_;
   std::vector<re2::StringPiece> groups(c.fields.size() + 1);
   if (!c.regex->Match(re2::StringPiece(text.data(), text.size()), 0,
@@ -396,6 +403,12 @@ std::optional<int64_t> TimestampFormat::Find(std::string_view text,
                       static_cast<int>(groups.size()))) {
     return std::nullopt;
   }
+  const size_t begin = static_cast<size_t>(groups[0].data() - text.data());
+  const size_t end = begin + groups[0].size();
+  auto found = [&](std::optional<int64_t> ms) -> std::optional<Found> {
+    if (!ms) return std::nullopt;
+    return Found{*ms, begin, end};
+  };
   Parsed p;
   for (size_t i = 0; i < c.fields.size(); ++i) {
     const re2::StringPiece& g = groups[i + 1];
@@ -420,7 +433,7 @@ std::optional<int64_t> TimestampFormat::Find(std::string_view text,
         DaysFromCivil(year, month, day) * kSecondsPerDay + second_of_day;
     return ToUnixSeconds(civil, offset_at) * 1000 + p.millis;
   };
-  if (c.has_year) return instant_ms(p.year, p.month, p.day);
+  if (c.has_year) return found(instant_ms(p.year, p.month, p.day));
 
   const int64_t now_s = FloorDiv(now_ms, 1000);
   const int64_t today = FloorDiv(now_s + offset_at(now_s), kSecondsPerDay);
@@ -428,16 +441,16 @@ std::optional<int64_t> TimestampFormat::Find(std::string_view text,
   if (c.has_date) {
     const auto this_year = instant_ms(date.year, p.month, p.day);
     if (this_year && *this_year <= now_ms + kYearlessFutureToleranceMs) {
-      return this_year;
+      return found(this_year);
     }
-    return instant_ms(date.year - 1, p.month, p.day);
+    return found(instant_ms(date.year - 1, p.month, p.day));
   }
   const auto on_today = instant_ms(date.year, date.month, date.day);
   if (on_today && *on_today <= now_ms + kDatelessFutureToleranceMs) {
-    return on_today;
+    return found(on_today);
   }
   const CivilDate yesterday = CivilFromDays(today - 1);
-  return instant_ms(yesterday.year, yesterday.month, yesterday.day);
+  return found(instant_ms(yesterday.year, yesterday.month, yesterday.day));
 }
 
 bool TimestampFormat::MatchesAtStart(std::string_view text) const {

@@ -82,6 +82,15 @@ class TimestampFormat {
   // by the gap, a repeated one takes the later offset.
   std::optional<int64_t> Find(std::string_view text, int64_t now_ms) const;
 
+  // As Find, and where the matched text lies: text[begin, end) is what the
+  // whole format matched (for trim_timestamp).
+  struct Found {
+    int64_t unix_ms = 0;
+    size_t begin = 0;
+    size_t end = 0;
+  };
+  std::optional<Found> FindWithSpan(std::string_view text, int64_t now_ms) const;
+
   // True when `text` starts with text of this format (used for
   // multi_line_start_pattern "{timestamp_format}"). Only the shape is
   // checked: "Feb 30 10:00:00" starts a record though Find rejects it.

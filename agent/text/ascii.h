@@ -11,6 +11,10 @@ namespace edgelog {
 std::string AsciiLower(std::string_view s);
 // Without leading and trailing spaces, tabs, CR and LF.
 std::string TrimAsciiSpace(std::string_view s);
+// `text` with control characters written as \n, \t, \r or \xNN: keys and
+// values quoted in a message must not break its one line, nor reach a
+// terminal as escape sequences.
+std::string EscapeControls(std::string_view text);
 
 }  // namespace edgelog
 

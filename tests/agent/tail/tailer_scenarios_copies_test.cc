@@ -72,6 +72,12 @@ class AliasEnv : public Env {
   }
   Status Rename(const std::string& a, const std::string& b) override { return base_.Rename(a, b); }
   Status Remove(const std::string& p) override { return base_.Remove(p); }
+  Status RemoveIfSame(const std::string& p, const FileId& id) override {
+    for (const auto& [real, shown] : alias_) {
+      if (shown == id) return base_.RemoveIfSame(p, FileId{real.first, real.second});
+    }
+    return base_.RemoveIfSame(p, id);
+  }
   Status Truncate(const std::string& p, uint64_t s) override { return base_.Truncate(p, s); }
   Status CreateDirs(const std::string& d) override { return base_.CreateDirs(d); }
   Status SyncDir(const std::string& d) override { return base_.SyncDir(d); }

@@ -585,5 +585,24 @@ TEST_F(TailerScenarioCopytruncate, ACopyFilledAcrossSeveralLooksGivesTheUnreadLi
   EXPECT_EQ(Concat({Numbered("g1", 1, 105), Numbered("g2", 1, 3)}), Messages());
 }
 
+// The bytes before the offset are the only check past the first 1024, and
+// a run of one character (padding, "=====", base64 of zeros) reads the same
+// in the next generation when it has regrown past the offset between two
+// looks: the file's first bytes tell the generations apart.
+TEST_F(TailerScenarioCopytruncate, TruncationRegrownPastTheOffsetInsideARunOfOneCharacterIsSeen) {
+  const std::string run(3000, 'x');
+  env_.WriteFile(kApp, "a " + run);  // a line being written: read up to here
+  Start({kApp});
+  Settle();
+  env_.AppendToFile(kApp, std::string(10, 'x') + "\nold-2\n");
+  CopyFile(kApp, kApp1);
+  TruncateInPlace(kApp, "n " + std::string(3100, 'x') + "\nnew-2\n");
+  Settle();
+
+  EXPECT_EQ((Lines{"a " + run + std::string(10, 'x'), "old-2", "n " + std::string(3100, 'x'),
+                   "new-2"}),
+            Messages());
+}
+
 }  // namespace
 }  // namespace edgelog::tailer_scenarios
