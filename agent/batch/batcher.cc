@@ -66,6 +66,13 @@ Batcher::Batcher(std::vector<LogStreamTarget> targets,
   for (const LogStreamTarget& t : targets_) body_prefixes_.push_back(BodyPrefix(t));
 }
 
+uint32_t Batcher::AddStream(const LogStreamTarget& target) {
+  targets_.push_back(target);
+  body_prefixes_.push_back(BodyPrefix(target));
+  open_.emplace_back();
+  return static_cast<uint32_t>(targets_.size() - 1);
+}
+
 bool Batcher::Fits(const Open& open, int64_t timestamp_ms,
                    size_t message_bytes) const {
   if (open.slots.empty()) return true;

@@ -99,6 +99,9 @@ class Batcher {
   size_t sealed_bytes() const { return sealed_bytes_; }
   // Uncompressed bytes held in open batches.
   size_t open_bytes() const;
+  // Adds a stream (one found while running: a file of a publish_multi_logs
+  // entry); returns its index, the next one.
+  uint32_t AddStream(const LogStreamTarget& target);
   size_t stream_count() const { return targets_.size(); }
   const LogStreamTarget& target(uint32_t stream) const { return targets_[stream]; }
 

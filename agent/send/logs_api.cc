@@ -18,6 +18,7 @@ const char* OperationName(LogsOperation op) {
     case LogsOperation::kCreateLogGroup: return "CreateLogGroup";
     case LogsOperation::kPutRetentionPolicy: return "PutRetentionPolicy";
     case LogsOperation::kDescribeLogStreams: return "DescribeLogStreams";
+    case LogsOperation::kDescribeLogGroups: return "DescribeLogGroups";
   }
   return "?";
 }

@@ -20,6 +20,7 @@ enum class LogsOperation {
   kCreateLogGroup,
   kPutRetentionPolicy,
   kDescribeLogStreams,  // edgelog doctor: is the endpoint there, is the signature good
+  kDescribeLogGroups,   // the retention of an existing group (GroupSetup)
 };
 
 // "PutLogEvents", ...

@@ -27,6 +27,12 @@ Sender::Sender(const SenderDeps& deps, LogsRequestContext context,
       streams_(targets_.size()),
       queue_(deps.queue) {
   while (queue_.stream_count() < streams_.size()) queue_.AddStream();
+  for (const LogGroupSettings& g : options_.check_groups) {
+    if (g.retention_in_days <= 0) continue;
+    bool seen = std::any_of(checks_.begin(), checks_.end(),
+                            [&](const GroupCheck& c) { return c.setup.group().name == g.name; });
+    if (!seen) checks_.push_back(GroupCheck{GroupSetup(g, GroupSetup::Start::kCheck)});
+  }
 }
 
 uint32_t Sender::StreamFor(const std::string& group, const std::string& stream) {
@@ -39,6 +45,14 @@ uint32_t Sender::StreamFor(const std::string& group, const std::string& stream) 
   return static_cast<uint32_t>(targets_.size() - 1);
 }
 
+uint32_t Sender::StreamFor(const LogStreamTarget& target) {
+  uint32_t index = StreamFor(target.group, target.stream);
+  LogStreamTarget& known = targets_[index];
+  if (known.retention_in_days == 0) known.retention_in_days = target.retention_in_days;
+  if (known.group_class.empty()) known.group_class = target.group_class;
+  return index;
+}
+
 void Sender::Pump() {
   if (failed()) return;
   int64_t now = deps_.clock.MonotonicMillis();
@@ -47,6 +61,7 @@ void Sender::Pump() {
     if (now < endpoint_not_before_ms_) return;
     limit = 1;  // one request finds out whether the endpoint is back
   }
+  PumpChecks(limit);
   size_t n = streams_.size();
   // Fronts first, every stream in turn; then batches ahead of their turn.
   for (size_t i = 0; i < n && in_flight_ < limit; ++i) {
@@ -82,13 +97,9 @@ void Sender::StartStep(uint32_t stream) {
       op = LogsOperation::kCreateLogStream;
       st.control_body = CreateLogStreamBody(target);
       break;
-    case Step::kCreateGroup:
-      op = LogsOperation::kCreateLogGroup;
-      st.control_body = CreateLogGroupBody(target);
-      break;
-    case Step::kSetRetention:
-      op = LogsOperation::kPutRetentionPolicy;
-      st.control_body = PutRetentionPolicyBody(target);
+    case Step::kSetUpGroup:
+      op = st.group_setup->operation();
+      st.control_body = st.group_setup->Body();
       break;
   }
   st.front_tag = StartRequest(stream, op, st.control_body, BodyEncoding::kIdentity, true);
@@ -124,6 +135,7 @@ uint64_t Sender::StartRequest(uint32_t stream, LogsOperation op, std::string_vie
 }
 
 void Sender::OnResponse(const HttpResponse& response) {
+  if (OnCheckResponse(response)) return;
   for (uint32_t stream = 0; stream < streams_.size(); ++stream) {
     StreamState& st = streams_[stream];
     if (st.in_flight && st.front_tag == response.tag) {
@@ -132,6 +144,8 @@ void Sender::OnResponse(const HttpResponse& response) {
       Classification c = Judge(response);
       if (st.step == Step::kPut) {
         HandlePutAnswer(stream, c, response);
+      } else if (st.step == Step::kSetUpGroup) {
+        HandleGroupSetupAnswer(stream, c, response);
       } else {
         HandleControlAnswer(stream, c);
       }
@@ -225,21 +239,13 @@ void Sender::HandleControlAnswer(uint32_t stream, const Classification& c) {
     }
     st.step = Step::kPut;
   } else if (st.step == Step::kCreateStream && c.verdict == Verdict::kMissing) {
-    st.step = Step::kCreateGroup;
-  } else if (st.step == Step::kCreateGroup && done) {
-    bool created = c.verdict == Verdict::kOk;
-    if (created) {
-      ++stats_.groups_created;
-      deps_.log.Info("created log group " + target.group);
-    }
-    st.step = created && target.retention_in_days > 0 ? Step::kSetRetention
-                                                      : Step::kCreateStream;
-  } else if (st.step == Step::kSetRetention &&
-             (done || c.verdict == Verdict::kInvalid || c.verdict == Verdict::kFinal)) {
-    if (!done) {
-      deps_.log.Error("could not set retention of " + target.group + ": " + Describe(c));
-    }
-    st.step = Step::kCreateStream;
+    st.step = Step::kSetUpGroup;
+    st.group_setup.emplace(
+        LogGroupSettings{target.group, target.retention_in_days, target.group_class},
+        GroupSetup::Start::kCreate);
+  } else if (st.step == Step::kCreateStream &&
+             (c.verdict == Verdict::kInvalid || c.verdict == Verdict::kFinal)) {
+    RefuseFrontForCreate(stream, c, "CreateLogStream");
   } else if ((c.verdict == Verdict::kExpired || c.verdict == Verdict::kSkewed) &&
              SendAgainAtOnce(stream, c)) {
     return;
@@ -365,12 +371,18 @@ std::optional<int64_t> Sender::NextWakeMs() const {
     if (front_out) continue;
     if (!wake || st.not_before_ms < *wake) wake = st.not_before_ms;
   }
+  for (const GroupCheck& g : checks_) {
+    if (g.in_flight || g.setup.done()) continue;
+    if (!wake || g.not_before_ms < *wake) wake = g.not_before_ms;
+  }
   if (wake && endpoint_down_) wake = std::max(*wake, endpoint_not_before_ms_);
   return wake;
 }
 
 bool Sender::idle() const {
-  return in_flight_ == 0 && queue_.empty();
+  return in_flight_ == 0 && queue_.empty() &&
+         std::all_of(checks_.begin(), checks_.end(),
+                     [](const GroupCheck& g) { return g.setup.done(); });
 }
 
 }  // namespace edgelog

@@ -24,9 +24,17 @@
 //   CreateLogStream ── ok/exists ───► PutLogEvents again
 //        │ ResourceNotFound
 //        ▼
-//   CreateLogGroup ── ok ──► PutRetentionPolicy (if configured) ─┐
-//        │ exists                                                 │
-//        └────────────────► CreateLogStream ◄────────────────────┘
+//   GroupSetup (group_setup.h): CreateLogGroup with its class, then its
+//        │                       retention; a group made meanwhile has its
+//        ▼                       retention compared and set
+//   CreateLogStream ── ok/exists ───► PutLogEvents again
+//
+// At start, and apart from the streams' batches, every group of
+// SenderOptions::check_groups goes through GroupSetup's check: its
+// retention is read (DescribeLogGroups) and set where it differs, as the
+// CloudWatch agent does for each group it sends to. Those requests wait
+// for no batch and none waits for them; a failure is logged and leaves the
+// group as it was.
 //
 // Throttling, 5xx and transport failures back off (exponential, full
 // jitter) and retry the same step. An expired session token refreshes the
@@ -36,7 +44,9 @@
 // (--once) the sender fails instead after that long. InvalidParameter
 // splits the batch in two until single events remain; those, and events of
 // other final refusals, go to the rejected file, and the batch counts as
-// done: nothing is dropped without a trace.
+// done: nothing is dropped without a trace. A CreateLogStream or
+// CreateLogGroup refused so (a name CloudWatch does not accept) refuses the
+// front batch the same way; the next batch starts again from its put.
 //
 // Not thread-safe; owned and driven by the main loop.
 #ifndef EDGELOG_AGENT_SEND_SENDER_H_
@@ -58,6 +68,7 @@
 #include "agent/send/classify.h"
 #include "agent/send/clock_skew.h"
 #include "agent/send/delivery_queue.h"
+#include "agent/send/group_setup.h"
 #include "agent/send/logs_api.h"
 #include "platform/clock.h"
 
@@ -71,6 +82,8 @@ struct SenderOptions {
   int64_t auth_give_up_ms = -1;
   // When >= 0, fail once a stream has made no progress for this long.
   int64_t stall_give_up_ms = -1;
+  // Groups whose retention is checked at start (those with one configured).
+  std::vector<LogGroupSettings> check_groups;
 };
 
 // Events CloudWatch refused for one reason, to be kept in the rejected file.
@@ -106,6 +119,7 @@ struct SenderStats {
   uint64_t body_bytes_sent = 0;  // compressed PutLogEvents bodies, retries included
   uint64_t streams_created = 0;
   uint64_t groups_created = 0;
+  uint64_t retentions_set = 0;  // PutRetentionPolicy accepted
 };
 
 // Everything the sender talks to; all must outlive it.
@@ -139,6 +153,10 @@ class Sender {
   // too) if new (for batches from the disk buffer of an earlier
   // configuration).
   uint32_t StreamFor(const std::string& group, const std::string& stream);
+  // The same for a stream found while running (a file of a
+  // publish_multi_logs entry): added with `target`'s retention and class,
+  // or, known already from the disk buffer without them, given them.
+  uint32_t StreamFor(const LogStreamTarget& target);
   const LogStreamTarget& target(uint32_t stream) const { return targets_[stream]; }
   // Starts every request that may start now.
   void Pump();
@@ -149,7 +167,8 @@ class Sender {
 
   // Monotonic time at which a waiting retry becomes due, if any.
   std::optional<int64_t> NextWakeMs() const;
-  // No batch queued and no request in flight.
+  // No batch queued, no request in flight and no group check waiting for
+  // a retry (those give up after GroupSetup::kMaxRetentionAttempts).
   bool idle() const;
   // The endpoint does not answer (or only with throttling and 5xx): every
   // stream waits on one shared backoff and a single request probes it.
@@ -163,8 +182,7 @@ class Sender {
   enum class Step {
     kPut,
     kCreateStream,
-    kCreateGroup,
-    kSetRetention,
+    kSetUpGroup,  // StreamState::group_setup decides the request
   };
   // A request for a batch behind the front, sent ahead of its turn.
   struct Ahead {
@@ -186,13 +204,33 @@ class Sender {
     int64_t not_before_ms = 0;     // monotonic; retry waits until then
     int64_t failing_since_ms = -1;  // first failure without progress since
     std::string control_body;      // body of an in-flight control request
+    std::optional<GroupSetup> group_setup;  // while step is kSetUpGroup
     std::string last_problem;      // last failure logged, to log changes once
     Ack pending;                   // the front batch's id so far (split parts share it)
     std::vector<Ahead> ahead;           // requests for batches behind the front
     uint64_t front_tag = 0;             // of the front's request while in flight
   };
 
+  // A group's retention checked apart from any stream (check_groups).
+  struct GroupCheck {
+    GroupSetup setup;
+    std::string body;  // of its request: valid until answered
+    uint64_t tag = 0;  // of its request while in flight
+    bool in_flight = false;
+    int64_t not_before_ms = 0;  // monotonic
+    int attempt = 0;
+  };
+
   void StartStep(uint32_t stream);
+  // sender_groups.cc: the group checks.
+  void PumpChecks(size_t limit);
+  // True if `response` answers a group check (and was handled).
+  bool OnCheckResponse(const HttpResponse& response);
+  // A GroupSetup finished: says what it did, counts it.
+  void GroupSetupDone(const GroupSetup& setup);
+  // The stream's group setup got an answer.
+  void HandleGroupSetupAnswer(uint32_t stream, const Classification& c,
+                              const HttpResponse& response);
   // Signs and starts a request; its answer carries the tag returned, 0
   // when no credentials are at hand (a `front` request then waits or backs
   // off).
@@ -216,6 +254,9 @@ class Sender {
   // (into the Ack, for the rejected file).
   void OnPutAccepted(uint32_t stream, const HttpResponse& response);
   void SplitOrReject(uint32_t stream, const Classification& c);
+  // CloudWatch refused for good to create the front's group or stream
+  // (`operation`): the front is refused with `c`, the stream back to put.
+  void RefuseFrontForCreate(uint32_t stream, const Classification& c, const char* operation);
   // Finishes the front batch with all of `events` refused for `reason`.
   void RejectFront(uint32_t stream, std::vector<ParsedEvent> events, const std::string& reason);
   // Adds refused events to the front batch's Ack.
@@ -239,6 +280,9 @@ class Sender {
   std::mt19937_64 rng_;
   GzipCompressor gzip_;
   std::vector<StreamState> streams_;
+  // Filled once, by the constructor: a request in flight points into its
+  // check's body, so the vector never grows after.
+  std::vector<GroupCheck> checks_;
   std::vector<Ack> acks_;
   DeliveryQueue& queue_;
   size_t in_flight_ = 0;

@@ -84,6 +84,24 @@ void Sender::SplitOrReject(uint32_t stream, const Classification& c) {
   st.attempt = 0;
 }
 
+void Sender::RefuseFrontForCreate(uint32_t stream, const Classification& c,
+                                  const char* operation) {
+  // No retry makes a name CloudWatch refuses acceptable: the batch is
+  // refused, its events kept; the next batch starts from the put again.
+  StreamState& st = streams_[stream];
+  st.step = Step::kPut;
+  const LogStreamTarget& target = targets_[stream];
+  std::string reason = "refused: " + std::string(operation) + " for " + target.group + " / " +
+                       target.stream + " failed: " + Describe(c);
+  deps_.log.Error(reason);
+  auto events = FrontEvents(stream);
+  if (!events.ok()) {
+    GiveUpUnreadable(stream, events.status(), c);
+  } else {
+    RejectFront(stream, std::move(*events), reason);
+  }
+}
+
 void Sender::RejectFront(uint32_t stream, std::vector<ParsedEvent> events,
                          const std::string& reason) {
   size_t n = events.size();
