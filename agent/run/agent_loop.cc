@@ -17,7 +17,7 @@ AgentLoop::~AgentLoop() = default;
 
 int AgentLoop::Run() {
   pipeline_->Discover();
-  if (pipeline_->tailer().source_count() == 0) {
+  if (pipeline_->tailer().source_count() == 0 && !pipeline_->tailer().entries().empty()) {
     deps_.log.Warning("no file matches the configured file_path patterns yet");
   }
   Turns turns;
@@ -37,7 +37,8 @@ std::optional<int> AgentLoop::Turn(Turns& t) {
                    " received: delivering what has been read, then stopping");
   }
   bool more_to_read = !t.stopping && Read(t, now);
-  bool read_everything = options_.once && !more_to_read && p.tailer().AtEnd();
+  bool read_everything =
+      options_.once && !more_to_read && p.tailer().AtEnd() && p.JournalsAtEnd();
   if ((read_everything || t.stopping) && !t.flushed) {
     p.FlushTailer();  // incomplete last lines and waiting multi-line records
     t.flushed = true;
@@ -64,7 +65,18 @@ std::optional<int> AgentLoop::Turn(Turns& t) {
     deps_.log.Error("giving up: " + p.sender().failure());
     return options_.once ? kExitUndelivered : kExitRuntimeFailure;
   }
-  if ((read_everything || t.stopping) && p.Drained()) return kExitOk;
+  if ((read_everything || t.stopping) && p.Drained()) {
+    // --once: a journal that could not be read is a failure of the run,
+    // though the files were delivered (its error was logged already).
+    if (!p.JournalFailures().empty()) return kExitRuntimeFailure;
+    // --once: lines left in files CloudWatch would refuse were not delivered.
+    if (options_.once && p.refused_files() > 0) {
+      deps_.log.Error(std::to_string(p.refused_files()) + " file(s) not read: CloudWatch "
+                      "Logs would refuse the names made from their paths (said above)");
+      return kExitUndelivered;
+    }
+    return kExitOk;
+  }
   if (t.stopping && deps_.clock.MonotonicMillis() >= t.stop_deadline_ms) {
     deps_.log.Warning("stopping with data not yet acknowledged; it will be sent "
                       "again from the files on the next start");
@@ -87,6 +99,7 @@ bool AgentLoop::Read(Turns& t, int64_t now) {
     p.Discover();
     t.last_rescan_ms = now;
   }
+  p.NoteWatch(watching, changes.content || changes.overflow);
   bool more_to_read = p.ReadFiles();
   p.FlushQuiet();
   return more_to_read;

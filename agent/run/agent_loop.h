@@ -25,6 +25,7 @@
 namespace edgelog {
 
 class DirWatcher;
+class ProcessStarter;
 class Pipeline;
 struct TailEntry;
 
@@ -63,6 +64,7 @@ struct AgentDeps {
   CredentialsProvider& credentials;
   StopSignals* stop = nullptr;  // null: never asked to stop
   DirWatcher* watcher = nullptr;  // null: poll the files instead
+  ProcessStarter* processes = nullptr;  // runs journalctl; null: journals cannot be read
 };
 
 struct RunSummary {

@@ -165,7 +165,7 @@ void Pipeline::SyncBuffer() {
       parts.batch_id = id;
       Release(parts);
     } else {
-      tracker_.OnAck(id);
+      AckBatch(id);
     }
   }
 }

@@ -29,6 +29,7 @@ void Pipeline::SaveCheckpointsIfDue() {
   // write, two fsyncs and a rename, which flash storage pays for. A crash
   // costs at most the lines acknowledged since the last save, sent again.
   if (tracker_.TakeChanged()) checkpoints_changed_ = true;
+  if (journal_tracker_.TakeChanged()) checkpoints_changed_ = true;
   int64_t now = deps_.clock.MonotonicMillis();
   if (!checkpoints_changed_ || now < next_checkpoint_save_ms_) return;
   next_checkpoint_save_ms_ = now + kCheckpointIntervalMs;
@@ -93,7 +94,9 @@ Status Pipeline::SaveCheckpoints() {
     put(CheckpointOf(id, s));
   }
   ForgetRetired(now_retired);
-  return edgelog::SaveCheckpoints(deps_.env, checkpoint_path_, all);
+  Status files = edgelog::SaveCheckpoints(deps_.env, checkpoint_path_, all);
+  Status journals = SaveJournalCursorsIfMoved();
+  return files.ok() ? journals : files;
 }
 
 Checkpoint Pipeline::CheckpointOf(uint32_t id, const SourceInfo& s) {
@@ -125,6 +128,7 @@ void Pipeline::ForgetRetired(const std::vector<uint32_t>& now_retired) {
   for (uint32_t id : candidates) {
     if (!tailer_.Forget(id)) continue;
     tracker_.Forget(id);
+    stream_of_source_.erase(id);
     retired_.erase(id);
   }
 }

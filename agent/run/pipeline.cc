@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "agent/io/file_util.h"
+#include "agent/run/destination.h"
 #include "platform/watcher.h"
 
 namespace edgelog {
@@ -13,17 +14,54 @@ namespace {
 
 constexpr size_t kReadSliceBytes = 1 << 20;         // per Tailer::Read call
 constexpr size_t kReadPerIterationBytes = 8 << 20;  // then look at the network
+constexpr uint32_t kStreamPerFile = UINT32_MAX;     // in stream_of_
 
-// One target per distinct (group, stream); entry i sends to stream_of[i].
+// One target per distinct (group, stream); entry i sends to stream_of[i],
+// or, with publish_multi_logs, to a stream per file (kStreamPerFile).
 void BuildTargets(const Config& config, std::vector<LogStreamTarget>* targets,
                   std::vector<uint32_t>* stream_of) {
   for (const FileEntry& e : config.files) {
+    if (e.publish_multi_logs) {
+      stream_of->push_back(kStreamPerFile);
+      continue;
+    }
+    LogStreamTarget t = DestinationOf(e, e.file_path);
+    auto it = std::find(targets->begin(), targets->end(), t);
+    stream_of->push_back(static_cast<uint32_t>(it - targets->begin()));
+    if (it == targets->end()) targets->push_back(t);
+  }
+}
+
+void BuildJournalTargets(const Config& config, std::vector<LogStreamTarget>* targets,
+                         std::vector<uint32_t>* stream_of) {
+  for (const JournalEntry& e : config.journals) {
     LogStreamTarget t{e.log_group_name, e.log_stream_name,
                       static_cast<int>(e.retention_in_days), e.log_group_class};
     auto it = std::find(targets->begin(), targets->end(), t);
     stream_of->push_back(static_cast<uint32_t>(it - targets->begin()));
     if (it == targets->end()) targets->push_back(t);
   }
+}
+
+// The groups whose retention is checked at start: of file entries and
+// journal entries alike.
+std::vector<LogGroupSettings> GroupsToCheck(const Config& config) {
+  std::vector<LogGroupSettings> groups;
+  for (const FileEntry& e : config.files) {
+    groups.push_back({e.log_group_name, static_cast<int>(e.retention_in_days),
+                      e.log_group_class});
+  }
+  for (const JournalEntry& e : config.journals) {
+    groups.push_back({e.log_group_name, static_cast<int>(e.retention_in_days),
+                      e.log_group_class});
+  }
+  return groups;
+}
+
+std::vector<AutoRemoval::Entry> RemovalEntries(const Config& config) {
+  std::vector<AutoRemoval::Entry> entries;
+  for (const FileEntry& e : config.files) entries.push_back({e.file_path, e.auto_removal});
+  return entries;
 }
 
 TailerOptions TailerOptionsOf(const Config& config, const RunOptions& run) {
@@ -52,17 +90,20 @@ Pipeline::Pipeline(const AgentDeps& deps, const Config& config,
                     static_cast<uint64_t>(config.rejected_max_bytes)),
       loaded_checkpoints_(LoadCheckpointsOrStartOver(deps.env, deps.log, config.state_dir)),
       tailer_(deps.env, deps.log, std::move(entries), loaded_checkpoints_,
-              TailerOptionsOf(config, options)) {
+              TailerOptionsOf(config, options)),
+      auto_removal_(deps.env, deps.log, RemovalEntries(config)) {
   // The configured streams; the sender adds those of an earlier
   // configuration found in the disk buffer, and names them all.
   std::vector<LogStreamTarget> targets;
   BuildTargets(config, &targets, &stream_of_);
+  BuildJournalTargets(config, &targets, &journal_stream_of_);
   BatcherOptions batcher_options;
   batcher_options.flush_interval_ms = config.force_flush_interval_s * 1000;
   batcher_ = std::make_unique<Batcher>(targets, batcher_options);
   SenderOptions sender_options;
   sender_options.max_in_flight = static_cast<size_t>(config.max_in_flight);
   sender_options.max_in_flight_per_stream = static_cast<size_t>(config.max_in_flight_per_stream);
+  sender_options.check_groups = GroupsToCheck(config);
   if (options.once) {
     sender_options.auth_give_up_ms = options.once_auth_give_up_ms;
     sender_options.stall_give_up_ms = options.once_stall_give_up_ms;
@@ -83,11 +124,13 @@ Pipeline::Pipeline(const AgentDeps& deps, const Config& config,
   } else {
     fatal_ = "cannot open the disk buffer: " + spool.status().ToString();
   }
+  StartJournals();
 }
 
 void Pipeline::OnRecord(const Record& r) {
   TrackNewSources();  // the tailer may follow (and read) a file mid-Read
-  uint32_t stream = stream_of_[tailer_.source(r.source).entry];
+  uint32_t stream = StreamOf(r.source);
+  if (stream == kNoStream) return;  // refused: never acknowledged, never checkpointed
   auto batch = batcher_->Add(stream, r.timestamp_ms, r.message, deps_.clock.MonotonicMillis());
   if (!batch.ok()) {
     fatal_ = "cannot build a request: " + batch.status().ToString();
@@ -96,15 +139,43 @@ void Pipeline::OnRecord(const Record& r) {
   tracker_.OnRecord(r.source, *batch, r.end_offset);
 }
 
+uint32_t Pipeline::StreamOf(uint32_t source) {
+  const SourceInfo& s = tailer_.source(source);
+  if (uint32_t fixed = stream_of_[s.entry]; fixed != kStreamPerFile) return fixed;
+  auto known = stream_of_source_.find(source);
+  if (known != stream_of_source_.end()) return known->second;
+  // Named after the file as the application writes it: a rotated file's
+  // lines stay in the stream of the name they were written under.
+  LogStreamTarget target = DestinationOf(config_.files[s.entry], s.live_path);
+  if (std::string why = RefusedDestination(target, s.live_path); !why.empty()) {
+    // CloudWatch would refuse every request for it, and retrying would hold
+    // --once forever: its lines stay in the file, unacknowledged, so its
+    // checkpoint never passes them and a corrected configuration sends them.
+    if (refused_paths_.insert(s.live_path).second) deps_.log.Error(why);
+    stream_of_source_.emplace(source, kNoStream);
+    return kNoStream;
+  }
+  // The sender may know it already (from the disk buffer): one index for
+  // both, the batcher's streams kept in step with the sender's.
+  uint32_t stream = sender_->StreamFor(target);
+  while (batcher_->stream_count() <= stream) {
+    batcher_->AddStream(sender_->target(static_cast<uint32_t>(batcher_->stream_count())));
+  }
+  stream_of_source_.emplace(source, stream);
+  return stream;
+}
+
 void Pipeline::OnSkipped(uint32_t source, uint64_t end_offset) {
   TrackNewSources();
+  if (StreamOf(source) == kNoStream) return;
   tracker_.OnSkipped(source, end_offset);
 }
 
 void Pipeline::OnRejected(const Record& r, std::string_view reason) {
   TrackNewSources();
+  uint32_t stream = StreamOf(r.source);
+  if (stream == kNoStream) return;
   if (rejected_batch_ == 0) rejected_batch_ = batcher_->NewId();
-  uint32_t stream = stream_of_[tailer_.source(r.source).entry];
   rejected_.push_back(
       {stream, std::string(reason), ParsedEvent{r.timestamp_ms, std::string(r.message)}});
   rejected_bytes_ += r.message.size() + reason.size();
@@ -154,7 +225,7 @@ void Pipeline::WriteRejected() {
   rejected_.clear();
   rejected_bytes_ = 0;
   rejected_problem_.clear();
-  if (rejected_batch_ != 0) tracker_.OnAck(rejected_batch_);
+  if (rejected_batch_ != 0) AckBatch(rejected_batch_);
   rejected_batch_ = 0;
   for (const Ack& a : std::exchange(after_rejected_, {})) Release(a);
 }
@@ -188,13 +259,19 @@ void Pipeline::Discover() {
 
 bool Pipeline::ReadFiles() {
   size_t read = 0;
-  while (read < kReadPerIterationBytes && Buffered() < MemoryBudget()) {
+  bool files_left = false;
+  for (;;) {
+    if (read >= kReadPerIterationBytes || Buffered() >= MemoryBudget()) {
+      files_left = !tailer_.AtEnd();
+      break;
+    }
     size_t n = tailer_.Read(kReadSliceBytes, Now(deps_.clock), *this);
     TrackNewSources();
-    if (n == 0) return false;
+    if (n == 0) break;
     read += n;
   }
-  return !tailer_.AtEnd();
+  bool journals_left = ReadJournals();
+  return files_left || journals_left;
 }
 
 void Pipeline::FlushQuiet() { tailer_.FlushQuiet(Now(deps_.clock), *this); }
@@ -227,7 +304,25 @@ void Pipeline::Collect() {
   }
   WriteRejected();
   SaveCheckpointsIfDue();
+  RemoveDeliveredFiles();
   sender_->Pump();
+}
+
+void Pipeline::RemoveDeliveredFiles() {
+  if (!auto_removal_.active()) return;
+  int64_t now = deps_.clock.MonotonicMillis();
+  if (now < next_removal_ms_) return;
+  next_removal_ms_ = now + kAutoRemovalIntervalMs;
+  bool buffer_empty = spool_ == nullptr ||
+                      (spool_->empty() && to_spool_.empty() && unsynced_.empty());
+  if (!buffer_empty) return;
+  TrackNewSources();
+  std::vector<AutoRemoval::Source> sources;
+  for (const auto& [id, s] : tailer_.sources()) {
+    sources.push_back({s.entry, s.path, s.live_path, s.file_id, tracker_.delivered(id),
+                       tracker_.pending(id)});
+  }
+  auto_removal_.Run(sources, now);
 }
 
 void Pipeline::TakeAcks() {
@@ -239,7 +334,7 @@ void Pipeline::TakeAcks() {
       rewritten_.insert(a.batch_id);
       ++buffer_holds_[a.batch_id];
     } else if (a.partial) {
-      tracker_.Hold(a.batch_id);  // its other parts go to the buffer
+      HoldBatch(a.batch_id);  // its other parts go to the buffer
     }
     if (a.refused.empty()) {
       Release(a);
@@ -256,7 +351,7 @@ void Pipeline::TakeAcks() {
 void Pipeline::Release(const Ack& a) {
   auto buffered = buffer_seq_of_.find(a.batch_id);
   if (buffered == buffer_seq_of_.end()) {
-    tracker_.OnAck(a.batch_id);
+    AckBatch(a.batch_id);
     return;
   }
   if (auto held = buffer_holds_.find(a.batch_id); held != buffer_holds_.end()) {
@@ -283,6 +378,7 @@ int64_t Pipeline::WaitMs(bool more_to_read, int64_t idle_ms) const {
   until(batcher_->NextDueMs(), mono);
   until(sender_->NextWakeMs(), mono);
   if (!tailer_flushed_) until(tailer_.NextFlushMs(), mono);
+  until(JournalWakeMs(), mono);
   int64_t http_timeout = deps_.http.NextTimeoutMs();
   if (http_timeout >= 0) wait = std::min(wait, http_timeout);
   if (!rejected_.empty() || !after_rejected_.empty()) {
@@ -315,7 +411,9 @@ void Pipeline::SyncBufferIfAny() {
 RunSummary Pipeline::Summary() const {
   const TailStats& t = tailer_.stats();
   const SenderStats& st = sender_->stats();
-  return RunSummary{t.events,      st.events_delivered, st.events_rejected + t.too_old,
+  uint64_t journal_events = 0;
+  for (const auto& j : journals_) journal_events += j->stats().events;
+  return RunSummary{t.events + journal_events,      st.events_delivered, st.events_rejected + t.too_old,
                     t.empty_lines, st.requests,         t.bytes_read,
                     st.body_bytes_sent, tailer_.source_count(),
                     std::max<uint64_t>(tailer_.sources().size(), tracker_.source_count())};

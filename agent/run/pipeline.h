@@ -21,7 +21,10 @@
 #include <vector>
 
 #include "agent/batch/batcher.h"
+#include "agent/journal/cursor_store.h"
+#include "agent/journal/journal_source.h"
 #include "agent/run/ack_tracker.h"
+#include "agent/run/auto_removal.h"
 #include "agent/run/agent_loop.h"
 #include "agent/send/rejected_log.h"
 #include "agent/send/sender.h"
@@ -43,8 +46,20 @@ class Pipeline : public RecordSink {
 
   // Finds new files and keeps the watched directories in step.
   void Discover();
-  // Reads while there is room; true if it stopped with data left to read.
+  // Reads while there is room (files, then journals); true if it stopped
+  // with data left to read.
   bool ReadFiles();
+  // What the directory watch reported since the last look (see
+  // Tailer::WatchingWrites).
+  void NoteWatch(bool watching, bool content_changed) {
+    tailer_.WatchingWrites(watching);
+    if (content_changed) tailer_.WriteReported();
+  }
+  // --once: every journal was read to its end (or failed: JournalFailures
+  // says why).
+  bool JournalsAtEnd() const;
+  // --once: why journals could not be read ("" when all were).
+  std::string JournalFailures() const;
   // Hands on multi-line records that waited long enough.
   void FlushQuiet();
   // Hands on what the tailer holds back (shutdown, end of --once); the
@@ -76,10 +91,44 @@ class Pipeline : public RecordSink {
   Tailer& tailer() { return tailer_; }
   Sender& sender() { return *sender_; }
   const std::string& fatal() const { return fatal_; }
+  // Files left unread because CloudWatch would refuse their names.
+  size_t refused_files() const { return refused_paths_.size(); }
   RunSummary Summary() const;
 
  private:
   void TrackNewSources();
+
+  // journal_feed.cc: the journald collect_list entries.
+  // Where a JournalSource puts its records: the same batches, tracked by
+  // their own AckTracker (journal source ids are the entry indexes).
+  class JournalFeed : public RecordSink {
+   public:
+    explicit JournalFeed(Pipeline& p) : p_(p) {}
+    void OnRecord(const Record& r) override;
+    void OnSkipped(uint32_t source, uint64_t end_offset) override;
+    void OnRejected(const Record& r, std::string_view reason) override;
+
+   private:
+    Pipeline& p_;
+  };
+  void StartJournals();
+  // Warns once when the journal directory is missing or holds no journal.
+  void WarnOfAnEmptyJournal();
+  // Reads the journals while there is room; true if one stopped with
+  // output left.
+  bool ReadJournals();
+  // Every tracker learns that batch `id` is done (or will be once more).
+  void AckBatch(uint64_t id);
+  void HoldBatch(uint64_t id);
+  // Saves the journals' delivered cursors when they moved.
+  Status SaveJournalCursorsIfMoved();
+  std::optional<int64_t> JournalWakeMs() const;
+  // The stream (sender and batcher index) source `source` sends to: its
+  // entry's, or, with publish_multi_logs, its file's, added at its first
+  // record; kNoStream when CloudWatch would refuse the names made from its
+  // path (said once per path): its records are not taken.
+  static constexpr uint32_t kNoStream = UINT32_MAX - 1;
+  uint32_t StreamOf(uint32_t source);
   // Forgets the sources retired by this save (`now_retired`), and every
   // retired source once per kForgetRetryMs.
   void ForgetRetired(const std::vector<uint32_t>& now_retired);
@@ -109,6 +158,11 @@ class Pipeline : public RecordSink {
   // Saves the checkpoints when lines were acknowledged since the last save
   // and the last save is kCheckpointIntervalMs old.
   void SaveCheckpointsIfDue();
+  // auto_removal: deletes the files that may go (see AutoRemoval), at most
+  // once per kAutoRemovalIntervalMs, and only while nothing waits in the
+  // disk buffer (what the tracker counts as done is then what CloudWatch
+  // acknowledged, or kept as rejected).
+  void RemoveDeliveredFiles();
   void SyncSpoolIfDue();
   void SyncBuffer();
   void FeedSenderFromSpool();
@@ -137,7 +191,12 @@ class Pipeline : public RecordSink {
   int64_t next_forget_ms_ = 0;  // monotonic: when every retired source is tried again
   static constexpr int64_t kForgetRetryMs = 30000;
   Tailer tailer_;
-  std::vector<uint32_t> stream_of_;  // entry index → stream index
+  std::vector<uint32_t> stream_of_;  // entry index → stream index (or one per file)
+  // Source id → stream index, for the files of publish_multi_logs entries;
+  // dropped when the source is forgotten.
+  std::unordered_map<uint32_t, uint32_t> stream_of_source_;
+  // Files whose path-made names CloudWatch would refuse (said once each).
+  std::set<std::string> refused_paths_;
   std::unique_ptr<Batcher> batcher_;
   // Sealed batches in memory, per stream, until CloudWatch is done with
   // them; the sender works on them in place.
@@ -145,6 +204,13 @@ class Pipeline : public RecordSink {
   std::unique_ptr<Sender> sender_;
   AckTracker tracker_;
   size_t tracked_sources_ = 0;
+  // The journals: one source per journald entry, by entry index.
+  std::vector<std::unique_ptr<JournalSource>> journals_;
+  std::vector<uint32_t> journal_stream_of_;  // journald entry index → stream index
+  AckTracker journal_tracker_;
+  JournalFeed journal_feed_{*this};
+  std::string journal_cursor_path_;
+  JournalCursors saved_cursors_;  // as last saved (or loaded)
   std::vector<Rejected> rejected_;
   size_t rejected_bytes_ = 0;  // of the messages and reasons in rejected_
   std::string rejected_problem_;  // the last failure to write them, said once
@@ -175,6 +241,9 @@ class Pipeline : public RecordSink {
   std::set<uint64_t> rewritten_;
   std::unordered_map<uint64_t, int> buffer_holds_;
   std::string fatal_;
+  AutoRemoval auto_removal_;
+  int64_t next_removal_ms_ = 0;  // monotonic
+  static constexpr int64_t kAutoRemovalIntervalMs = 1000;
 };
 
 // Loads the checkpoints of `state_dir`; a corrupt file is moved aside (and

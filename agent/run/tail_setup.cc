@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "agent/journal/journal_filters.h"
+#include "agent/text/ascii.h"
 #include "agent/text/charset.h"
 #include "agent/text/regex.h"
 
@@ -21,7 +23,7 @@ std::shared_ptr<EntryRules> CompileRules(const FileEntry& e, const std::string& 
                                          const UtcOffsetFn& local_offset,
                                          std::string* errors) {
   auto fail = [&](const std::string& key, const std::string& reason) {
-    *errors += where + "." + key + ": " + reason + "\n";
+    *errors += where + "." + key + ": " + EscapeControls(reason) + "\n";
   };
   auto rules = std::make_shared<EntryRules>();
   if (!e.timestamp_format.empty()) {
@@ -32,6 +34,7 @@ std::shared_ptr<EntryRules> CompileRules(const FileEntry& e, const std::string& 
       fail("timestamp_format", format.status().message());
     }
   }
+  rules->trim_timestamp = e.trim_timestamp;
   if (e.multi_line_start_pattern == kTimestampPlaceholder) {
     rules->start_rule = EntryRules::StartRule::kTimestamp;
     if (e.timestamp_format.empty()) {
@@ -73,21 +76,36 @@ StatusOr<std::vector<TailEntry>> BuildTailEntries(const Config& config,
     TailEntry entry;
     entry.pattern = e.file_path;
     entry.encoding = e.encoding;
-    // Group names hold no ':', so "group:stream" names one destination.
-    entry.key = e.log_group_name + ":" + e.log_stream_name;
+    // Group names hold no ':', so "group:stream" names one destination;
+    // stream names hold none either, so ":*" (a stream per file, named
+    // after it) sets a publish_multi_logs entry apart.
+    entry.key = e.log_group_name + ":" + e.log_stream_name + (e.publish_multi_logs ? ":*" : "");
+    entry.matches = e.publish_multi_logs ? MatchPolicy::kEveryMatch : MatchPolicy::kNewestMatch;
     if (auto charset = Charset::Find(e.encoding); !charset.ok()) {
-      errors += where + ".encoding: " + charset.status().message() + "\n";
+      errors += where + ".encoding: " + EscapeControls(charset.status().message()) + "\n";
     }
     if (!e.blacklist.empty()) {
       auto re = CompileRegex(e.blacklist);
       if (re.ok()) {
         entry.blacklist = std::move(*re);
       } else {
-        errors += where + ".blacklist: " + re.status().message() + "\n";
+        errors += where + ".blacklist: " + EscapeControls(re.status().message()) + "\n";
       }
     }
     entry.rules = CompileRules(e, where, local_offset, &errors);
     entries.push_back(std::move(entry));
+  }
+  // journald entries' filters are compiled when their journal starts; a
+  // bad one is a config error here, as for files.
+  for (size_t i = 0; i < config.journals.size(); ++i) {
+    for (size_t k = 0; k < config.journals[i].filters.size(); ++k) {
+      auto one = JournalFilters::Compile({config.journals[i].filters[k]});
+      if (!one.ok()) {
+        errors += config.source_path + ": logs.logs_collected.journald.collect_list[" +
+                  std::to_string(i) + "].filters[" + std::to_string(k) +
+                  "].expression: " + EscapeControls(one.status().message()) + "\n";
+      }
+    }
   }
   if (!errors.empty()) {
     errors.pop_back();

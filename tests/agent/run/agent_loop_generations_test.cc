@@ -203,16 +203,33 @@ TEST_F(AgentLoopRotationTest, GenerationsReadDeliveredAndGoneAreForgotten) {
 }
 
 // The same under a pattern that matches the rotated names, with five
-// generations kept on disk: a generation is remembered while its file is
-// still there under a name the pattern matches (forgotten, it would be
-// found again and read twice), and forgotten once logrotate deletes it.
+// generations kept on disk, every match followed (publish_multi_logs): a
+// generation is remembered while its file is still there under a name the
+// pattern matches (forgotten, it would be found again and read twice), and
+// forgotten once logrotate deletes it.
 TEST_F(AgentLoopRotationTest, GenerationsStillOnDiskAreRememberedUntilDeleted) {
   config_.files[0].file_path = std::string(kLog) + "*";
+  config_.files[0].publish_multi_logs = true;
   Strings written = RotateWhileRunning(120, 5);
   EXPECT_EQ(written, SentMessages()) << "a line lost or repeated";
   EXPECT_GE(summary_.files_followed, 120u);
   EXPECT_LE(summary_.files_remembered, 8u) << "of " << summary_.files_followed << " followed";
   EXPECT_GE(summary_.files_remembered, 6u) << "files still on disk were forgotten";
+}
+
+// Without publish_multi_logs only the newest match is followed (the
+// CloudWatch agent's logfile.go, getTargetFiles): each generation is
+// finished, then let go, though its file stays on disk under a name the
+// pattern matches. Nothing is lost or read twice.
+TEST_F(AgentLoopRotationTest, WithoutPublishMultiLogsGenerationsAreFinishedThenFollowedClosed) {
+  // Each generation the pattern matches keeps its name followed (as the
+  // agent's tailer follows a name), closed: remembered while it exists, the
+  // live file and the 5 kept, never the 120 gone.
+  config_.files[0].file_path = std::string(kLog) + "*";
+  Strings written = RotateWhileRunning(120, 5);
+  EXPECT_EQ(written, SentMessages()) << "a line lost or repeated";
+  EXPECT_GE(summary_.files_followed, 120u);
+  EXPECT_LE(summary_.files_remembered, 6u) << "of " << summary_.files_followed << " followed";
 }
 
 }  // namespace

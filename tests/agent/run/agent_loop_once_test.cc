@@ -87,8 +87,11 @@ TEST_F(AgentLoopTest, EmptyLinesBeforeARecordAreSkippedAndAfterItBelongToIt) {
 }
 
 TEST_F(AgentLoopTest, EveryFileOfAGlobIsDeliveredToItsStream) {
+  // Every file with publish_multi_logs (each to its own stream then);
+  // without it, only the newest (agent_loop_multi_logs_test.cc).
   config_.files = {Entry("/var/log/*.log", "/app/group", "host-1"),
                    Entry("/srv/other.txt", "/other/group", "s")};
+  config_.files[0].publish_multi_logs = true;
   env_.WriteFile("/var/log/a.log", "a1\na2\n");
   env_.WriteFile("/var/log/b.log", "b1\n");
   env_.WriteFile("/srv/other.txt", "o1\n");

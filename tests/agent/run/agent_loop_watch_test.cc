@@ -191,6 +191,7 @@ TEST_F(AgentLoopWatch, AnIdleAgentWithoutAWatcherWakesAtMostOncePerSecond) {
 
 TEST_F(AgentLoopWatch, TheDirectoriesOfTheFilesAndOfThePatternAreWatched) {
   config_.files[0].file_path = "/var/log/*/app.log";
+  config_.files[0].publish_multi_logs = true;  // every match followed, so watched
   env_.WriteFile("/var/log/svc1/app.log", "one\n");
   env_.WriteFile("/var/log/svc2/app.log", "two\n");
   int64_t start = clock_.MonotonicMillis();

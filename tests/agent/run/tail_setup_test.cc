@@ -277,6 +277,36 @@ TEST(TailSetupTest, ABadFilterExpressionIsNamed) {
   EXPECT_NE(std::string::npos, lines[0].find("\"[unclosed\"")) << lines[0];
 }
 
+// A pattern may hold a newline or an escape sequence (from ${VAR}, say):
+// one line per problem, and nothing a terminal would act on.
+TEST(TailSetupTest, ControlCharactersInABadPatternAreWrittenOut) {
+  FileEntry e = Entry("/var/log/app.log");
+  e.filters = {{"include", "(\nINJECT\x1b[2J"}};
+  e.encoding = "x\ny";
+  auto lines = Errors({e});
+  ASSERT_EQ(2u, lines.size());
+  for (const std::string& line : lines) {
+    EXPECT_EQ(std::string::npos, line.find_first_of("\n\x1b")) << line;
+  }
+  EXPECT_NE(std::string::npos, lines[1].find("(\\nINJECT\\x1b[2J")) << lines[1];
+}
+
+// journald filters are compiled when a journal starts: a bad one must
+// still be a config error, found by check-config.
+TEST(TailSetupTest, ABadJournalFilterIsAConfigError) {
+  Config config = ConfigOf({});
+  JournalEntry j;
+  j.log_group_name = "g";
+  j.filters = {{"include", "ok"}, {"exclude", "(bad"}};
+  config.journals.push_back(j);
+  auto entries = BuildTailEntries(config, kTwoHoursEast);
+  ASSERT_FALSE(entries.ok());
+  EXPECT_NE(std::string::npos,
+            entries.status().message().find(
+                "logs.logs_collected.journald.collect_list[0].filters[1].expression: "))
+      << entries.status().message();
+}
+
 TEST(TailSetupTest, EveryBadFilterExpressionIsReported) {
   // One line per problem: the second bad expression must not hide behind
   // the first.
