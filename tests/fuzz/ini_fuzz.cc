@@ -25,6 +25,18 @@ bool Trimmed(const std::string& s) {
                        s.back() != '\n');
 }
 
+// "[default]", or "[profile default]" with any blanks between the words, as
+// botocore splits the name like a shell would ("[profile\r default]" too).
+bool NamesTheDefaultProfile(const std::string& section) {
+  if (section == "default") return true;
+  constexpr char kPrefix[] = "profile";
+  constexpr size_t kLength = sizeof(kPrefix) - 1;
+  if (section.compare(0, kLength, kPrefix) != 0) return false;
+  size_t i = kLength;
+  while (i < section.size() && IsBlank(section[i])) ++i;
+  return i > kLength && section.compare(i, std::string::npos, "default") == 0;
+}
+
 }  // namespace
 }  // namespace edgelog
 
@@ -57,11 +69,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!region.empty()) {
     FUZZ_CHECK(ini.ok());
     bool found = false;
-    for (const char* name : {"default", "profile default"}) {
-      auto section = ini->find(name);
-      if (section == ini->end()) continue;
-      auto value = section->second.find("region");
-      found = found || (value != section->second.end() && value->second == region);
+    for (const auto& [name, keys] : *ini) {
+      if (!NamesTheDefaultProfile(name)) continue;
+      auto value = keys.find("region");
+      found = found || (value != keys.end() && value->second == region);
     }
     FUZZ_CHECK(found);
   }
