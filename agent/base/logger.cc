@@ -23,10 +23,7 @@ class StderrLogger final : public Logger {
   explicit StderrLogger(bool debug) : debug_(debug) {}
 
   void Write(LogLevel level, std::string_view message) override {
-    std::string line = "edgelog: ";
-    line += LevelPrefix(level);
-    line += message;
-    line += '\n';
+    std::string line = FormatLogLine(level, message);
     std::fwrite(line.data(), 1, line.size(), stderr);
     std::fflush(stderr);
   }
@@ -37,6 +34,27 @@ class StderrLogger final : public Logger {
 };
 
 }  // namespace
+
+std::string FormatLogLine(LogLevel level, std::string_view message) {
+  while (!message.empty() && message.back() == '\n') message.remove_suffix(1);
+  std::string line = "edgelog: ";
+  line += LevelPrefix(level);
+  for (char c : message) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    if (c == '\n') {
+      line += "\n  ";  // a continuation, never a line of edgelog's own
+    } else if ((u < 0x20 && c != '\t') || u == 0x7F) {
+      static constexpr char kHex[] = "0123456789abcdef";
+      line += "\\x";
+      line += kHex[u >> 4];
+      line += kHex[u & 0xF];
+    } else {
+      line += c;
+    }
+  }
+  line += '\n';
+  return line;
+}
 
 void Logger::Hide(const std::string& secret) {
   if (secret.empty()) return;

@@ -61,6 +61,13 @@ class Logger {
 };
 
 // "edgelog: warning: ..." lines on standard error, one write each.
+// "edgelog: [LEVEL: ]MESSAGE\n" as written to standard error. Whatever the
+// message holds (a file name with a newline, a terminal escape), every
+// line that starts with "edgelog: " is one of edgelog's own: a newline in
+// the message starts an indented continuation, and other control
+// characters but tab are written as \xNN.
+std::string FormatLogLine(LogLevel level, std::string_view message);
+
 std::unique_ptr<Logger> NewStderrLogger(bool debug);
 
 }  // namespace edgelog

@@ -152,6 +152,23 @@ void MarkEmbeddedKeys(const Decoded& d, size_t first, size_t last, std::vector<S
   }
 }
 
+// Whether the run b[first, last) of key characters is a file path rather
+// than a token: it starts with '/', holds no '+', and no name between two
+// '/' is as long as a secret access key. A session token is hundreds of
+// random base64 characters: a '+' and a stretch of 40 without '/' in it are
+// all but certain. Keys inside such a path are still looked for
+// (MarkEmbeddedKeys).
+bool PathShaped(const std::string& b, size_t first, size_t last) {
+  if (b[first] != '/') return false;
+  size_t name = 0;  // characters since the last '/'
+  for (size_t k = first; k < last; ++k) {
+    if (b[k] == '+') return false;
+    name = b[k] == '/' ? 0 : name + 1;
+    if (name >= kSecretKeyLength) return false;
+  }
+  return true;
+}
+
 void MarkKnown(const Decoded& d, std::string_view text, const std::string& secret,
                std::vector<Span>* spans) {
   if (secret.size() < kMinKnownSecret) return;
@@ -185,7 +202,7 @@ void MarkShapes(const Decoded& d, std::vector<Span>* spans) {
       // Not random base64: a word, hex digits, a row of one letter.
     } else if (length == kSecretKeyLength) {
       spans->push_back({d.begin[i], d.end[j - 1]});
-    } else if (length >= kMinTokenLength) {
+    } else if (length >= kMinTokenLength && !PathShaped(b, i, j)) {
       while (j < b.size() && b[j] == '=') ++j;  // padding
       spans->push_back({d.begin[i], d.end[j - 1]});
     } else if (length > kSecretKeyLength) {

@@ -26,8 +26,10 @@ inline constexpr size_t kMinKnownSecret = 8;
 //    characters of [A-Za-z0-9+/] holding both upper and lower case letters
 //    (as random base64 does), exactly 40 long (a secret access key) or 100
 //    and more (a session token, with its '=' padding); in a run of 41 to 99,
-//    each 40-character stretch of both cases bounded on either side by '/'
-//    or the run's edge (a key at the end of a path: "/creds/<key>");
+//    and in a run of 100 and more shaped like a file path (it starts with
+//    '/', holds no '+', and no name between two '/' is 40 long), each
+//    40-character stretch of both cases bounded on either side by '/' or
+//    the run's edge (a key at the end of a path: "/creds/<key>");
 //  - whatever follows a secret's name, in any case: SecretAccessKey,
 //    SessionToken, aws_secret_access_key, aws_session_token, and "Token" as
 //    a JSON key, then an optional quote, ':' or '=' with optional spaces

@@ -14,6 +14,7 @@ const char* CodeName(Code code) {
     case Code::kAlreadyExists: return "already exists";
     case Code::kPermissionDenied: return "permission denied";
     case Code::kBusy: return "busy";
+    case Code::kFailedPrecondition: return "failed precondition";
   }
   return "unknown";
 }

@@ -27,6 +27,7 @@ enum class Code {
   kAlreadyExists,     // the thing being created is there already
   kPermissionDenied,  // credentials or file permissions refused
   kBusy,              // held by someone else (a lock)
+  kFailedPrecondition,  // the state is not what the call requires (a file changed)
 };
 
 // Returns a short lower-case name for `code`, e.g. "not found".
@@ -58,6 +59,9 @@ class [[nodiscard]] Status {
     return {Code::kPermissionDenied, std::move(m)};
   }
   static Status Busy(std::string m) { return {Code::kBusy, std::move(m)}; }
+  static Status FailedPrecondition(std::string m) {
+    return {Code::kFailedPrecondition, std::move(m)};
+  }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }

@@ -28,6 +28,8 @@ class AwsServices {
 
   // The instance metadata service (plain HTTP on a local address).
   ImdsClient& imds() { return *imds_; }
+  // Plain HTTP to local metadata endpoints (IMDS, ECS task metadata).
+  BlockingHttp& metadata_http() { return *metadata_http_; }
   // The region decides STS's endpoint, and `ca_file` whom HTTPS trusts:
   // call once both are known, before sts() or the credential source.
   // `allow_plaintext` (edgelog.http.allow_plaintext): STS may be plain http
@@ -63,13 +65,13 @@ struct Region {
 // from IMDS. kNotFound saying where it looked when none has one.
 StatusOr<Region> ResolveRegionChain(const std::string& configured, Env& env, ImdsClient& imds);
 
-// The placeholders' values: the host's own; on EC2 (when `ask_imds` and
-// the metadata service answers) instance-id, hostname and local-ipv4 from it.
-HostFacts GatherHostFacts(Env& env, ImdsClient& imds, bool ask_imds);
-
-// Whether the config at `path` names a placeholder only IMDS can fill well
-// ({instance_id}, {hostname}, {ip_address}): then it is worth asking.
-bool ConfigUsesInstancePlaceholders(Env& env, const std::string& path);
+// The placeholders' values: the host's own, today's date, the
+// environment for ${VAR}; on EC2 (when `ask_imds` and the metadata service
+// answers) instance-id, hostname, local-ipv4 and the account from it.
+// In the agent's container image (RUN_IN_CONTAINER=True) the ECS task
+// metadata endpoint is asked for the task (the default stream's name).
+HostFacts GatherHostFacts(Env& env, ImdsClient& imds, BlockingHttp& metadata_http,
+                          bool ask_imds, int64_t now_unix_seconds);
 
 }  // namespace edgelog
 

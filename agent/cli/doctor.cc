@@ -10,11 +10,14 @@
 #include "agent/cli/aws_setup.h"
 #include "agent/cli/setup.h"
 #include "agent/io/state_dir.h"
+#include "agent/journal/journalctl_args.h"
 #include "agent/run/agent_loop.h"
 #include "agent/send/classify.h"
 #include "agent/send/clock_skew.h"
+#include "agent/send/group_setup.h"
 #include "agent/send/logs_api.h"
 #include "agent/text/json_escape.h"
+#include "platform/process.h"
 
 namespace edgelog {
 namespace {
@@ -106,6 +109,20 @@ HttpResponse CallLogs(BlockingHttp& http, const LogsRequestContext& context, Log
   return http.Do(b);
 }
 
+// Drives `setup` to its end with one call at a time, as the sender does
+// without blocking. A transient failure is tried again at once (GroupSetup
+// bounds how often); a group that cannot be created ends it (the put that
+// follows says why).
+void RunGroupSetup(GroupSetup* setup, BlockingHttp& http, const LogsRequestContext& context,
+                   const Credentials& credentials, const ClockSkew& skew, Clock& clock) {
+  while (!setup->done()) {
+    bool creating = setup->operation() == LogsOperation::kCreateLogGroup;
+    HttpResponse r = CallLogs(http, context, setup->operation(), setup->Body(), credentials,
+                              skew, clock);
+    if (setup->OnAnswer(Classify(r), r.body) == GroupSetup::Next::kRetry && creating) return;
+  }
+}
+
 std::string Describe(const HttpResponse& r) {
   Classification c = Classify(r);
   if (r.transport_error != TransportError::kNone) return c.code + ": " + c.detail;
@@ -145,6 +162,65 @@ void CheckState(Env& env, const std::string& dir, Report* report) {
   }
 }
 
+// How long journalctl may take to answer, and how much of its output is read.
+constexpr int64_t kJournalCheckMs = 10000;
+constexpr size_t kJournalCheckOutput = 64 << 10;
+
+// `word` as one word of /bin/sh.
+std::string ShellWord(const std::string& word) {
+  std::string quoted = "'";
+  for (char c : word) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
+// The journal, as a run reads it: journalctl there, and each journald
+// entry's selection read once (its latest entry, without following).
+void CheckJournal(const Config& config, Env& env, Report* report) {
+  if (config.journals.empty()) return;
+  std::unique_ptr<ProcessRunner> runner = NewShellProcessRunner();
+  auto version = runner->Run(std::string(kJournalctl) + " --version", kJournalCheckMs, 4096);
+  if (!version.ok()) {
+    bool missing = Has(version.status().message(), "status 127");
+    report->Fail("journal", "journalctl --version: " + version.status().message(),
+                 missing ? kJournalctlInstallFix : kJournalAccessFix);
+    return;
+  }
+  std::string systemd = version->substr(0, version->find('\n'));
+  const std::string where = config.journald_directory.empty()
+                                ? "the system journal"
+                                : config.journald_directory + " (edgelog.journald.directory)";
+  for (size_t i = 0; i < config.journals.size(); ++i) {
+    const JournalEntry& entry = config.journals[i];
+    std::string command;
+    for (std::string word : JournalctlArgs(entry, {config.journald_directory, "", false})) {
+      if (word.rfind("--lines=", 0) == 0) word = "--lines=1";
+      command += (command.empty() ? "" : " ") + ShellWord(word);
+    }
+    std::string units;
+    for (const std::string& u : entry.units) units += (units.empty() ? "" : ", ") + u;
+    const std::string name = "journald entry " + std::to_string(i) + " (" +
+                             (units.empty() ? "every unit" : "units " + units) + ", to " +
+                             entry.log_group_name + ")";
+    auto latest = runner->Run(command, kJournalCheckMs, kJournalCheckOutput);
+    if (!latest.ok()) {
+      std::string message = latest.status().message();  // "the command exited ..."
+      if (message.rfind("the command ", 0) == 0) message.replace(0, 11, "journalctl");
+      report->Fail("journal", name + ": " + message, kJournalAccessFix);
+    } else if (latest->find_first_not_of(" \n") == std::string::npos) {
+      std::string fix = "a run sends what is written from now on";
+      if (env.UserId() != 0 && config.journald_directory.empty()) {
+        fix += "; edgelog runs as uid " + std::to_string(env.UserId()) +
+               ": only root and members of the groups systemd-journal and adm read the "
+               "whole system journal";
+      }
+      report->Warn("journal", name + ": no entry in " + where + " matches yet", fix);
+    } else {
+      report->Ok("journal", name + ": its entries are read from " + where + " (" + systemd +
+                                ")");
+    }
+  }
+}
+
 }  // namespace
 
 int DoctorCommand(const CommandLine& cl, Host& host) {
@@ -157,11 +233,21 @@ int DoctorCommand(const CommandLine& cl, Host& host) {
   Report report(out, *quiet);
   std::vector<LogStreamTarget> targets;
   for (const FileEntry& e : setup.config.files) {
+    if (e.log_group_name.empty()) continue;  // a group per file (publish_multi_logs)
     LogStreamTarget t{e.log_group_name, e.log_stream_name,
                       static_cast<int>(e.retention_in_days), e.log_group_class};
     if (std::find(targets.begin(), targets.end(), t) == targets.end()) targets.push_back(t);
   }
-  report.Ok("config", std::to_string(setup.config.files.size()) + " file entries, " +
+  for (const JournalEntry& j : setup.config.journals) {
+    LogStreamTarget t{j.log_group_name, j.log_stream_name,
+                      static_cast<int>(j.retention_in_days), j.log_group_class};
+    if (std::find(targets.begin(), targets.end(), t) == targets.end()) targets.push_back(t);
+  }
+  std::string journals = setup.config.journals.empty()
+                             ? ""
+                             : std::to_string(setup.config.journals.size()) +
+                                   " journald entries, ";
+  report.Ok("config", std::to_string(setup.config.files.size()) + " file entries, " + journals +
                           std::to_string(targets.size()) + " log streams");
   report.Ok("region", setup.region.name + " (from " + setup.region.source + ")");
   std::string trust;
@@ -173,6 +259,7 @@ int DoctorCommand(const CommandLine& cl, Host& host) {
   report.Ok("endpoint", setup.endpoint.url + " (from " + setup.endpoint.source + ")" + trust);
 
   CheckState(host.env, setup.config.state_dir, &report);
+  CheckJournal(setup.config, host.env, &report);
 
   // Credentials, as a run would get them.
   CachedCredentials credentials(aws.NewCredentialSource(setup.config), host.clock, *quiet, 1);
@@ -265,11 +352,18 @@ int DoctorCommand(const CommandLine& cl, Host& host) {
       HttpResponse put =
           CallLogs(aws.http(), context, LogsOperation::kPutLogEvents, body, c, skew, host.clock);
       if (Classify(put).verdict == Verdict::kMissing) {
-        // Create what the agent would create, then try again.
-        CallLogs(aws.http(), context, LogsOperation::kCreateLogGroup, CreateLogGroupBody(t), c,
-                 skew, host.clock);
-        CallLogs(aws.http(), context, LogsOperation::kCreateLogStream, CreateLogStreamBody(t),
-                 c, skew, host.clock);
+        // Create what a run would create (the group with its class and
+        // retention, as the sender's GroupSetup), then try again.
+        HttpResponse stream = CallLogs(aws.http(), context, LogsOperation::kCreateLogStream,
+                                       CreateLogStreamBody(t), c, skew, host.clock);
+        if (Classify(stream).verdict == Verdict::kMissing) {
+          GroupSetup group({t.group, t.retention_in_days, t.group_class},
+                           GroupSetup::Start::kCreate);
+          RunGroupSetup(&group, aws.http(), context, c, skew, host.clock);
+          if (!group.problem().empty()) report.Warn("retention", group.problem(), "");
+          CallLogs(aws.http(), context, LogsOperation::kCreateLogStream, CreateLogStreamBody(t),
+                   c, skew, host.clock);
+        }
         put = CallLogs(aws.http(), context, LogsOperation::kPutLogEvents, body, c, skew,
                        host.clock);
       }
@@ -277,6 +371,25 @@ int DoctorCommand(const CommandLine& cl, Host& host) {
         report.Ok("write test", name + ": 1 event accepted");
       } else {
         report.Fail("write test", name + ": " + Describe(put), FixForRefusal(Describe(put)));
+      }
+    }
+    // The retention of every group, as a run keeps it at start.
+    std::vector<std::string> checked;
+    for (const LogStreamTarget& t : targets) {
+      if (t.retention_in_days <= 0 ||
+          std::find(checked.begin(), checked.end(), t.group) != checked.end()) {
+        continue;
+      }
+      checked.push_back(t.group);
+      GroupSetup group({t.group, t.retention_in_days, t.group_class}, GroupSetup::Start::kCheck);
+      RunGroupSetup(&group, aws.http(), context, c, skew, host.clock);
+      std::string days = std::to_string(t.retention_in_days) + " days";
+      if (!group.problem().empty()) {
+        report.Warn("retention", group.problem(), "shipping works; the group keeps its retention");
+      } else if (group.retention_set()) {
+        report.Ok("retention", t.group + ": set to " + days);
+      } else {
+        report.Ok("retention", t.group + ": " + days);
       }
     }
   }

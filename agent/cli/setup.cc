@@ -8,10 +8,29 @@
 
 namespace edgelog {
 
-int Prepare(const CommandLine& cl, Host& host, Logger& log, AwsServices& aws, Setup* setup) {
-  bool ask_imds = ConfigUsesInstancePlaceholders(host.env, cl.config_path);
-  HostFacts facts = GatherHostFacts(host.env, aws.imds(), ask_imds);
+namespace {
+
+// The config, read with what this host knows; read again with what the
+// instance metadata and the region add when its names need them (the
+// metadata service is asked only then: off EC2 it costs a timeout).
+StatusOr<Config> LoadWithFacts(const CommandLine& cl, Host& host, AwsServices& aws) {
+  int64_t now = host.clock.NowUnixMillis() / 1000;
+  HostFacts facts = GatherHostFacts(host.env, aws.imds(), aws.metadata_http(), /*ask_imds=*/false, now);
   auto config = LoadConfig(host.env, cl.config_path, facts);
+  if (!config.ok() || !(config->uses_instance_facts || config->uses_region)) return config;
+  if (config->uses_instance_facts) facts = GatherHostFacts(host.env, aws.imds(), aws.metadata_http(), true, now);
+  if (config->uses_region) {
+    auto region = ResolveRegionChain(config->region, host.env, aws.imds());
+    if (region.ok()) facts.aws_region = region->name;
+  }
+  return LoadConfig(host.env, cl.config_path, facts);
+}
+
+}  // namespace
+
+int Prepare(const CommandLine& cl, Host& host, Logger& log, AwsServices& aws, Setup* setup,
+            PrepareFor purpose) {
+  auto config = LoadWithFacts(cl, host, aws);
   if (!config.ok()) {
     std::fprintf(stderr, "%s\n", log.Redact(config.status().message()).c_str());
     return kExitUsage;
@@ -24,6 +43,18 @@ int Prepare(const CommandLine& cl, Host& host, Logger& log, AwsServices& aws, Se
   for (const std::string& w : config->warnings) log.Warning(w);
   if (!cl.state_dir.empty()) config->state_dir = cl.state_dir;
   auto region = ResolveRegionChain(config->region, host.env, aws.imds());
+  if (!region.ok() && purpose == PrepareFor::kValidate) {
+    // Only checking the file (on a laptop, in CI): the host that runs it
+    // may well have a region.
+    log.Warning(cl.config_path + ": agent.region: " + region.status().message() +
+                "; `run` needs one");
+    setup->config = std::move(*config);
+    setup->entries = std::move(*entries);
+    setup->region = Region{"", "none found"};
+    setup->endpoint.source = "needs a region";
+    setup->ca_bundle = ResolveCaBundle(setup->config.ca_bundle, host.env, host.executable_dir);
+    return kExitOk;
+  }
   if (!region.ok()) {
     std::fprintf(stderr, "%s: agent.region: %s\n", cl.config_path.c_str(),
                  log.Redact(region.status().message()).c_str());

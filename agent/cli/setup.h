@@ -24,9 +24,15 @@ struct Setup {
   CaBundle ca_bundle;
 };
 
+enum class PrepareFor {
+  kRun,       // everything must resolve
+  kValidate,  // check-config: no region is a warning (endpoint left empty)
+};
+
 // Returns an exit code on failure (after printing why on stderr), or 0
 // with `setup` filled and `aws` connected to the region.
-int Prepare(const CommandLine& cl, Host& host, Logger& log, AwsServices& aws, Setup* setup);
+int Prepare(const CommandLine& cl, Host& host, Logger& log, AwsServices& aws, Setup* setup,
+            PrepareFor purpose = PrepareFor::kRun);
 
 // "edgelog/VERSION".
 std::string UserAgent();

@@ -49,5 +49,16 @@ TEST(LoggerTest, TheLastFewSecretsStayHidden) {
             log.Redact("rotated-secret-" + std::to_string(Logger::kHiddenKept)));
 }
 
+TEST(LoggerTest, ALineOfTheLogIsEdgelogsOwnWhateverTheMessageHolds) {
+  // A file name is chosen by whoever can write to the directory: a newline
+  // and a forged "edgelog: error:" in it must not read as a line of ours.
+  EXPECT_EQ("edgelog: following /logs/a.log\n",
+            FormatLogLine(LogLevel::kInfo, "following /logs/a.log"));
+  EXPECT_EQ("edgelog: warning: following /logs/x\n  edgelog: error: forged.log\n",
+            FormatLogLine(LogLevel::kWarning, "following /logs/x\nedgelog: error: forged.log"));
+  EXPECT_EQ("edgelog: error: a\\x1b[31mb\\x0dc\td\n",
+            FormatLogLine(LogLevel::kError, "a\x1b[31mb\rc\td\n"));
+}
+
 }  // namespace
 }  // namespace edgelog

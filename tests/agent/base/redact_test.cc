@@ -169,6 +169,30 @@ TEST(RedactSecretsTest, OrdinaryLogLinesAndPathsAreKept) {
   for (const std::string& text : kept) EXPECT_EQ(text, RedactSecrets(text, {})) << text;
 }
 
+TEST(RedactSecretsTest, ALongFilePathIsKeptAndSecretsInOrAfterOneAreNot) {
+  // 100 and more characters of both cases, '/' and letters only: a token's
+  // shape by length alone, but a path by its names. Logged as it is.
+  const std::string path =
+      "/srv/app/logs/ApplicationServer/PaymentGateway/TransactionsArchive/Subsystem/Component/"
+      "Current/Today/x";
+  ASSERT_GE(path.size(), 100u);
+  EXPECT_EQ("following " + path + ".log from the start",
+            RedactSecrets("following " + path + ".log from the start", {}));
+  // A session token after a path is still one run shaped like a token.
+  EXPECT_EQ("GET [redacted] x", RedactSecrets("GET /creds/" + SessionToken() + " x", {}));
+  std::string no_plus = SessionToken();
+  for (char& c : no_plus) c = c == '+' ? 'Q' : c;
+  EXPECT_EQ("GET [redacted] x", RedactSecrets("GET /v1/" + std::string(45, 'k') + "K/" +
+                                                  no_plus + " x",
+                                              {}));
+  // A secret key in a long path is found, as in a shorter one: between
+  // two names, or last; with its '+', the whole run goes.
+  const std::string slashed_key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+  EXPECT_EQ(path + "/[redacted]/y", RedactSecrets(path + "/" + slashed_key + "/y", {}));
+  EXPECT_EQ(path + "/[redacted]", RedactSecrets(path + "/" + slashed_key, {}));
+  EXPECT_FALSE(Contains(RedactSecrets(path + "/" + kSecretKey + "/y", {}), kSecretKey));
+}
+
 TEST(RedactSecretsTest, AKnownSecretInsideAShapeIsOneRedaction) {
   std::string text = std::string("x ") + kSecretKey + " y";
   EXPECT_EQ("x [redacted] y", RedactSecrets(text, {kSecretKey}));
