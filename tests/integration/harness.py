@@ -163,6 +163,20 @@ class Workdir:
     def file(self, name):
         return os.path.join(self.path, name)
 
+    def write_log(self, name, lines):
+        """A file of `lines` (bytes, each ended with a newline); its path."""
+        path = self.file(name)
+        with open(path, "wb") as f:
+            f.write(b"".join(line + b"\n" for line in lines))
+        return path
+
+    def write_json(self, name, value):
+        """`value` as a JSON file; its path."""
+        path = self.file(name)
+        with open(path, "w") as f:
+            json.dump(value, f, indent=2)
+        return path
+
     def write_config(self, endpoint, entries, edgelog=None, **logs_extra):
         config = {
             "agent": {"region": REGION},
@@ -171,10 +185,7 @@ class Workdir:
                          **logs_extra),
             "edgelog": dict({"state_dir": self.state}, **(edgelog or {})),
         }
-        path = self.file("config.json")
-        with open(path, "w") as f:
-            json.dump(config, f, indent=2)
-        return path
+        return self.write_json("config.json", config)
 
     def remove(self):
         shutil.rmtree(self.path, ignore_errors=True)
@@ -250,7 +261,8 @@ class MotoTestCase(unittest.TestCase):
         cls.moto = Moto().start()
         cls.key_id, cls.secret = cls.moto.create_identity()
         cls.logs = client("logs", cls.moto.url, cls.key_id, cls.secret)
-        cls.env = agent_env(cls.key_id, cls.secret)
+        # STS too is moto: doctor and assumed roles never look past loopback.
+        cls.env = agent_env(cls.key_id, cls.secret, AWS_ENDPOINT_URL_STS=cls.moto.url)
 
     @classmethod
     def tearDownClass(cls):

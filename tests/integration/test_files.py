@@ -44,6 +44,35 @@ class FilesTest(harness.MotoTestCase):
                          "each entry resumes from its own checkpoint")
         self.assertEqual(self.messages("/it/files/audit", "s"), lines + more)
 
+    def test_a_file_whose_path_made_group_is_too_long_is_said_and_the_others_arrive(self):
+        # publish_multi_logs without a group: each file's group is its path
+        # (the CloudWatch agent's logfile.go), which CloudWatch refuses past
+        # 512 characters. edgelog names the file once, leaves it unread, and
+        # --once ends with exit 3 (data not delivered) after the others.
+        root = self.work.file("multi")
+        deep = os.path.join(root, "d" * 200, "e" * 200)
+        os.makedirs(deep)
+        long_path = os.path.join(deep, "f" * 150 + ".log")
+        self.write_lines(long_path, "never", 5)
+        short = os.path.join(root, "short.log")
+        with open(short, "wb") as f:
+            f.write("caf\u00e9 \u2603 one\ntwo\tthree\n".encode())
+        other = os.path.join(root, "other.log")
+        lines = self.write_lines(other, "o", 20)
+        config = self.work.write_config(self.moto.url, [
+            {"file_path": root + "/**/*.log", "log_stream_name": "s",
+             "publish_multi_logs": True}])
+        code, err = self.run_once(config, timeout=120)
+        self.assertEqual(code, 3, err)
+        self.assertIn(long_path + ": its log group name", err)
+        self.assertIn("more than the 512", err)
+        self.assertEqual(err.count(long_path + ": its log group name"), 1, err)
+        self.assertEqual(self.messages(short, "s"), ["caf\u00e9 \u2603 one", "two\tthree"])
+        self.assertEqual(self.messages(other, "s"), lines)
+        groups = [g["logGroupName"] for g in
+                  self.logs.describe_log_groups(logGroupNamePrefix=root)["logGroups"]]
+        self.assertEqual(sorted(groups), sorted([short, other]))
+
     def test_symbolic_link_loops_under_double_star_do_not_stall_the_agent(self):
         root = self.work.file("tree")
         for d in ("a", "b"):
@@ -79,25 +108,34 @@ class FilesTest(harness.MotoTestCase):
                 agent.kill()
                 agent.wait()
 
+    def stream_of(self, path):
+        """The stream of `path` under publish_multi_logs, log_stream_name "s"
+        (every match is followed only with it, as in the CloudWatch agent)."""
+        return "s_" + path.replace("/", "_")
+
     def test_once_reads_every_file_with_more_files_than_max_open_files(self):
         expected = {}
         for n in range(60):
             expected[n] = self.write_lines(self.work.file(f"f{n:02d}.log"), f"f{n:02d}", 20)
         config = self.work.write_config(
             self.moto.url, [{"file_path": self.work.file("f*.log"),
-                             "log_group_name": "/it/files/many", "log_stream_name": "s"}],
+                             "log_group_name": "/it/files/many", "log_stream_name": "s",
+                             "publish_multi_logs": True}],
             edgelog={"max_open_files": 10})
         code, err = self.run_once(config)
         self.assertEqual(code, 0, err)
-        got = self.messages("/it/files/many", "s")
-        self.assertEqual(sorted(got), sorted(sum(expected.values(), [])))
+
+        def sent():
+            return {n: self.messages("/it/files/many",
+                                     self.stream_of(self.work.file(f"f{n:02d}.log")))
+                    for n in expected}
+
+        got = sent()
         for n, lines in expected.items():
-            mine = [m for m in got if m.startswith(f"f{n:02d}-")]
-            self.assertEqual(mine, lines, f"f{n:02d}.log in order")
+            self.assertEqual(got[n], lines, f"f{n:02d}.log, in order")
         code, err = self.run_once(config)
         self.assertEqual(code, 0, err)
-        self.assertEqual(len(self.messages("/it/files/many", "s")), len(got),
-                         "a second --once ships nothing")
+        self.assertEqual(sent(), got, "a second --once ships nothing")
 
     def test_a_low_descriptor_limit_loses_nothing(self):
         # ulimit -n 128 with no higher hard limit: fewer files open at once
@@ -108,7 +146,7 @@ class FilesTest(harness.MotoTestCase):
             expected += self.write_lines(self.work.file(f"d{n:03d}.log"), f"d{n:03d}", 3)
         config = self.work.write_config(self.moto.url, [
             {"file_path": self.work.file("d*.log"), "log_group_name": "/it/files/fds",
-             "log_stream_name": "s"}])
+             "log_stream_name": "s", "publish_multi_logs": True}])
 
         def low_limit():
             resource.setrlimit(resource.RLIMIT_NOFILE, (128, 128))
@@ -116,7 +154,10 @@ class FilesTest(harness.MotoTestCase):
         code, err = self.run_once(config, preexec_fn=low_limit)
         self.assertEqual(code, 0, err)
         self.assertIn("descriptor limit", err)
-        self.assertEqual(sorted(self.messages("/it/files/fds", "s")), sorted(expected))
+        got = []
+        for n in range(count):
+            got += self.messages("/it/files/fds", self.stream_of(self.work.file(f"d{n:03d}.log")))
+        self.assertEqual(got, expected)
 
     def test_truncated_and_written_again_past_the_offset_while_busy_loses_nothing(self):
         path = self.work.file("app.log")

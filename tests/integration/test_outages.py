@@ -472,11 +472,21 @@ class RestartDuringDrainTest(OutageCase):
             self.wait_spooled(agent, range(first, app.seq))
         total = app.seq
 
-        self.start_moto()
-        harness.wait_until(harness.StoredBytes(self.logs, "/it/drain", "app"), 60,
-                           "the drain to begin", interval=0.1)
-        # Freeze the agent so what the first moto holds is known exactly.
+        # The agent runs in short slices while moto comes up, and is frozen
+        # as soon as the drain has begun: on a busy machine, polling a
+        # running agent found the whole backlog drained already.
         agent.pause()
+        self.start_moto()
+        drained = harness.StoredBytes(self.logs, "/it/drain", "app")
+
+        def a_slice_drained_some():
+            agent.resume()
+            time.sleep(0.05)
+            agent.pause()
+            return drained() > 0
+
+        harness.wait_until(a_slice_drained_some, 60, "the drain to begin", interval=0)
+        # The agent is frozen: what the first moto holds is known exactly.
         before = self._stable_events("/it/drain", "app")
         self.moto.stop()
         mark = len(agent.log())
