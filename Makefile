@@ -1,6 +1,7 @@
 # edgelog — build, test, demo.
 #
-#   make              build build/edgelog
+#   make              build build/edgelog (in parallel, one line per step;
+#                     make V=1 shows every command, make -jN sets the jobs)
 #   make test         build and run every test suite (installs what is missing)
 #   make demo         ship a sample log to a local CloudWatch Logs endpoint
 #   make deps         install the Debian packages edgelog needs
@@ -15,6 +16,27 @@
 #   make certs        certs/ca-bundle.pem from the system's CA certificates
 #   make install      binary, systemd unit, example config (PREFIX, DESTDIR)
 #   make image        OCI images (amd64, arm64) of the static binaries
+
+# Parallel unless the caller chose: a -j on make's command line or in the
+# MAKEFLAGS it was given. GNU make 4.3 does not show -j in $(MAKEFLAGS)
+# while it reads this file, hence the environment and the command line.
+# Sub-makes share their parent's jobs (its jobserver), never add their own.
+ifeq ($(MAKELEVEL),0)
+ifeq ($(shell printenv MAKEFLAGS | grep -E -- '(^|[[:space:]])(-j|--jobs)'; \
+              tr '\0' '\n' </proc/$$PPID/cmdline 2>/dev/null | grep -E -- '^(-[^-]*j|--jobs)'),)
+MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 1)
+endif
+endif
+
+# One line per step ("  CXX  agent/x.cc"); V=1 shows each command whole.
+V ?=
+ifeq ($(V),1)
+Q :=
+step :=
+else
+Q := @
+step = printf '  %-4s %s\n' '$(1)' '$(2)';
+endif
 
 CXX ?= g++
 ifeq ($(origin CXX),default)
@@ -98,9 +120,28 @@ FUZZ_BINS := $(patsubst tests/fuzz/%.cc,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
 
 all: $(BIN)
 
-$(BUILD)/obj/%.o: %.cc
+$(BUILD)/obj/%.o: %.cc | $(BUILD)/found/libs
 	@mkdir -p $(dir $@)
-	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c $< -o $@
+	$(Q)$(call step,CXX,$<)$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c $< -o $@
+
+# Before the first compile: are the -dev packages' headers there? A missing
+# one stops the build with the package to install, not a compiler error.
+# Asked of the compiler with the build's own flags, so a cross compiler's
+# or the static build's include directories count.
+CHECK_HEADERS = $(Q)sh platform/debian/check_headers.sh \
+                '$(CXX) $(filter-out -MMD -MP,$(CPPFLAGS))' '$(TARGET)'
+ifeq ($(STATIC),1)
+CHECK_HEADERS = @true  # make static builds its own libcurl and cJSON first
+endif
+$(BUILD)/found/libs:
+	$(CHECK_HEADERS) curl/curl.h=libcurl4-openssl-dev mbedtls/md.h=libmbedtls-dev \
+	  cjson/cJSON.h=libcjson-dev zlib.h=zlib1g-dev re2/re2.h=libre2-dev
+	@mkdir -p $(dir $@) && touch $@
+$(BUILD)/found/gtest: | $(BUILD)/found/libs
+	$(CHECK_HEADERS) gtest/gtest.h=libgtest-dev
+	@mkdir -p $(dir $@) && touch $@
+$(call obj,tests/unit_main.cc $(UNIT_SRCS) $(SUPPORT_SRCS) $(SIGV4_SUITE_SRC)): \
+  | $(BUILD)/found/gtest
 
 # Tests find README.md and tests/data/ through this, never the working directory.
 $(BUILD)/obj/tests/%.o: CPPFLAGS += -DEDGELOG_SOURCE_DIR='"$(CURDIR)"'
@@ -112,27 +153,27 @@ $(VERSION_CC): FORCE
 	@echo 'namespace edgelog { extern const char* const kVersion; const char* const kVersion = "$(VERSION)"; }' > $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 
-$(BUILD)/gen/version.o: $(VERSION_CC)
-	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c $< -o $@
+$(BUILD)/gen/version.o: $(VERSION_CC) | $(BUILD)/found/libs
+	$(Q)$(call step,CXX,$<)$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c $< -o $@
 
 $(LIB): $(call obj,$(LIB_SRCS)) $(BUILD)/gen/version.o
 	@mkdir -p $(dir $@)
-	rm -f $@ && $(AR) rcs $@ $^
+	$(Q)$(call step,AR,$@)rm -f $@ && $(AR) rcs $@ $^
 
 $(BIN): $(call obj,$(MAIN_SRC)) $(LIB)
-	$(CXX) $(LDFLAGS) $^ $(LIBS) -o $@
+	$(Q)$(call step,LINK,$@)$(CXX) $(LDFLAGS) $^ $(LIBS) -o $@
 
 $(UNIT_BIN): $(call obj,tests/unit_main.cc $(UNIT_SRCS) $(SUPPORT_SRCS)) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CXX) $(LDFLAGS) $^ $(TEST_LIBS) $(LIBS) -o $@
+	$(Q)$(call step,LINK,$@)$(CXX) $(LDFLAGS) $^ $(TEST_LIBS) $(LIBS) -o $@
 
 $(SIGV4_BIN): $(call obj,$(SIGV4_SUITE_SRC) $(SUPPORT_SRCS)) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CXX) $(LDFLAGS) $^ $(TEST_LIBS) $(LIBS) -o $@
+	$(Q)$(call step,LINK,$@)$(CXX) $(LDFLAGS) $^ $(TEST_LIBS) $(LIBS) -o $@
 
 $(FRAMING_BENCH_BIN): $(call obj,tests/bench/framing_bench.cc) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CXX) $(LDFLAGS) $^ $(LIBS) -o $@
+	$(Q)$(call step,LINK,$@)$(CXX) $(LDFLAGS) $^ $(LIBS) -o $@
 
 # The fuzz targets need the parsers and what they stand on, not the agent's
 # loop, sender or command line (so those are not compiled for them), and of
@@ -145,11 +186,11 @@ FUZZ_SUPPORT_SRCS := tests/support/mem_env.cc
 
 $(FUZZ_LIB): $(call obj,$(FUZZ_LIB_SRCS))
 	@mkdir -p $(dir $@)
-	rm -f $@ && $(AR) rcs $@ $^
+	$(Q)$(call step,AR,$@)rm -f $@ && $(AR) rcs $@ $^
 
 $(BUILD)/fuzz/%_fuzz: $(call obj,tests/fuzz/%_fuzz.cc $(FUZZ_SUPPORT_SRCS)) $(FUZZ_LIB)
 	@mkdir -p $(dir $@)
-	$(CXX) $(LDFLAGS) -fsanitize=fuzzer $^ $(LIBS) -o $@
+	$(Q)$(call step,LINK,$@)$(CXX) $(LDFLAGS) -fsanitize=fuzzer $^ $(LIBS) -o $@
 
 # Debian packages for building and testing. Installs only what is missing.
 DEB_PACKAGES := g++ make libcurl4-openssl-dev libmbedtls-dev libcjson-dev \

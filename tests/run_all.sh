@@ -8,7 +8,7 @@
 #
 #   tests/run_all.sh               every suite
 #   tests/run_all.sh integration   only the integration tests (also: unit,
-#                                  sigv4, install; and, not part of every
+#                                  sigv4, install, build; and, not part of every
 #                                  suite: static, after make static and
 #                                  make static TARGET=aarch64; image, after
 #                                  make image)
@@ -17,8 +17,8 @@ cd "$(dirname "$0")/.."
 build=${BUILD:-build}
 only=${1:-}
 case $only in
-  "" | unit | sigv4 | install | integration | static | image) ;;
-  *) echo "tests/run_all.sh: no suite \"$only\" (unit, sigv4, install, integration, static, image)" >&2
+  "" | unit | sigv4 | install | build | integration | static | image) ;;
+  *) echo "tests/run_all.sh: no suite \"$only\" (unit, sigv4, install, build, integration, static, image)" >&2
      exit 2 ;;
 esac
 # RUN: how to run a test binary built for another target (qemu); CROSS=1
@@ -146,6 +146,11 @@ if [ -n "$cross" ] && [ -z "$only" ]; then
   skip_suite "install (make install, systemd unit)" install/all "runs with the native build only"
 elif [ -z "$only" ] || [ "$only" = install ]; then
   run_suite "install (make install, systemd unit)" bash tests/platform/install_test.sh
+fi
+if [ -n "$cross" ] && [ -z "$only" ]; then
+  skip_suite "build (make's jobs, output, missing headers)" build/all "runs with the native build only"
+elif [ -z "$only" ] || [ "$only" = build ]; then
+  run_suite "build (make's jobs, output, missing headers)" bash tests/platform/build_test.sh
 fi
 if [ -n "$cross" ]; then
   [ -z "$only" ] && skip_suite "integration" integration/all "runs with the native build only"
