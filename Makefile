@@ -82,7 +82,8 @@ SAN_FLAGS :=
 OPT ?= -O2 -g
 endif
 
-VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.1.0)
+# A release tag (v1.2.0 -> 1.2.0), else 0.0.0+COMMIT, else 0.0.0: see the script.
+VERSION := $(shell sh platform/version.sh)
 
 CPPFLAGS += -I. -MMD -MP
 CXXFLAGS += -std=c++17 $(OPT) -Wall -Wextra -Werror -Wno-missing-field-initializers -pthread \

@@ -1,4 +1,5 @@
-// edgelog's version, from `git describe` at build time.
+// edgelog's version, from platform/version.sh at build time: "1.2.0",
+// "1.2.0-3-gabc1234", "0.0.0+abc1234.dirty" or "0.0.0".
 #ifndef EDGELOG_AGENT_BASE_VERSION_H_
 #define EDGELOG_AGENT_BASE_VERSION_H_
 

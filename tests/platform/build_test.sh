@@ -98,6 +98,41 @@ found_headers_pass() {
   sh platform/debian/check_headers.sh 'g++ -I.' '' zlib.h=zlib1g-dev curl/curl.h=libcurl4-openssl-dev
 }
 
+# version_in DIR EXPECTED: what platform/version.sh prints for DIR matches
+# the glob EXPECTED.
+version_in() {
+  local got
+  got=$(sh platform/version.sh "$1")
+  # shellcheck disable=SC2053  # a glob on purpose
+  [[ $got == $2 ]] || { echo "version of $1: \"$got\", expected $2"; return 1; }
+}
+
+versions_from_git() {
+  local repo=$scratch/repo g
+  mkdir -p "$repo"
+  version_in "$repo" 0.0.0 || return 1  # no git: a tarball
+  g() { git -C "$repo" -c user.name=t -c user.email=t@t "$@" >/dev/null 2>&1; }
+  g init -q
+  echo a >"$repo/a"
+  g add a && g commit -q -m a
+  local commit
+  commit=$(git -C "$repo" rev-parse --short HEAD)
+  version_in "$repo" "0.0.0+$commit" || return 1
+  echo b >>"$repo/a"
+  version_in "$repo" "0.0.0+$commit.dirty" || return 1
+  g commit -q -am b
+  g tag v1.2.0
+  version_in "$repo" 1.2.0 || return 1
+  echo c >>"$repo/a"
+  g commit -q -am c
+  version_in "$repo" "1.2.0-1-g$(git -C "$repo" rev-parse --short HEAD)" || return 1
+  echo d >>"$repo/a"
+  version_in "$repo" "1.2.0-1-g*-dirty" || return 1
+  mkdir "$repo/unpacked"  # a tarball inside another repository
+  version_in "$repo/unpacked" 0.0.0
+}
+
+check versions_from_git versions_from_git
 check parallel_by_default parallel_by_default
 check a_given_j_is_kept a_given_j_is_kept
 check a_sub_make_adds_no_jobs a_sub_make_adds_no_jobs
