@@ -16,8 +16,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   auto cl = ParseCommandLine(args);
   if (!cl.ok()) {
-    std::fprintf(stderr, "edgelog: %s\n\n%s", cl.status().message().c_str(),
-                 UsageText().c_str());
+    std::fputs(UsageErrorLine(cl.status().message()).c_str(), stderr);
     return kExitUsage;
   }
   std::unique_ptr<Env> env = NewPosixEnv();
@@ -25,7 +24,7 @@ int main(int argc, char** argv) {
   Host host{*env, *clock, stdout, ExecutableDir(argv[0])};
   switch (cl->command) {
     case Command::kHelp:
-      std::fputs(UsageText().c_str(), stdout);
+      std::fputs(CommandHelp(cl->help_for).c_str(), stdout);
       return kExitOk;
     case Command::kHelpConfig:
       std::fputs(OptionsMarkdown().c_str(), stdout);

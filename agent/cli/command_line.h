@@ -4,7 +4,9 @@
 //   edgelog check-config --config FILE
 //   edgelog doctor --config FILE [--write-test]
 //   edgelog version
-//   edgelog help [config]
+//   edgelog help [COMMAND | config]
+//
+// -c FILE is --config FILE.
 #ifndef EDGELOG_AGENT_CLI_COMMAND_LINE_H_
 #define EDGELOG_AGENT_CLI_COMMAND_LINE_H_
 
@@ -19,6 +21,8 @@ enum class Command { kRun, kCheckConfig, kDoctor, kVersion, kHelp, kHelpConfig }
 
 struct CommandLine {
   Command command = Command::kRun;
+  // kHelp: the command whose help to print; kHelp itself for all of them.
+  Command help_for = Command::kHelp;
   std::string config_path;
   std::string state_dir;  // overrides edgelog.state_dir when set
   bool once = false;
@@ -28,8 +32,16 @@ struct CommandLine {
 // kInvalidArgument with a one-line reason on bad usage.
 StatusOr<CommandLine> ParseCommandLine(const std::vector<std::string>& args);
 
-// The usage text of --help.
+// The whole help text: every command, configuration, exit codes
+// (edgelog help, --help).
 std::string UsageText();
+
+// The help of one command: its synopsis and what it does (edgelog help run,
+// edgelog run --help). `command` kHelp gives UsageText().
+std::string CommandHelp(Command command);
+
+// What a usage error prints: one line, "edgelog: REASON (see edgelog help)".
+std::string UsageErrorLine(const std::string& reason);
 
 }  // namespace edgelog
 

@@ -1,7 +1,8 @@
 """Refusals at start, by the real binary: exit 2 with one line that names
 what to fix. Plain http to another host (from the config or the
 environment), a --config that is not a regular file (a FIFO must not hang
-the agent), a relative --state-dir. No endpoint is contacted."""
+the agent), a relative --state-dir. Usage errors, the help of one command
+and -c. No endpoint is contacted."""
 import os
 import subprocess
 import unittest
@@ -74,6 +75,50 @@ class StartRefusalTest(unittest.TestCase):
         self.assertEqual(code, 2, err)
         self.assertIn("--state-dir must be an absolute path", err.splitlines()[0])
         self.assertFalse(os.path.exists(self.work.file("relative")), "nothing made there")
+
+
+class UsageTest(unittest.TestCase):
+    def edgelog(self, *args):
+        """Runs edgelog with `args`: returns (exit code, stdout, stderr)."""
+        proc = subprocess.run([harness.EDGELOG, *args], capture_output=True, timeout=30,
+                              env=harness.agent_env("AKIDEXAMPLE", "not-a-secret"))
+        return (proc.returncode, proc.stdout.decode(errors="replace"),
+                proc.stderr.decode(errors="replace"))
+
+    def test_a_usage_error_is_one_line_pointing_to_help_and_exits_2(self):
+        for args in (["run", "--verbose", "--config", "/c"], ["frobnicate"], ["run"],
+                     ["help", "nothing"]):
+            code, out, err = self.edgelog(*args)
+            self.assertEqual(code, 2, args)
+            self.assertEqual(out, "", args)
+            self.assertEqual(len(err.splitlines()), 1, f"{args}: {err}")
+            self.assertRegex(err, r"^edgelog: .+ \(see edgelog help\)\n$", args)
+
+    def test_help_of_one_command_prints_only_that_command(self):
+        code, out, err = self.edgelog("help", "doctor")
+        self.assertEqual(code, 0, err)
+        self.assertIn("edgelog doctor --config FILE [--write-test]", out)
+        self.assertNotIn("edgelog run", out)
+        code, same, err = self.edgelog("doctor", "--help")
+        self.assertEqual((code, same), (0, out), err)
+        code, everything, err = self.edgelog("help")
+        self.assertEqual(code, 0, err)
+        for command in ("run", "check-config", "doctor", "version", "help"):
+            self.assertIn("edgelog " + command, everything)
+
+    def test_dash_c_is_the_config(self):
+        work = harness.Workdir()
+        self.addCleanup(work.remove)
+        path = work.write_config("http://127.0.0.1:4566", [{"file_path": work.file("a.log")}])
+        code, out, err = self.edgelog("check-config", "-c", path)
+        self.assertEqual(code, 0, err)
+        self.assertIn('"endpoint": "http://127.0.0.1:4566', out)
+
+    def test_version_is_a_version_number_and_the_libraries(self):
+        code, out, err = self.edgelog("version")
+        self.assertEqual(code, 0, err)
+        self.assertRegex(out, r"^edgelog \d+\.\d+\.\d+\S* \(libcurl [^,]+, mbedTLS [^,]+, "
+                              r"zlib [^)]+\)\n$")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace edgelog {
@@ -114,10 +115,72 @@ TEST(CommandLineTest, OnceOnlyAppliesToRun) {
   EXPECT_TRUE(Contains(ErrorOf({"version", "--once"}), "--once"));
 }
 
+TEST(CommandLineTest, DashCIsTheShortConfig) {
+  CommandLine cl = Parse({"run", "-c", "/etc/e.json"});
+  EXPECT_EQ("/etc/e.json", cl.config_path);
+  EXPECT_EQ("/c", Parse({"-c", "/c"}).config_path) << "run, unnamed";
+  EXPECT_EQ("/c", Parse({"doctor", "--write-test", "-c", "/c"}).config_path);
+  EXPECT_EQ(Command::kCheckConfig, Parse({"check-config", "-c", "/c"}).command);
+}
+
+TEST(CommandLineTest, DashCWithoutAFileIsAnErrorNamingIt) {
+  EXPECT_TRUE(Contains(ErrorOf({"run", "-c"}), "-c needs a value"));
+  EXPECT_TRUE(Contains(ErrorOf({"run", "-c", ""}), "-c needs a value"));
+  EXPECT_TRUE(Contains(ErrorOf({"run", "-c=/c"}), "unknown argument \"-c=/c\""));
+}
+
+TEST(CommandLineTest, HelpOfOneCommand) {
+  const std::pair<const char*, Command> topics[] = {{"run", Command::kRun},
+                                                    {"check-config", Command::kCheckConfig},
+                                                    {"doctor", Command::kDoctor},
+                                                    {"version", Command::kVersion}};
+  for (const auto& [name, command] : topics) {
+    CommandLine cl = Parse({"help", name});
+    EXPECT_EQ(Command::kHelp, cl.command) << name;
+    EXPECT_EQ(command, cl.help_for) << name;
+  }
+  EXPECT_EQ(Command::kHelp, Parse({"help"}).help_for) << "all of it";
+  EXPECT_EQ(Command::kHelpConfig, Parse({"help", "config"}).command);
+}
+
+TEST(CommandLineTest, HelpFlagAfterACommandIsThatCommandsHelp) {
+  CommandLine cl = Parse({"doctor", "--help"});
+  EXPECT_EQ(Command::kHelp, cl.command);
+  EXPECT_EQ(Command::kDoctor, cl.help_for);
+  EXPECT_EQ(Command::kHelp, Parse({"--help"}).help_for) << "no command named: all of it";
+  EXPECT_EQ(Command::kHelp, Parse({"-c", "/c", "-h"}).help_for);
+}
+
+TEST(CommandLineTest, HelpOnAnUnknownTopicIsAnErrorNamingIt) {
+  std::string error = ErrorOf({"help", "frobnicate"});
+  EXPECT_TRUE(Contains(error, "frobnicate")) << error;
+  EXPECT_TRUE(Contains(error, "doctor")) << "lists what there is: " << error;
+  EXPECT_TRUE(Contains(ErrorOf({"help", "run", "extra"}), "extra"));
+}
+
+TEST(CommandLineTest, OneCommandsHelpHasItsSynopsisAndNoOtherCommand) {
+  std::string run = CommandHelp(Command::kRun);
+  EXPECT_TRUE(Contains(run, "edgelog run --config FILE")) << run;
+  EXPECT_TRUE(Contains(run, "--once")) << run;
+  EXPECT_TRUE(Contains(run, "-c FILE")) << run;
+  EXPECT_FALSE(Contains(run, "check-config")) << run;
+  EXPECT_FALSE(Contains(run, "exit codes")) << run;
+  std::string doctor = CommandHelp(Command::kDoctor);
+  EXPECT_TRUE(Contains(doctor, "--write-test")) << doctor;
+  EXPECT_FALSE(Contains(doctor, "--once")) << doctor;
+  EXPECT_TRUE(Contains(CommandHelp(Command::kVersion), "edgelog version"));
+  EXPECT_EQ(UsageText(), CommandHelp(Command::kHelp));
+}
+
+TEST(CommandLineTest, AUsageErrorIsOneLinePointingToHelp) {
+  EXPECT_EQ("edgelog: unknown argument \"--verbose\" (see edgelog help)\n",
+            UsageErrorLine("unknown argument \"--verbose\""));
+}
+
 TEST(CommandLineTest, UsageNamesEveryCommandAndTheExitCodes) {
   std::string usage = UsageText();
-  for (const char* word : {"run", "check-config", "version", "help", "--config", "--state-dir",
-                           "--once", "exit codes"}) {
+  for (const char* word : {"run", "check-config", "doctor", "version", "help", "--config",
+                           "-c FILE", "--state-dir", "--once", "--write-test", "exit codes"}) {
     EXPECT_TRUE(Contains(usage, word)) << word;
   }
 }
