@@ -30,6 +30,8 @@ class Report {
  public:
   Report(std::FILE* out, const Logger& secrets) : out_(out), secrets_(secrets) {}
   void Ok(const std::string& step, const std::string& detail) { Line("ok", step, detail); }
+  // A step not taken, and why; not a failure.
+  void Skip(const std::string& step, const std::string& why) { Line("skip", step, why); }
   void Warn(const std::string& step, const std::string& detail, const std::string& fix) {
     Line("warn", step, detail);
     if (!fix.empty()) Under("note: " + fix);
@@ -223,6 +225,15 @@ void CheckJournal(const Config& config, Env& env, Report* report) {
 
 }  // namespace
 
+std::string ReasonToSkipIdentity(const Endpoint& logs, Env& env) {
+  if (!IsLoopbackHost(logs.host)) return "";
+  for (const char* name : {"AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL"}) {
+    std::optional<std::string> value = env.GetVar(name);
+    if (value && !value->empty()) return "";
+  }
+  return "the logs endpoint is local and no STS endpoint is set (AWS_ENDPOINT_URL_STS)";
+}
+
 int DoctorCommand(const CommandLine& cl, Host& host) {
   std::FILE* out = host.out;
   std::fprintf(out, "edgelog doctor: %s\n", cl.config_path.c_str());
@@ -332,8 +343,10 @@ int DoctorCommand(const CommandLine& cl, Host& host) {
 
   // Who AWS says the credentials are (STS may be unreachable where
   // CloudWatch is not: then only a warning).
-  auto identity = aws.sts().GetCallerIdentity(c);
-  if (identity.ok()) {
+  const std::string skip_identity = ReasonToSkipIdentity(setup.endpoint, host.env);
+  if (!skip_identity.empty()) {
+    report.Skip("identity", "GetCallerIdentity skipped: " + skip_identity);
+  } else if (auto identity = aws.sts().GetCallerIdentity(c); identity.ok()) {
     report.Ok("identity", identity->arn + " (account " + identity->account + ")");
   } else if (identity.status().code() == Code::kUnavailable) {
     report.Warn("identity", identity.status().message(),

@@ -614,6 +614,23 @@ class CredentialChainTest(unittest.TestCase):
         self.assertEqual(len(self.events("/it/creds/doctor", "write-test") or []), 1,
                          "--write-test puts exactly one event")
 
+    def test_doctor_skips_sts_when_the_endpoint_is_local_and_no_sts_is_set(self):
+        session = self.shipper_session("it-local")
+        env = self.env(AWS_ACCESS_KEY_ID=session["AccessKeyId"],
+                       AWS_SECRET_ACCESS_KEY=session["SecretAccessKey"],
+                       AWS_SESSION_TOKEN=session["SessionToken"],
+                       # STS would be asked here, were it asked: a closed port.
+                       HTTPS_PROXY=f"http://127.0.0.1:{harness.free_port()}")
+        path, _ = self.write_log("local.log", "local", count=1)
+        config = self.write_config([{"file_path": path, "log_group_name": "/it/creds/local",
+                                     "log_stream_name": "s"}])
+        code, output = self.doctor(config, env, "local endpoint, no STS endpoint")
+        self.assertEqual(code, 0, output)
+        self.assertRegex(output, r"skip +identity +GetCallerIdentity skipped: the logs endpoint "
+                                 r"is local and no STS endpoint is set \(AWS_ENDPOINT_URL_STS\)")
+        self.assertNotIn("STS is not reachable", output)
+        self.assertIn("shipping would work", output)
+
     def test_doctor_when_the_imds_token_request_times_out(self):
         imds = self.fixture(metadata_fixtures.ImdsServer(
             self.shipper_session("it-hop"), token_mode="hang", hang_seconds=30))
