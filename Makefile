@@ -4,6 +4,8 @@
 #                     make V=1 shows every command, make -jN sets the jobs)
 #   make test         build and run every test suite (installs what is missing)
 #   make demo         ship a sample log to a local CloudWatch Logs endpoint
+#   make endpoint     that endpoint alone, in the foreground, to run edgelog
+#                     against by hand [ENDPOINT_PORT=5000]; Ctrl-C stops it
 #   make deps         install the Debian packages edgelog needs
 #   make sigv4-suite SUITE=DIR   run the SigV4 vector test over DIR
 #   make test SANITIZE=1         the same tests built with ASan + UBSan
@@ -115,7 +117,7 @@ FRAMING_BENCH_BIN := $(BUILD)/tests/framing_bench
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/*_fuzz.cc))
 FUZZ_BINS := $(patsubst tests/fuzz/%.cc,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
 
-.PHONY: all test unit-test integration-test sigv4-suite demo deps bench clean FORCE static certs static-test \
+.PHONY: all test unit-test integration-test sigv4-suite demo endpoint deps bench clean FORCE static certs static-test \
         fuzz fuzz-targets
 .DEFAULT_GOAL := all
 
@@ -222,6 +224,13 @@ sigv4-suite: $(SIGV4_BIN)
 demo: deps
 	@$(MAKE) --no-print-directory $(BIN)
 	@BUILD=$(BUILD) bash tests/demo/demo.sh
+
+# The demo's endpoint alone: moto on 127.0.0.1:ENDPOINT_PORT with fixed test
+# keys; prints what to export and the edgelog commands. Ctrl-C stops it.
+ENDPOINT_PORT ?= 5000
+endpoint: deps
+	@$(MAKE) --no-print-directory $(BIN)
+	@BUILD=$(BUILD) bash tests/demo/endpoint.sh $(ENDPOINT_PORT)
 
 # The static binary, stripped: build/static/edgelog, or with TARGET=aarch64
 # build/aarch64-static/edgelog.

@@ -3,10 +3,14 @@
 Starts moto (a CloudWatch Logs stand-in) on a free loopback port with
 signature checking on, writes two realistic logs for about ten seconds,
 runs edgelog against them and prints every event as it lands, read back
-through the CloudWatch Logs API. Stops everything it started."""
+through the CloudWatch Logs API. Stops everything it started, but keeps
+the config, the logs and the state directory in build/demo/ (emptied at the
+start of each demo) and says how to run them again by hand against
+make endpoint."""
 import datetime
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -14,6 +18,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
+import endpoint  # noqa: E402  (tests/demo/endpoint.py: make endpoint)
 import harness  # noqa: E402
 
 COLOR = sys.stdout.isatty()
@@ -69,26 +74,37 @@ def main():
     if not os.path.exists(harness.EDGELOG):
         sys.exit(f"{harness.EDGELOG} is missing: run make first")
     say("starting a local CloudWatch Logs endpoint (moto, signature checking on)")
-    moto = harness.Moto().start()
-    work = harness.Workdir()
+    key_id, secret = endpoint.TEST_KEY_ID, endpoint.TEST_SECRET
+    moto = harness.Moto().start(identity=(key_id, secret))
+    # Kept after the demo, for running it again by hand; a fresh one each demo.
+    kept = os.path.join(harness.ROOT, harness.BUILD, "demo")
+    shutil.rmtree(kept, ignore_errors=True)
+    work = harness.Workdir(kept)
     agent = None
     try:
-        key_id, secret = moto.create_identity()
         say(f"endpoint {moto.url}, IAM user 'edgelog' with key {key_id[:4]}…{key_id[-4:]}")
         logs = harness.client("logs", moto.url, key_id, secret)
         app_log, access_log = work.file("app.log"), work.file("access.log")
         for path in (app_log, access_log):
             open(path, "w").close()
-        config = work.write_config(moto.url, [
-            {"file_path": app_log, "log_group_name": "/demo/app", "log_stream_name": "{hostname}",
-             "retention_in_days": 7},
-            {"file_path": access_log, "log_group_name": "/demo/nginx", "log_stream_name": "access"},
-        ])
-        say(f"config: {config}")
+        # The endpoint comes from the environment, not the config, so the
+        # config runs again as it is against make endpoint.
+        config = work.write_json("config.json", {
+            "agent": {"region": harness.REGION},
+            "logs": {"force_flush_interval": 1, "logs_collected": {"files": {"collect_list": [
+                {"file_path": app_log, "log_group_name": "/demo/app",
+                 "log_stream_name": "{hostname}", "retention_in_days": 7},
+                {"file_path": access_log, "log_group_name": "/demo/nginx",
+                 "log_stream_name": "access"},
+            ]}}},
+            "edgelog": {"state_dir": work.state},
+        })
+        say(f"config: {os.path.relpath(config)}, state in {os.path.relpath(work.state)}")
         stderr_path = work.file("edgelog.stderr")
+        agent_env = harness.agent_env(key_id, secret, **dict(endpoint.exports(moto.url)))
         with open(stderr_path, "w") as stderr_file:
             agent = subprocess.Popen([harness.EDGELOG, "run", "--config", config],
-                                     env=harness.agent_env(key_id, secret), stderr=stderr_file)
+                                     env=agent_env, stderr=stderr_file)
         say(f"edgelog running (pid {agent.pid}); writing two logs for {WRITE_SECONDS} s")
         writer = Writer(app_log, access_log)
         writer.start()
@@ -117,12 +133,17 @@ def main():
             f"lost: {written - arrived}   edgelog exit code: {code}")
         for key, count in sorted(seen.items()):
             print(f"    {key[0]} / {key[1]}: {count} events")
+        print()
+        say(f"kept in {os.path.relpath(kept)}/: the config, both logs and the state directory. "
+            f"To run it again by hand: make endpoint, then in another shell the exports it "
+            f"prints and {os.path.relpath(harness.EDGELOG)} run -c {os.path.relpath(config)} "
+            f"(append to the logs to ship more; rm -rf {os.path.relpath(work.state)} to ship "
+            f"them again from the start)")
         return 0 if arrived == written and code == 0 else 1
     finally:
         if agent and agent.poll() is None:
             agent.kill()
         moto.stop()
-        work.remove()
 
 
 def show_agent_output(path, already):

@@ -154,10 +154,13 @@ class StoredBytes:
 
 
 class Workdir:
-    """A temporary directory with a config file and a state directory."""
+    """A temporary directory with a config file and a state directory; or,
+    with `path`, that directory (made when missing) for keeping."""
 
-    def __init__(self):
-        self.path = tempfile.mkdtemp(prefix="edgelog-it-")
+    def __init__(self, path=None):
+        if path:
+            os.makedirs(path, exist_ok=True)
+        self.path = path or tempfile.mkdtemp(prefix="edgelog-it-")
         self.state = os.path.join(self.path, "state")
 
     def file(self, name):
