@@ -11,8 +11,11 @@
 set -u
 cd "${1:-.}" 2>/dev/null || { echo 0.0.0; exit 0; }
 # A tarball unpacked inside another repository is not that repository.
-top=$(git rev-parse --show-toplevel 2>/dev/null) && [ "$top" = "$(pwd -P)" ] ||
-  { echo 0.0.0; exit 0; }
+top=$(git rev-parse --show-toplevel 2>/dev/null) || top=""
+if [ "$top" != "$(pwd -P)" ]; then
+  echo 0.0.0
+  exit 0
+fi
 git update-index -q --refresh >/dev/null 2>&1
 if described=$(git describe --tags --dirty --match 'v[0-9]*' --match '[0-9]*' 2>/dev/null); then
   echo "${described#v}"

@@ -35,6 +35,7 @@ check() {
 # The MAKEFLAGS a recipe sees when make is run with ARGS (and the
 # environment this is called in): the Makefile, plus one target printing it.
 recipe_makeflags() {
+  # shellcheck disable=SC2016  # $$MAKEFLAGS is make's, for the recipe's shell
   printf 'include Makefile\nprobe-makeflags:\n\t@echo "[$$MAKEFLAGS]"\n' >"$scratch/probe.mk"
   make --no-print-directory -f "$scratch/probe.mk" "$@" probe-makeflags
 }
@@ -82,6 +83,7 @@ a_missing_header_says_make_deps() {
     echo "the build went on: $out"
     return 1
   fi
+  # shellcheck disable=SC2016  # the backquotes are printed, not run
   [[ $out == *'edgelog: curl/curl.h not found: run `make deps` (installs libcurl4-openssl-dev'* ]] ||
     { echo "printed: $out"; return 1; }
   [[ $out != *"fatal error"* ]] || { echo "the compiler ran: $out"; return 1; }
@@ -91,6 +93,7 @@ a_cross_build_names_its_target() {
   local out
   out=$(sh platform/debian/check_headers.sh 'g++ --sysroot=/nonexistent' aarch64 zlib.h=zlib1g-dev 2>&1) &&
     { echo "no failure: $out"; return 1; }
+  # shellcheck disable=SC2016  # the backquotes are printed, not run
   [[ $out == *'run `make deps TARGET=aarch64`'* ]] || { echo "printed: $out"; return 1; }
 }
 
@@ -108,7 +111,7 @@ version_in() {
 }
 
 versions_from_git() {
-  local repo=$scratch/repo g
+  local repo=$scratch/repo
   mkdir -p "$repo"
   version_in "$repo" 0.0.0 || return 1  # no git: a tarball
   g() { git -C "$repo" -c user.name=t -c user.email=t@t "$@" >/dev/null 2>&1; }
