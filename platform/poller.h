@@ -48,8 +48,9 @@ class Poller {
 
 std::unique_ptr<Poller> NewEpollPoller();
 
-// Delivers SIGTERM and SIGINT as events instead of interrupting the program.
-// Block the signals (BlockStopSignals) before any thread is created.
+// Delivers SIGTERM and SIGINT (stop) and SIGHUP (reload) as events instead
+// of interrupting the program. Block the signals (BlockStopSignals) before
+// any thread is created.
 class StopSignals {
  public:
   virtual ~StopSignals() = default;
@@ -57,10 +58,12 @@ class StopSignals {
   virtual bool stop_requested() const = 0;
   // The name of the first stop signal received ("SIGTERM"), or "".
   virtual const char* signal_name() const = 0;
+  // True if SIGHUP arrived since the last call (several count as one).
+  virtual bool TakeReloadRequest() = 0;
 };
 
-// Blocks SIGTERM and SIGINT in the calling thread (and threads it creates
-// later), and ignores SIGPIPE.
+// Blocks SIGTERM, SIGINT and SIGHUP in the calling thread (and threads it
+// creates later), and ignores SIGPIPE.
 Status BlockStopSignals();
 
 // Watches for the blocked stop signals through `poller`.

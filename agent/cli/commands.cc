@@ -4,24 +4,15 @@
 #include <mbedtls/version.h>
 #include <zlib.h>
 
-#include "agent/aws/credentials.h"
-#include "agent/aws/creds/refresher.h"
 #include "agent/cli/aws_setup.h"
 #include "agent/cli/setup.h"
 #include "agent/aws/endpoint.h"
-#include "agent/io/file_util.h"
-#include "agent/io/state_dir.h"
 #include "agent/base/version.h"
 #include "agent/config/loader.h"
-#include "agent/net/curl_http_client.h"
 #include "agent/run/agent_loop.h"
 #include "agent/run/tail_setup.h"
 #include "agent/text/json_escape.h"
 #include "agent/text/utf8.h"
-#include "platform/limits.h"
-#include "platform/poller.h"
-#include "platform/process.h"
-#include "platform/watcher.h"
 
 namespace edgelog {
 namespace {
@@ -157,107 +148,6 @@ int CheckConfigCommand(const CommandLine& cl, Host& host) {
   out += "  \"journald\": " + ListJson(c.journals, JournalJson) + "\n}\n";
   std::fputs(out.c_str(), host.out);
   return kExitOk;
-}
-
-int RunCommand(const CommandLine& cl, Host& host) {
-  auto bootstrap_log = NewStderrLogger(false);
-  AwsServices aws(host.env, host.clock, UserAgent());
-  Setup setup;
-  if (int rc = Prepare(cl, host, *bootstrap_log, aws, &setup); rc != kExitOk) return rc;
-  const Config& config = setup.config;
-  auto log = NewStderrLogger(config.debug);
-
-  auto state_dir = PrepareStateDir(host.env, config.state_dir);
-  if (!state_dir.ok()) {
-    log->Error(state_dir.status().message());
-    return kExitRuntimeFailure;
-  }
-  auto lock = LockStateDir(host.env, *state_dir);
-  if (!lock.ok()) {
-    log->Error(lock.status().code() == Code::kBusy
-                   ? "another edgelog is using " + config.state_dir
-                   : lock.status().message());
-    return kExitRuntimeFailure;
-  }
-  // Credentials: fetched once now (a failure ends the run, saying why),
-  // then kept fresh by a refresh thread of their own.
-  auto credentials = std::make_unique<CachedCredentials>(
-      aws.NewCredentialSource(config), host.clock, *log,
-      static_cast<uint64_t>(host.clock.NowUnixMillis()));
-  if (Status c = credentials->Refresh(); !c.ok()) {
-    log->Error(c.message());
-    return kExitRuntimeFailure;
-  }
-
-  // Before any thread starts: threads inherit the mask, and a stop signal
-  // must reach the signalfd, not kill the process.
-  if (Status b = BlockStopSignals(); !b.ok()) log->Warning(b.message());
-  credentials->StartThread();
-  std::unique_ptr<Poller> poller = NewEpollPoller();
-  if (!poller) {
-    log->Error("cannot create the event loop (epoll)");
-    return kExitRuntimeFailure;
-  }
-  auto stop = WatchStopSignals(*poller);
-  if (!stop.ok()) {
-    log->Error(stop.status().message());
-    return kExitRuntimeFailure;
-  }
-  CurlHttpOptions http_options;
-  http_options.ca_file = setup.ca_bundle.path;
-  http_options.connect_timeout_ms = config.connect_timeout_s * 1000;
-  http_options.request_timeout_ms = config.request_timeout_s * 1000;
-  http_options.max_connections = static_cast<int>(config.max_in_flight);
-  http_options.user_agent = UserAgent();
-  auto http = CurlHttpClient::Create(*poller, host.clock, http_options);
-  if (!http.ok()) {
-    log->Error(http.status().message());
-    return kExitRuntimeFailure;
-  }
-
-  log->Info("shipping to " + setup.endpoint.url + " (" + setup.region.name + ", from " +
-            setup.region.source + ") as " +
-            MaskAccessKeyId(credentials->Get()->access_key_id) + " from " +
-            credentials->Source() + "; state in " + config.state_dir);
-  if (setup.endpoint.url.rfind("https://", 0) == 0) {
-    if (setup.ca_bundle.path.empty()) {
-      std::string tried;
-      for (const char* p : kSystemCaBundles) tried += std::string(tried.empty() ? "" : ", ") + p;
-      log->Warning("no CA bundle found (tried edgelog.http.ca_bundle, SSL_CERT_FILE, "
-                   "AWS_CA_BUNDLE, " + tried + ", " + kBundledCaName +
-                   " beside the binary); TLS connections will fail to verify");
-    } else {
-      log->Info("trusting the CAs in " + setup.ca_bundle.path + " (" + setup.ca_bundle.source +
-                ")");
-    }
-  }
-  // inotify tells at once when files change; without it, files are polled.
-  std::unique_ptr<DirWatcher> watcher;
-  if (auto w = NewInotifyWatcher(*poller); w.ok()) {
-    watcher = std::move(*w);
-  } else {
-    log->Warning("inotify unavailable (" + w.status().message() + "); polling files every second");
-  }
-  LogsRequestContext context{setup.endpoint, setup.region.name, http_options.user_agent};
-  RunOptions options;
-  options.once = cl.once;
-  uint64_t descriptors = RaiseOpenFileLimit();
-  options.open_files_allowed =
-      OpenFilesAllowed(descriptors, config.max_open_files, config.max_in_flight);
-  if (options.open_files_allowed < static_cast<size_t>(config.max_open_files)) {
-    log->Warning("the descriptor limit (RLIMIT_NOFILE, ulimit -n) is " +
-                 std::to_string(descriptors) + ": following at most " +
-                 std::to_string(options.open_files_allowed) + " files at once, not " +
-                 std::to_string(config.max_open_files) +
-                 " (edgelog.max_open_files); raise it with LimitNOFILE= (systemd) or "
-                 "--ulimit nofile= (containers)");
-  }
-  // journalctl, for the journald entries.
-  std::unique_ptr<ProcessStarter> processes = NewProcessStarter(*poller);
-  AgentDeps deps{host.env, host.clock, *log, *poller, **http, *credentials, stop->get(),
-                 watcher.get(), processes.get()};
-  AgentLoop loop(deps, config, std::move(setup.entries), context, options);
-  return loop.Run();
 }
 
 int VersionCommand(Host& host) {

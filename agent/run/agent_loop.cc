@@ -36,6 +36,7 @@ std::optional<int> AgentLoop::Turn(Turns& t) {
     deps_.log.Info(std::string(deps_.stop->signal_name()) +
                    " received: delivering what has been read, then stopping");
   }
+  if (!t.stopping) TakeReload(t, now);
   bool more_to_read = !t.stopping && Read(t, now);
   bool read_everything =
       options_.once && !more_to_read && p.tailer().AtEnd() && p.JournalsAtEnd();
@@ -78,11 +79,31 @@ std::optional<int> AgentLoop::Turn(Turns& t) {
     return kExitOk;
   }
   if (t.stopping && deps_.clock.MonotonicMillis() >= t.stop_deadline_ms) {
-    deps_.log.Warning("stopping with data not yet acknowledged; it will be sent "
-                      "again from the files on the next start");
+    deps_.log.Warning(reloading_ ? "reloading with data not yet acknowledged; it is sent after "
+                                   "the reload"
+                                 : "stopping with data not yet acknowledged; it will be sent "
+                                   "again from the files on the next start");
     return options_.once ? kExitUndelivered : kExitOk;
   }
   return std::nullopt;
+}
+
+void AgentLoop::TakeReload(Turns& t, int64_t now) {
+  if (deps_.stop == nullptr || !deps_.stop->TakeReloadRequest()) return;
+  if (options_.once) {
+    deps_.log.Info("SIGHUP ignored: --once reads to the end with the configuration it started "
+                   "with");
+    return;
+  }
+  if (!deps_.reload) {
+    deps_.log.Info("SIGHUP ignored: nothing to reload");
+    return;
+  }
+  if (!deps_.reload()) return;  // said why, and runs on as it was
+  reloading_ = true;
+  t.stopping = true;
+  t.stop_deadline_ms = now + options_.shutdown_grace_ms;
+  deps_.log.Info("SIGHUP received: delivering what has been read, then reloading");
 }
 
 bool AgentLoop::Read(Turns& t, int64_t now) {

@@ -9,6 +9,7 @@
 #define EDGELOG_AGENT_RUN_AGENT_LOOP_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -65,6 +66,11 @@ struct AgentDeps {
   StopSignals* stop = nullptr;  // null: never asked to stop
   DirWatcher* watcher = nullptr;  // null: poll the files instead
   ProcessStarter* processes = nullptr;  // runs journalctl; null: journals cannot be read
+  // Asked on SIGHUP whether a new configuration is ready to take over (it
+  // was read and checked, and said why not if not). Yes: the loop stops as
+  // on SIGTERM and reloading() tells the caller to start it. Empty: SIGHUP
+  // is ignored, with a word.
+  std::function<bool()> reload;
 };
 
 struct RunSummary {
@@ -93,6 +99,8 @@ class AgentLoop {
   int Run();
 
   const RunSummary& summary() const { return summary_; }
+  // True once Run() ended to make way for a new configuration (SIGHUP).
+  bool reloading() const { return reloading_; }
 
  private:
   // Where the loop is between turns.
@@ -102,6 +110,9 @@ class AgentLoop {
     int64_t stop_deadline_ms = 0;
     int64_t last_rescan_ms = 0;
   };
+  // Starts stopping for a reload when SIGHUP came and a new configuration
+  // is ready.
+  void TakeReload(Turns& t, int64_t now);
   // Reads, seals and sends, waits, takes answers: one turn. The exit code
   // once the loop must end.
   std::optional<int> Turn(Turns& t);
@@ -114,6 +125,7 @@ class AgentLoop {
   RunOptions options_;
   std::unique_ptr<Pipeline> pipeline_;
   RunSummary summary_;
+  bool reloading_ = false;
 };
 
 }  // namespace edgelog

@@ -82,6 +82,7 @@ sigset_t StopSignalSet() {
   sigemptyset(&set);
   sigaddset(&set, SIGTERM);
   sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGHUP);
   return set;
 }
 
@@ -94,10 +95,19 @@ class SignalFdStopSignals final : public StopSignals, public PollHandler {
   int fd() const { return fd_.get(); }
   bool stop_requested() const override { return name_[0] != '\0'; }
   const char* signal_name() const override { return name_; }
+  bool TakeReloadRequest() override {
+    bool requested = reload_;
+    reload_ = false;
+    return requested;
+  }
 
   void OnPollEvent(int, uint32_t) override {
     struct signalfd_siginfo info;
     while (::read(fd_.get(), &info, sizeof(info)) == sizeof(info)) {
+      if (info.ssi_signo == SIGHUP) {
+        reload_ = true;
+        continue;
+      }
       if (stop_requested()) continue;
       name_ = info.ssi_signo == SIGTERM ? "SIGTERM" : "SIGINT";
     }
@@ -107,6 +117,7 @@ class SignalFdStopSignals final : public StopSignals, public PollHandler {
   Poller& poller_;
   UniqueFd fd_;
   const char* name_ = "";
+  bool reload_ = false;
 };
 
 }  // namespace
@@ -120,7 +131,7 @@ std::unique_ptr<Poller> NewEpollPoller() {
 Status BlockStopSignals() {
   sigset_t set = StopSignalSet();
   if (::pthread_sigmask(SIG_BLOCK, &set, nullptr) != 0) {
-    return Status::IoError("cannot block SIGTERM and SIGINT");
+    return Status::IoError("cannot block SIGTERM, SIGINT and SIGHUP");
   }
   ::signal(SIGPIPE, SIG_IGN);
   return Status::Ok();
@@ -129,7 +140,7 @@ Status BlockStopSignals() {
 StatusOr<std::unique_ptr<StopSignals>> WatchStopSignals(Poller& poller) {
   sigset_t set = StopSignalSet();
   UniqueFd fd(::signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC));
-  if (!fd.valid()) return ErrnoStatus(errno, "signalfd", "SIGTERM/SIGINT");
+  if (!fd.valid()) return ErrnoStatus(errno, "signalfd", "SIGTERM/SIGINT/SIGHUP");
   auto signals = std::make_unique<SignalFdStopSignals>(poller, std::move(fd));
   EDGELOG_RETURN_IF_ERROR(poller.Watch(signals->fd(), kPollReadable, signals.get()));
   return std::unique_ptr<StopSignals>(std::move(signals));

@@ -232,5 +232,26 @@ TEST(StopSignalsTest, SigtermArrivesAsAnEventThroughThePoller) {
   ASSERT_EQ(0, ::pthread_sigmask(SIG_SETMASK, &old_mask, nullptr));
 }
 
+TEST(StopSignalsTest, SighupAsksForAReloadOnceAndStopsNothing) {
+  sigset_t old_mask;
+  ASSERT_EQ(0, ::pthread_sigmask(SIG_SETMASK, nullptr, &old_mask));
+  ASSERT_TRUE(BlockStopSignals().ok());
+  {
+    auto poller = NewEpollPoller();
+    ASSERT_NE(nullptr, poller);
+    auto stop = WatchStopSignals(*poller);
+    ASSERT_TRUE(stop.ok()) << stop.status().ToString();
+    EXPECT_FALSE((*stop)->TakeReloadRequest());
+    ASSERT_EQ(0, ::raise(SIGHUP));  // blocked: queued for the signalfd
+    auto n = poller->Wait(1000);
+    ASSERT_TRUE(n.ok());
+    EXPECT_EQ(1, *n);
+    EXPECT_FALSE((*stop)->stop_requested());
+    EXPECT_TRUE((*stop)->TakeReloadRequest());
+    EXPECT_FALSE((*stop)->TakeReloadRequest()) << "taken once";
+  }
+  ASSERT_EQ(0, ::pthread_sigmask(SIG_SETMASK, &old_mask, nullptr));
+}
+
 }  // namespace
 }  // namespace edgelog

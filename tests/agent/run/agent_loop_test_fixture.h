@@ -125,7 +125,13 @@ class FakeStop : public StopSignals {
  public:
   bool stop_requested() const override { return requested; }
   const char* signal_name() const override { return requested ? "SIGTERM" : ""; }
+  bool TakeReloadRequest() override {
+    bool r = reload;
+    reload = false;
+    return r;
+  }
   bool requested = false;
+  bool reload = false;  // a SIGHUP waiting to be taken
 };
 
 // Refuses to open rejected.jsonl while `refuse` is set.
