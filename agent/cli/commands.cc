@@ -15,6 +15,7 @@
 #include "agent/config/loader.h"
 #include "agent/net/curl_http_client.h"
 #include "agent/run/agent_loop.h"
+#include "agent/run/last_error.h"
 #include "agent/run/tail_setup.h"
 #include "agent/text/json_escape.h"
 #include "agent/text/utf8.h"
@@ -112,6 +113,15 @@ std::string ListJson(const std::vector<T>& items, F to_json) {
 
 }  // namespace
 
+namespace {
+
+// RunCommand once the state directory is locked: `log` keeps the last
+// error for `last_error`.
+int RunLocked(const CommandLine& cl, Host& host, AwsServices& aws, Setup& setup, Logger* log,
+              LastErrorFile* last_error);
+
+}  // namespace
+
 int CheckConfigCommand(const CommandLine& cl, Host& host) {
   auto log = NewStderrLogger(false);
   AwsServices aws(host.env, host.clock, UserAgent());
@@ -179,6 +189,20 @@ int RunCommand(const CommandLine& cl, Host& host) {
                    : lock.status().message());
     return kExitRuntimeFailure;
   }
+  // From here on the last error is kept in the state directory, for
+  // `edgelog status`.
+  ErrorRecordingLogger recording(*log, host.clock);
+  LastErrorFile last_error(host.env, host.clock, *state_dir, recording);
+  int rc = RunLocked(cl, host, aws, setup, &recording, &last_error);
+  last_error.SaveNow();
+  return rc;
+}
+
+namespace {
+
+int RunLocked(const CommandLine& cl, Host& host, AwsServices& aws, Setup& setup, Logger* log,
+              LastErrorFile* last_error) {
+  const Config& config = setup.config;
   // Credentials: fetched once now (a failure ends the run, saying why),
   // then kept fresh by a refresh thread of their own.
   auto credentials = std::make_unique<CachedCredentials>(
@@ -255,10 +279,12 @@ int RunCommand(const CommandLine& cl, Host& host) {
   // journalctl, for the journald entries.
   std::unique_ptr<ProcessStarter> processes = NewProcessStarter(*poller);
   AgentDeps deps{host.env, host.clock, *log, *poller, **http, *credentials, stop->get(),
-                 watcher.get(), processes.get()};
+                 watcher.get(), processes.get(), last_error};
   AgentLoop loop(deps, config, std::move(setup.entries), context, options);
   return loop.Run();
 }
+
+}  // namespace
 
 int VersionCommand(Host& host) {
   std::fprintf(host.out, "edgelog %s (libcurl %s, mbedTLS %s, zlib %s)\n",

@@ -25,6 +25,7 @@
 namespace edgelog {
 
 class DirWatcher;
+class LastErrorFile;
 class ProcessStarter;
 class Pipeline;
 struct TailEntry;
@@ -65,6 +66,9 @@ struct AgentDeps {
   StopSignals* stop = nullptr;  // null: never asked to stop
   DirWatcher* watcher = nullptr;  // null: poll the files instead
   ProcessStarter* processes = nullptr;  // runs journalctl; null: journals cannot be read
+  // Where the last error logged is kept for `edgelog status`, saved once a
+  // turn when due; null: not kept.
+  LastErrorFile* last_error = nullptr;
 };
 
 struct RunSummary {
