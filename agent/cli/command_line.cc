@@ -32,6 +32,7 @@ StatusOr<CommandLine> ParseCommandLine(const std::vector<std::string>& args) {
     else if (name == "check-config") cl.command = Command::kCheckConfig;
     else if (name == "doctor") cl.command = Command::kDoctor;
     else if (name == "version") cl.command = Command::kVersion;
+    else if (name == "status") cl.command = Command::kStatus;
     else if (name == "help") cl.command = Command::kHelp;
     else return Status::InvalidArgument("unknown command \"" + name + "\"");
     i = 1;
@@ -47,6 +48,8 @@ StatusOr<CommandLine> ParseCommandLine(const std::vector<std::string>& args) {
       cl.once = true;
     } else if (arg == "--write-test") {
       cl.write_test = true;
+    } else if (arg == "--json") {
+      cl.json = true;
     } else if (cl.command == Command::kHelp && arg == "config") {
       cl.command = Command::kHelpConfig;
     } else if (!TakeValue(args, &i, "--config", &cl.config_path, &error) &&
@@ -72,6 +75,9 @@ StatusOr<CommandLine> ParseCommandLine(const std::vector<std::string>& args) {
   if (cl.write_test && cl.command != Command::kDoctor) {
     return Status::InvalidArgument("--write-test only applies to doctor");
   }
+  if (cl.json && cl.command != Command::kStatus) {
+    return Status::InvalidArgument("--json only applies to status");
+  }
   return cl;
 }
 
@@ -90,6 +96,11 @@ usage:
       come from), who AWS says they are, region, endpoint, clock. With
       --write-test, also send one event to each configured stream. Exit 0
       only if shipping would work.
+  edgelog status [--config FILE | --state-dir DIR] [--json]
+      What the state directory says, read without disturbing a running
+      agent: per file its size, the offset delivered and the lag; journald
+      cursors; the disk buffer; rejected events; whether an agent runs; its
+      last error. Exit 0 when the state could be read, 1 when it cannot.
   edgelog version
   edgelog help [config]
       This text, or the reference of every configuration option.
