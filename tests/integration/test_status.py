@@ -91,6 +91,8 @@ class StatusTest(harness.MotoTestCase):
         agent = self.start_agent(config)
 
         def delivered():
+            if not os.path.isdir(self.work.state):  # the agent is starting
+                return None
             st = self.status_json(config)
             files = st["files"]
             return st if files and files[0]["offset"] == written else None
@@ -127,6 +129,8 @@ class StatusTest(harness.MotoTestCase):
         agent = self.start_agent(config)
 
         def buffered():
+            if not os.path.isdir(self.work.state):  # the agent is starting
+                return None
             st = self.status_json(config)
             return st if st["buffer"]["events"] == lines and st["last_error"] else None
         st = harness.wait_until(buffered, 60, f"{lines} events in the disk buffer", interval=0.3)
