@@ -6,6 +6,7 @@
 #include "agent/cli/command_line.h"
 #include "agent/cli/commands.h"
 #include "agent/cli/doctor.h"
+#include "agent/cli/status.h"
 #include "agent/config/options.h"
 #include "agent/run/agent_loop.h"
 #include "platform/clock.h"
@@ -37,6 +38,8 @@ int main(int argc, char** argv) {
       return DoctorCommand(*cl, host);
     case Command::kRun:
       return RunCommand(*cl, host);
+    case Command::kStatus:
+      return StatusCommand(*cl, host);
   }
   return kExitUsage;
 }

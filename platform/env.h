@@ -169,6 +169,14 @@ class Env {
   // the lock was being taken is not locked in its stead).
   // kBusy when another process holds it.
   virtual StatusOr<std::unique_ptr<FileLock>> Lock(const std::string& path) = 0;
+  // Whether some process holds a lock such as Lock() takes on `path` (this
+  // one included), found out without taking it, so that the look can never
+  // make the holder's Lock() fail. The POSIX Env reads /proc/locks and knows
+  // the file by its inode number alone (the device /proc/locks gives need
+  // not be stat's, on btrfs or overlayfs), and sees only processes of its
+  // own PID namespace. kNotFound when `path` does not exist; kUnavailable
+  // when the system cannot tell (no /proc).
+  virtual StatusOr<bool> IsLocked(const std::string& path) = 0;
 
   // Process environment: the value of variable `name`, if set.
   virtual std::optional<std::string> GetVar(const std::string& name) = 0;
@@ -226,6 +234,7 @@ class EnvWrapper : public Env {
   StatusOr<std::unique_ptr<FileLock>> Lock(const std::string& path) override {
     return target_.Lock(path);
   }
+  StatusOr<bool> IsLocked(const std::string& path) override { return target_.IsLocked(path); }
   std::optional<std::string> GetVar(const std::string& name) override {
     return target_.GetVar(name);
   }

@@ -24,6 +24,11 @@ constexpr CommandInfo kCommands[] = {
      "      come from), who AWS says they are, region, endpoint, clock. With\n"
      "      --write-test, also send one event to each configured stream. Exit 0\n"
      "      only if shipping would work.\n"},
+    {Command::kStatus, "status", "edgelog status [--config FILE | --state-dir DIR] [--json]",
+     "      What the state directory says, read without disturbing a running\n"
+     "      agent: per file its size, the offset delivered and the lag; journald\n"
+     "      cursors; the disk buffer; rejected events; whether an agent runs; its\n"
+     "      last error. Exit 0 when the state could be read, 1 when it cannot.\n"},
     {Command::kVersion, "version", "edgelog version",
      "      The version, and those of libcurl, mbedTLS and zlib.\n"},
     {Command::kHelp, "help", "edgelog help [COMMAND | config]",
@@ -96,7 +101,7 @@ StatusOr<CommandLine> ParseCommandLine(const std::vector<std::string>& args) {
       cl.help_for = info->command;
     } else {
       return Status::InvalidArgument("no help on \"" + topic + "\": commands are run, "
-                                     "check-config, doctor, version; or config");
+                                     "check-config, doctor, status, version; or config");
     }
     ++i;
   }
@@ -115,6 +120,8 @@ StatusOr<CommandLine> ParseCommandLine(const std::vector<std::string>& args) {
       cl.once = true;
     } else if (arg == "--write-test") {
       cl.write_test = true;
+    } else if (arg == "--json") {
+      cl.json = true;
     } else if (!TakeValue(args, &i, "--config", &cl.config_path, &error) &&
                !TakeShortConfig(args, &i, &cl.config_path, &error) &&
                !TakeValue(args, &i, "--state-dir", &cl.state_dir, &error)) {
@@ -138,6 +145,9 @@ StatusOr<CommandLine> ParseCommandLine(const std::vector<std::string>& args) {
   }
   if (cl.write_test && cl.command != Command::kDoctor) {
     return Status::InvalidArgument("--write-test only applies to doctor");
+  }
+  if (cl.json && cl.command != Command::kStatus) {
+    return Status::InvalidArgument("--json only applies to status");
   }
   return cl;
 }

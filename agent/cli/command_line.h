@@ -3,6 +3,7 @@
 //   edgelog run --config FILE [--state-dir DIR] [--once]   (the default)
 //   edgelog check-config --config FILE
 //   edgelog doctor --config FILE [--write-test]
+//   edgelog status [--config FILE | --state-dir DIR] [--json]
 //   edgelog version
 //   edgelog help [COMMAND | config]
 //
@@ -17,7 +18,7 @@
 
 namespace edgelog {
 
-enum class Command { kRun, kCheckConfig, kDoctor, kVersion, kHelp, kHelpConfig };
+enum class Command { kRun, kCheckConfig, kDoctor, kVersion, kHelp, kHelpConfig, kStatus };
 
 struct CommandLine {
   Command command = Command::kRun;
@@ -27,6 +28,7 @@ struct CommandLine {
   std::string state_dir;  // overrides edgelog.state_dir when set
   bool once = false;
   bool write_test = false;  // doctor: one event to each configured stream
+  bool json = false;        // status: one JSON object
 };
 
 // kInvalidArgument with a one-line reason on bad usage.

@@ -14,6 +14,7 @@
 #include "agent/io/state_dir.h"
 #include "agent/net/curl_http_client.h"
 #include "agent/run/agent_loop.h"
+#include "agent/run/last_error.h"
 #include "agent/run/reload.h"
 #include "agent/run/tail_setup.h"
 #include "platform/limits.h"
@@ -30,7 +31,10 @@ struct Generation {
 
   AwsServices aws;
   Setup setup;
-  std::unique_ptr<Logger> log;
+  std::unique_ptr<Logger> stderr_log;
+  // The generation's logger: stderr_log's lines, the last error remembered
+  // for `edgelog status` (saved once the state directory is locked).
+  std::unique_ptr<ErrorRecordingLogger> log;
   std::unique_ptr<CachedCredentials> credentials;
 };
 
@@ -38,7 +42,8 @@ struct Generation {
 // `log` said why not.
 int PrepareGeneration(const CommandLine& cl, Host& host, Logger& log, Generation* g) {
   if (int rc = Prepare(cl, host, log, g->aws, &g->setup); rc != kExitOk) return rc;
-  g->log = NewStderrLogger(g->setup.config.debug);
+  g->stderr_log = NewStderrLogger(g->setup.config.debug);
+  g->log = std::make_unique<ErrorRecordingLogger>(*g->stderr_log, host.clock);
   return kExitOk;
 }
 
@@ -106,7 +111,7 @@ struct Ended {
 };
 
 Ended RunGeneration(const CommandLine& cl, Host& host, Generation& g, Poller& poller,
-                    StopSignals& stop) {
+                    StopSignals& stop, const std::string& real_state_dir) {
   const Config& config = g.setup.config;
   Logger& log = *g.log;
   CurlHttpOptions http_options;
@@ -145,14 +150,17 @@ Ended RunGeneration(const CommandLine& cl, Host& host, Generation& g, Poller& po
   // journalctl, for the journald entries.
   std::unique_ptr<ProcessStarter> processes = NewProcessStarter(poller);
   std::unique_ptr<Generation> next;
+  LastErrorFile last_error(host.env, host.clock, real_state_dir, *g.log);
   AgentDeps deps{host.env, host.clock, log, poller, **http, *g.credentials, &stop,
                  watcher.get(), processes.get()};
+  deps.last_error = &last_error;
   deps.reload = [&] {
     next = LoadForReload(cl, host, g);
     return next != nullptr;
   };
   AgentLoop loop(deps, config, std::move(g.setup.entries), context, options);
   int exit_code = loop.Run();
+  last_error.SaveNow();
   if (!loop.reloading() || stop.stop_requested()) next = nullptr;
   return {exit_code, std::move(next)};
 }
@@ -193,7 +201,7 @@ int RunCommand(const CommandLine& cl, Host& host) {
   for (;;) {
     g->credentials->StartThread();
     std::vector<EntryName> before = EntryNames(g->setup.entries);
-    Ended ended = RunGeneration(cl, host, *g, *poller, **stop);
+    Ended ended = RunGeneration(cl, host, *g, *poller, **stop, *state_dir);
     if (ended.next == nullptr) return ended.exit_code;
     auto carried = CarryCheckpoints(
         host.env, state_dir_path, CarriedKeys(before, EntryNames(ended.next->setup.entries)));

@@ -1,5 +1,6 @@
 #include "agent/run/agent_loop.h"
 
+#include "agent/run/last_error.h"
 #include "agent/run/pipeline.h"
 #include "platform/watcher.h"
 
@@ -57,6 +58,7 @@ std::optional<int> AgentLoop::Turn(Turns& t) {
     return kExitRuntimeFailure;
   }
   p.Collect();
+  if (deps_.last_error != nullptr) deps_.last_error->SaveIfDue();
 
   if (!p.fatal().empty()) {
     deps_.log.Error(p.fatal());

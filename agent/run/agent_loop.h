@@ -26,6 +26,7 @@
 namespace edgelog {
 
 class DirWatcher;
+class LastErrorFile;
 class ProcessStarter;
 class Pipeline;
 struct TailEntry;
@@ -66,6 +67,9 @@ struct AgentDeps {
   StopSignals* stop = nullptr;  // null: never asked to stop
   DirWatcher* watcher = nullptr;  // null: poll the files instead
   ProcessStarter* processes = nullptr;  // runs journalctl; null: journals cannot be read
+  // Where the last error logged is kept for `edgelog status`, saved once a
+  // turn when due; null: not kept.
+  LastErrorFile* last_error = nullptr;
   // Asked on SIGHUP whether a new configuration is ready to take over (it
   // was read and checked, and said why not if not). Yes: the loop stops as
   // on SIGTERM and reloading() tells the caller to start it. Empty: SIGHUP

@@ -75,6 +75,10 @@ struct SegmentContents {
 // Splits a segment's bytes into records (views into `bytes`).
 SegmentContents ReadSegment(std::string_view bytes);
 
+// The number of segment file `name`: "000042.seg" → 42, "1234567.seg" →
+// 1234567 (names grow past six digits); 0 for anything else.
+uint64_t SegmentNumber(const std::string& name);
+
 // kCorruption when the payload is not a well-formed batch or ack.
 StatusOr<SpooledBatch> DecodeBatch(std::string_view payload);
 Status DecodeAck(std::string_view payload, uint64_t* seq, AckReason* reason);

@@ -12,24 +12,6 @@ namespace {
 
 constexpr const char* kSuffix = ".seg";
 
-// "000042.seg" → 42, "1234567.seg" → 1234567 (names grow past six
-// digits); 0 for anything else.
-uint64_t SegmentNumber(const std::string& name) {
-  constexpr size_t kSuffixLength = 4;
-  if (name.size() <= kSuffixLength ||
-      name.compare(name.size() - kSuffixLength, kSuffixLength, kSuffix) != 0) {
-    return 0;
-  }
-  uint64_t n = 0;
-  for (size_t i = 0; i < name.size() - kSuffixLength; ++i) {
-    if (name[i] < '0' || name[i] > '9') return 0;
-    uint64_t digit = static_cast<uint64_t>(name[i] - '0');
-    if (n > (UINT64_MAX - digit) / 10) return 0;
-    n = n * 10 + digit;
-  }
-  return n;
-}
-
 }  // namespace
 
 std::string Spool::SegmentPath(uint64_t number) const {

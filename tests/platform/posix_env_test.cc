@@ -432,6 +432,34 @@ TEST_F(PosixEnvTest, ADirectoryIsLockedItselfAndBusyForASecondTaker) {
   EXPECT_EQ(Code::kBusy, second.status().code());
 }
 
+TEST_F(PosixEnvTest, IsLockedTellsAHeldLockWithoutTakingIt) {
+  ASSERT_TRUE(env_->CreateDirs(Path("state")).ok());
+  Write(Path("state/lock"), "");
+  auto before = env_->IsLocked(Path("state/lock"));
+  if (!before.ok() && before.status().code() == Code::kUnavailable) {
+    GTEST_SKIP() << "no /proc/locks: " << before.status().message();
+  }
+  ASSERT_TRUE(before.ok()) << before.status().ToString();
+  EXPECT_FALSE(*before);
+  auto held = env_->Lock(Path("state/lock"));
+  ASSERT_TRUE(held.ok()) << held.status().ToString();
+  auto dir = env_->Lock(Path("state"));
+  ASSERT_TRUE(dir.ok()) << dir.status().ToString();
+  auto file_now = env_->IsLocked(Path("state/lock"));
+  auto dir_now = env_->IsLocked(Path("state"));
+  ASSERT_TRUE(file_now.ok() && dir_now.ok());
+  EXPECT_TRUE(*file_now);
+  EXPECT_TRUE(*dir_now);
+  // The look took nothing: the lock is released as if never looked at.
+  held->reset();
+  auto after = env_->IsLocked(Path("state/lock"));
+  ASSERT_TRUE(after.ok());
+  EXPECT_FALSE(*after);
+  auto again = env_->Lock(Path("state/lock"));
+  EXPECT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(Code::kNotFound, env_->IsLocked(Path("missing")).status().code());
+}
+
 TEST_F(PosixEnvTest, LinkStatDescribesALinkAndRealPathWhereItLeads) {
   Write(Path("real"), "12345");
   ASSERT_EQ(0, ::symlink("real", Path("link").c_str()));

@@ -333,6 +333,11 @@ StatusOr<std::unique_ptr<FileLock>> MemEnv::Lock(const std::string& path) {
   return std::unique_ptr<FileLock>(std::make_unique<MemLock>(this, path));
 }
 
+StatusOr<bool> MemEnv::IsLocked(const std::string& path) {
+  if (!Exists(path) && !DirExists(path)) return Status::NotFound("stat " + path + ": no such file");
+  return locks_.count(path) > 0;
+}
+
 std::optional<std::string> MemEnv::GetVar(const std::string& name) {
   auto it = vars_.find(name);
   if (it == vars_.end()) return std::nullopt;

@@ -45,6 +45,7 @@ class MemEnv : public Env {
   Status CreateDirs(const std::string& dir) override;
   Status SyncDir(const std::string& dir) override;
   StatusOr<std::unique_ptr<FileLock>> Lock(const std::string& path) override;
+  StatusOr<bool> IsLocked(const std::string& path) override;
   std::optional<std::string> GetVar(const std::string& name) override;
   std::string HostName() override { return host_name_; }
   uint32_t UserId() override { return user_id_; }

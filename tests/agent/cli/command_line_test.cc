@@ -185,5 +185,21 @@ TEST(CommandLineTest, UsageNamesEveryCommandAndTheExitCodes) {
   }
 }
 
+TEST(CommandLineTest, StatusTakesAConfigOrAStateDirOrNeitherAndJson) {
+  CommandLine cl = Parse({"status", "--state-dir", "/var/lib/edgelog", "--json"});
+  EXPECT_EQ(Command::kStatus, cl.command);
+  EXPECT_EQ("/var/lib/edgelog", cl.state_dir);
+  EXPECT_TRUE(cl.json);
+  cl = Parse({"status", "--config", "/etc/edgelog.json"});
+  EXPECT_EQ("/etc/edgelog.json", cl.config_path);
+  EXPECT_FALSE(cl.json);
+  EXPECT_EQ(Command::kStatus, Parse({"status"}).command) << "the default state directory";
+}
+
+TEST(CommandLineTest, JsonOnlyAppliesToStatus) {
+  EXPECT_TRUE(Contains(ErrorOf({"run", "--config", "/c", "--json"}), "--json only applies to status"));
+  EXPECT_TRUE(Contains(ErrorOf({"status", "--state-dir", "relative"}), "absolute"));
+}
+
 }  // namespace
 }  // namespace edgelog

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "agent/run/last_error.h"
 #include "tests/agent/run/agent_loop_test_fixture.h"
 
 namespace edgelog {
@@ -201,6 +202,34 @@ TEST_F(AgentLoopTest, WhileRejectedRecordsCannotBeKeptReadingPausesInsteadOfQueu
   EXPECT_GT(read_while_refused, 0u);
   EXPECT_EQ(static_cast<uint64_t>(lines), loop.summary().events_rejected);
   EXPECT_EQ(static_cast<int64_t>(text.size()), SavedOffset(kLog));
+}
+
+
+TEST_F(AgentLoopTest, TheLastErrorIsSavedForStatusWhileTheLoopRuns) {
+  env_.WriteFile(kLog, "alpha\n");
+  http_.set_responder([](const SeenRequest&) -> std::optional<HttpResponse> {
+    return FakeHttp::AwsError(503, "ServiceUnavailableException", "down for maintenance");
+  });
+  const std::string path = std::string(kStateDir) + "/last_error.json";
+  ErrorRecordingLogger recording(log_, clock_);
+  LastErrorFile last_error(env_, clock_, kStateDir, recording);
+  ScriptedPoller poller(clock_);
+  FakeStop stop;
+  bool saved_while_running = false;
+  poller.on_wait = [&] {
+    saved_while_running = saved_while_running || env_.Exists(path);
+    if (saved_while_running || poller.waits > 100000) stop.requested = true;
+  };
+  options_.once = false;
+  AgentDeps deps{env_, clock_, recording, poller, http_, *credentials_, &stop,
+                 nullptr, nullptr, &last_error};
+  AgentLoop loop(deps, config_, Entries(), context_, options_);
+  loop.Run();
+  EXPECT_TRUE(saved_while_running) << log_.Text();
+  auto saved = LoadLastError(env_, path);
+  ASSERT_TRUE(saved.ok() && saved->has_value()) << saved.status().ToString();
+  EXPECT_NE(std::string::npos, (*saved)->message.find("down for maintenance")) << (*saved)->message;
+  EXPECT_EQ(1, log_.Count(LogLevel::kError, "down for maintenance")) << "logged as before";
 }
 
 }  // namespace

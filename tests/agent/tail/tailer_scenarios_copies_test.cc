@@ -82,6 +82,7 @@ class AliasEnv : public Env {
   Status CreateDirs(const std::string& d) override { return base_.CreateDirs(d); }
   Status SyncDir(const std::string& d) override { return base_.SyncDir(d); }
   StatusOr<std::unique_ptr<FileLock>> Lock(const std::string& p) override { return base_.Lock(p); }
+  StatusOr<bool> IsLocked(const std::string& p) override { return base_.IsLocked(p); }
   std::optional<std::string> GetVar(const std::string& n) override { return base_.GetVar(n); }
   std::string HostName() override { return base_.HostName(); }
   uint32_t UserId() override { return base_.UserId(); }
