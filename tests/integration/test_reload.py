@@ -186,5 +186,59 @@ class ReloadTest(harness.MotoTestCase):
         self.assertEqual(self.messages(GROUP, "slow"), numbered(path, written))
 
 
+class ReloadDuringAnOutageTest(unittest.TestCase):
+    """A reload while CloudWatch is unreachable: what was read waits in the
+    disk buffer through the reload and goes once the endpoint is back."""
+
+    IDENTITY = ("AKIAEDGELOGRELOAD001", "reload-test-secret-key-00000000000000000")
+
+    def setUp(self):
+        self.work = harness.Workdir()
+        self.moto = harness.Moto()  # its port reserved; nothing listens yet
+        self.addCleanup(self.work.remove)
+        self.addCleanup(self.moto.stop)
+
+    def test_lines_read_before_a_reload_in_an_outage_arrive_once(self):
+        path = self.work.file("app.log")
+        open(path, "w").close()
+        entry = {"file_path": path, "log_group_name": GROUP, "log_stream_name": "outage"}
+        config = self.work.write_config(self.moto.url, [entry],
+                                        edgelog={"http": {"connect_timeout": 1}})
+        stderr_path = self.work.file("agent.stderr")
+        with open(stderr_path, "wb") as stderr:
+            agent = subprocess.Popen([harness.EDGELOG, "run", "--config", config],
+                                     env=harness.agent_env(*self.IDENTITY), stderr=stderr)
+        self.addCleanup(lambda: agent.poll() is None and (agent.kill(), agent.wait()))
+
+        def log_text():
+            with open(stderr_path, "rb") as f:
+                return f.read().decode(errors="replace")
+
+        writer = Writer([path]).start()
+        try:
+            harness.wait_until(lambda: "PutLogEvents" in log_text() or
+                               "connect" in log_text(), 60, "the first failed send")
+            agent.send_signal(signal.SIGHUP)
+            harness.wait_until(lambda: "reloaded " in log_text(), 60, "the reload")
+            self.assertIn("reloading with data not yet acknowledged", log_text())
+            time.sleep(0.5)  # lines written after the reload, still in the outage
+            written = writer.stop()[path]
+        finally:
+            if not writer.done.is_set():
+                writer.stop()
+        self.moto.start(identity=self.IDENTITY)
+        logs = harness.client("logs", self.moto.url, *self.IDENTITY)
+
+        def got():
+            try:
+                return [e["message"] for e in harness.read_events(logs, GROUP, "outage")]
+            except logs.exceptions.ResourceNotFoundException:
+                return []
+        harness.wait_until(lambda: len(got()) >= written, 120, "every line after the outage")
+        agent.send_signal(signal.SIGTERM)
+        self.assertEqual(agent.wait(30), 0)
+        self.assertEqual(got(), numbered(path, written))
+
+
 if __name__ == "__main__":
     unittest.main()
