@@ -1,0 +1,267 @@
+// HttpServer over a non-blocking listening socket and epoll.
+#include "platform/http_server.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <deque>
+#include <map>
+
+#include "platform/posix/errno_status.h"
+#include "platform/posix/unique_fd.h"
+
+namespace edgelog {
+namespace {
+
+const char* Reason(int status) {
+  switch (status) {
+    case 200: return "OK";
+    case 400: return "Bad Request";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 431: return "Request Header Fields Too Large";
+    case 503: return "Service Unavailable";
+    default: return "Unknown";
+  }
+}
+
+std::string Serialize(const ServedResponse& r, bool head_only) {
+  std::string out = "HTTP/1.1 " + std::to_string(r.status) + " " + Reason(r.status) + "\r\n";
+  out += "Content-Type: " + r.content_type + "\r\n";
+  out += "Content-Length: " + std::to_string(r.body.size()) + "\r\n";
+  out += "Connection: close\r\n\r\n";
+  if (!head_only) out += r.body;
+  return out;
+}
+
+ServedResponse Plain(int status, const std::string& body) {
+  ServedResponse r;
+  r.status = status;
+  r.body = body;
+  return r;
+}
+
+class PosixHttpServer final : public HttpServer, public PollHandler {
+ public:
+  PosixHttpServer(Poller& poller, UniqueFd listener, std::string address,
+                  RequestHandler handler)
+      : poller_(poller),
+        listener_(std::move(listener)),
+        address_(std::move(address)),
+        handler_(std::move(handler)) {}
+
+  ~PosixHttpServer() override {
+    for (auto& [fd, c] : connections_) poller_.Unwatch(fd);
+    poller_.Unwatch(listener_.get());
+  }
+
+  Status Start() { return poller_.Watch(listener_.get(), kPollReadable, this); }
+
+  std::string address() const override { return address_; }
+
+  void OnPollEvent(int fd, uint32_t events) override {
+    if (fd == listener_.get()) {
+      Accept();
+      return;
+    }
+    auto it = connections_.find(fd);
+    if (it == connections_.end()) return;
+    Connection& c = it->second;
+    if (c.out.empty() && (events & (kPollReadable | kPollError))) Read(fd, c);
+    // Read may have closed it (c is gone then), or answered: written at once.
+    if (connections_.count(fd) > 0 && !c.out.empty()) Write(fd, c);
+  }
+
+ private:
+  struct Connection {
+    UniqueFd fd;
+    std::string in;
+    std::string out;  // the answer, once there is one
+    size_t written = 0;
+  };
+
+  void Accept() {
+    for (;;) {
+      int fd = ::accept4(listener_.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+      if (fd < 0) return;  // EAGAIN, or an error of one connection: the next try
+      if (connections_.size() >= kMaxConnections) Close(order_.front());
+      Connection c;
+      c.fd = UniqueFd(fd);
+      if (!poller_.Watch(fd, kPollReadable, this).ok()) continue;  // c closes it
+      connections_.emplace(fd, std::move(c));
+      order_.push_back(fd);
+    }
+  }
+
+  void Read(int fd, Connection& c) {
+    char buf[2048];
+    for (;;) {
+      ssize_t n = ::read(fd, buf, sizeof(buf));
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+      if (n <= 0) {  // closed before a whole request, or an error
+        Close(fd);
+        return;
+      }
+      c.in.append(buf, static_cast<size_t>(n));
+      if (c.in.size() > kMaxRequestBytes) break;
+    }
+    size_t end = c.in.find("\r\n\r\n");
+    if (end == std::string::npos) end = c.in.find("\n\n");
+    if (end == std::string::npos && c.in.size() <= kMaxRequestBytes) return;  // more to come
+    if (end == std::string::npos) {
+      c.out = Serialize(Plain(431, "request head too large\n"), false);
+    } else {
+      ServedRequest request;
+      int refused = ParseRequestHead(c.in.substr(0, end), &request);
+      if (refused == 405) {
+        c.out = Serialize(Plain(405, "only GET and HEAD\n"), false);
+      } else if (refused != 0) {
+        c.out = Serialize(Plain(refused, "not an HTTP/1 request\n"), false);
+      } else {
+        c.out = Serialize(handler_(request), request.method == "HEAD");
+      }
+    }
+    c.in.clear();
+    if (!poller_.Watch(fd, kPollWritable, this).ok()) Close(fd);
+  }
+
+  void Write(int fd, Connection& c) {
+    while (c.written < c.out.size()) {
+      ssize_t n = ::send(fd, c.out.data() + c.written, c.out.size() - c.written, MSG_NOSIGNAL);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;  // when writable
+      if (n <= 0) break;
+      c.written += static_cast<size_t>(n);
+    }
+    Close(fd);
+  }
+
+  void Close(int fd) {
+    poller_.Unwatch(fd);
+    connections_.erase(fd);
+    for (auto it = order_.begin(); it != order_.end(); ++it) {
+      if (*it == fd) {
+        order_.erase(it);
+        break;
+      }
+    }
+  }
+
+  Poller& poller_;
+  UniqueFd listener_;
+  std::string address_;
+  RequestHandler handler_;
+  std::map<int, Connection> connections_;
+  std::deque<int> order_;  // oldest first
+};
+
+}  // namespace
+
+Status ParseListenAddress(const std::string& text, std::string* host, uint16_t* port) {
+  size_t colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) {
+    return Status::InvalidArgument("\"" + text + "\" is not HOST:PORT (e.g. 127.0.0.1:2020)");
+  }
+  std::string h = text.substr(0, colon);
+  std::string p = text.substr(colon + 1);
+  if (h.front() == '[') {
+    if (h.size() < 3 || h.back() != ']') {
+      return Status::InvalidArgument("\"" + text + "\": an IPv6 address goes in brackets, "
+                                     "e.g. [::1]:2020");
+    }
+    h = h.substr(1, h.size() - 2);
+  } else if (h.find(':') != std::string::npos) {
+    return Status::InvalidArgument("\"" + text + "\": an IPv6 address goes in brackets, "
+                                   "e.g. [::1]:2020");
+  }
+  uint32_t value = 0;
+  for (char ch : p) {
+    if (ch < '0' || ch > '9' || value > 65535) {
+      return Status::InvalidArgument("\"" + text + "\": the port must be a number from 1 to "
+                                     "65535");
+    }
+    value = value * 10 + static_cast<uint32_t>(ch - '0');
+  }
+  if (value == 0 || value > 65535) {
+    return Status::InvalidArgument("\"" + text + "\": the port must be a number from 1 to 65535");
+  }
+  *host = h;
+  *port = static_cast<uint16_t>(value);
+  return Status::Ok();
+}
+
+int ParseRequestHead(const std::string& head, ServedRequest* request) {
+  size_t line_end = head.find('\n');
+  std::string line = head.substr(0, line_end);
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  size_t sp1 = line.find(' ');
+  size_t sp2 = sp1 == std::string::npos ? sp1 : line.find(' ', sp1 + 1);
+  if (sp1 == std::string::npos || sp2 == std::string::npos || sp1 == 0 || sp2 == sp1 + 1) {
+    return 400;
+  }
+  std::string version = line.substr(sp2 + 1);
+  if (version != "HTTP/1.1" && version != "HTTP/1.0") return 400;
+  std::string target = line.substr(sp1 + 1, sp2 - sp1 - 1);
+  if (target.empty() || target[0] != '/') return 400;
+  for (char ch : target) {
+    if (static_cast<unsigned char>(ch) <= 0x20 || ch == 0x7f) return 400;
+  }
+  std::string method = line.substr(0, sp1);
+  if (method != "GET" && method != "HEAD") return 405;
+  request->method = method;
+  request->target = target;
+  return 0;
+}
+
+StatusOr<std::unique_ptr<HttpServer>> ListenHttp(Poller& poller, const std::string& host,
+                                                 uint16_t port, RequestHandler handler) {
+  std::string numeric = host == "localhost" ? "127.0.0.1" : host;
+  sockaddr_storage addr = {};
+  socklen_t addr_len = 0;
+  bool v6 = numeric.find(':') != std::string::npos;
+  if (v6) {
+    auto* a = reinterpret_cast<sockaddr_in6*>(&addr);
+    a->sin6_family = AF_INET6;
+    a->sin6_port = htons(port);
+    if (::inet_pton(AF_INET6, numeric.c_str(), &a->sin6_addr) != 1) {
+      return Status::InvalidArgument("\"" + host + "\" is not an IPv6 address");
+    }
+    addr_len = sizeof(sockaddr_in6);
+  } else {
+    auto* a = reinterpret_cast<sockaddr_in*>(&addr);
+    a->sin_family = AF_INET;
+    a->sin_port = htons(port);
+    if (::inet_pton(AF_INET, numeric.c_str(), &a->sin_addr) != 1) {
+      return Status::InvalidArgument("\"" + host + "\" is not an IPv4 address (nor "
+                                     "localhost, nor [IPv6])");
+    }
+    addr_len = sizeof(sockaddr_in);
+  }
+  std::string shown = (v6 ? "[" + numeric + "]" : numeric) + ":" + std::to_string(port);
+  UniqueFd fd(::socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+  if (!fd.valid()) return ErrnoStatus(errno, "socket", shown);
+  int one = 1;
+  ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+  if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), addr_len) != 0) {
+    return ErrnoStatus(errno, "bind", shown);
+  }
+  if (::listen(fd.get(), 16) != 0) return ErrnoStatus(errno, "listen", shown);
+  sockaddr_storage bound = {};
+  socklen_t bound_len = sizeof(bound);
+  if (::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&bound), &bound_len) == 0) {
+    uint16_t p = v6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port)
+                    : ntohs(reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
+    shown = (v6 ? "[" + numeric + "]" : numeric) + ":" + std::to_string(p);
+  }
+  auto server = std::make_unique<PosixHttpServer>(poller, std::move(fd), shown,
+                                                  std::move(handler));
+  EDGELOG_RETURN_IF_ERROR(server->Start());
+  return std::unique_ptr<HttpServer>(std::move(server));
+}
+
+}  // namespace edgelog
