@@ -66,6 +66,12 @@ class StopSignals {
 // creates later), and ignores SIGPIPE.
 Status BlockStopSignals();
 
+// Blocks SIGHUP alone, from the start of a run: one sent while the agent
+// starts (systemctl reload right after start) waits for the loop, instead of
+// killing the process; SIGTERM still stops it at once until
+// BlockStopSignals.
+Status BlockReloadSignal();
+
 // Watches for the blocked stop signals through `poller`.
 StatusOr<std::unique_ptr<StopSignals>> WatchStopSignals(Poller& poller);
 

@@ -169,6 +169,7 @@ Ended RunGeneration(const CommandLine& cl, Host& host, Generation& g, Poller& po
 
 int RunCommand(const CommandLine& cl, Host& host) {
   auto bootstrap_log = NewStderrLogger(false);
+  if (Status b = BlockReloadSignal(); !b.ok()) bootstrap_log->Warning(b.message());
   auto g = std::make_unique<Generation>(host);
   if (int rc = PrepareGeneration(cl, host, *bootstrap_log, g.get()); rc != kExitOk) return rc;
   const std::string state_dir_path = g->setup.config.state_dir;

@@ -83,8 +83,9 @@ std::optional<int> AgentLoop::Turn(Turns& t) {
   if (t.stopping && deps_.clock.MonotonicMillis() >= t.stop_deadline_ms) {
     deps_.log.Warning(reloading_ ? "reloading with data not yet acknowledged; it is sent after "
                                    "the reload"
-                                 : "stopping with data not yet acknowledged; it will be sent "
-                                   "again from the files on the next start");
+                                 : "stopping with data not yet acknowledged; it is kept (in the "
+                                   "disk buffer, or read again from the files) and sent at the "
+                                   "next start");
     return options_.once ? kExitUndelivered : kExitOk;
   }
   return std::nullopt;

@@ -137,6 +137,16 @@ Status BlockStopSignals() {
   return Status::Ok();
 }
 
+Status BlockReloadSignal() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGHUP);
+  if (::pthread_sigmask(SIG_BLOCK, &set, nullptr) != 0) {
+    return Status::IoError("cannot block SIGHUP");
+  }
+  return Status::Ok();
+}
+
 StatusOr<std::unique_ptr<StopSignals>> WatchStopSignals(Poller& poller) {
   sigset_t set = StopSignalSet();
   UniqueFd fd(::signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC));

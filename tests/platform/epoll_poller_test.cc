@@ -253,5 +253,24 @@ TEST(StopSignalsTest, SighupAsksForAReloadOnceAndStopsNothing) {
   ASSERT_EQ(0, ::pthread_sigmask(SIG_SETMASK, &old_mask, nullptr));
 }
 
+TEST(StopSignalsTest, ASighupBlockedAtStartWaitsForTheLoop) {
+  sigset_t old_mask;
+  ASSERT_EQ(0, ::pthread_sigmask(SIG_SETMASK, nullptr, &old_mask));
+  ASSERT_TRUE(BlockReloadSignal().ok());
+  ASSERT_EQ(0, ::raise(SIGHUP));  // would end the process were it not blocked
+  ASSERT_TRUE(BlockStopSignals().ok());
+  {
+    auto poller = NewEpollPoller();
+    ASSERT_NE(nullptr, poller);
+    auto stop = WatchStopSignals(*poller);
+    ASSERT_TRUE(stop.ok()) << stop.status().ToString();
+    auto n = poller->Wait(1000);
+    ASSERT_TRUE(n.ok());
+    EXPECT_EQ(1, *n);
+    EXPECT_TRUE((*stop)->TakeReloadRequest());
+  }
+  ASSERT_EQ(0, ::pthread_sigmask(SIG_SETMASK, &old_mask, nullptr));
+}
+
 }  // namespace
 }  // namespace edgelog
