@@ -77,4 +77,43 @@ std::unique_ptr<Logger> NewStderrLogger(bool debug) {
   return std::make_unique<StderrLogger>(debug);
 }
 
+// Carriage return, then ANSI "erase to the end of the line".
+constexpr std::string_view kEraseLine = "\r\033[K";
+
+StatusLineLogger::StatusLineLogger(Logger& lines,
+                                   std::function<void(std::string_view)> terminal)
+    : lines_(lines), terminal_(std::move(terminal)) {}
+
+void StatusLineLogger::Write(LogLevel level, std::string_view message) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (shown_.empty()) {
+    lines_.Write(level, message);
+    return;
+  }
+  terminal_(kEraseLine);
+  lines_.Write(level, message);
+  terminal_(shown_);
+}
+
+void StatusLineLogger::Show(std::string_view line) {
+  std::lock_guard<std::mutex> lock(mu_);
+  // Drawn over the old one, then what is left of the old one erased: no
+  // blank moment between the two.
+  shown_ = "\r";
+  shown_ += line;
+  terminal_(std::string(shown_) + "\033[K");
+}
+
+void StatusLineLogger::End() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (shown_.empty()) return;
+  terminal_("\n");
+  shown_.clear();
+}
+
+void WriteToStderr(std::string_view bytes) {
+  std::fwrite(bytes.data(), 1, bytes.size(), stderr);
+  std::fflush(stderr);
+}
+
 }  // namespace edgelog

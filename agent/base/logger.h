@@ -16,6 +16,7 @@
 #define EDGELOG_AGENT_BASE_LOGGER_H_
 
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -69,6 +70,44 @@ class Logger {
 std::string FormatLogLine(LogLevel level, std::string_view message);
 
 std::unique_ptr<Logger> NewStderrLogger(bool debug);
+
+// A line kept under the log on a terminal (the progress of `run --once`),
+// redrawn in place.
+//
+// Threading: may be called from any thread, as Logger.
+class StatusLine {
+ public:
+  virtual ~StatusLine() = default;
+  // Replaces the line shown with `line` (no newline in it).
+  virtual void Show(std::string_view line) = 0;
+  // Leaves the line shown as it is, ended by a newline: later output goes
+  // below it. Nothing when no line is shown.
+  virtual void End() = 0;
+};
+
+// A Logger that writes through `lines` and keeps a StatusLine under them
+// on the same terminal: before each log line the status line is erased
+// (carriage return, erase to the end of the line) and after it drawn
+// again, so neither garbles the other. `terminal` writes raw bytes to the
+// terminal `lines` writes to; `lines` must outlive the logger.
+class StatusLineLogger final : public Logger, public StatusLine {
+ public:
+  StatusLineLogger(Logger& lines, std::function<void(std::string_view)> terminal);
+
+  void Write(LogLevel level, std::string_view message) override;
+  bool debug_enabled() const override { return lines_.debug_enabled(); }
+  void Show(std::string_view line) override;
+  void End() override;
+
+ private:
+  Logger& lines_;
+  std::function<void(std::string_view)> terminal_;
+  std::mutex mu_;
+  std::string shown_;  // empty: no status line on the terminal
+};
+
+// Raw bytes to standard error, flushed (for StatusLineLogger).
+void WriteToStderr(std::string_view bytes);
 
 }  // namespace edgelog
 

@@ -20,6 +20,7 @@
 #include "platform/limits.h"
 #include "platform/poller.h"
 #include "platform/process.h"
+#include "platform/terminal.h"
 #include "platform/watcher.h"
 
 namespace edgelog {
@@ -32,6 +33,9 @@ struct Generation {
   AwsServices aws;
   Setup setup;
   std::unique_ptr<Logger> stderr_log;
+  // `run --once` on a terminal: stderr_log's lines with the progress line
+  // under them; null otherwise.
+  std::unique_ptr<StatusLineLogger> progress_log;
   // The generation's logger: stderr_log's lines, the last error remembered
   // for `edgelog status` (saved once the state directory is locked).
   std::unique_ptr<ErrorRecordingLogger> log;
@@ -43,7 +47,12 @@ struct Generation {
 int PrepareGeneration(const CommandLine& cl, Host& host, Logger& log, Generation* g) {
   if (int rc = Prepare(cl, host, log, g->aws, &g->setup); rc != kExitOk) return rc;
   g->stderr_log = NewStderrLogger(g->setup.config.debug);
-  g->log = std::make_unique<ErrorRecordingLogger>(*g->stderr_log, host.clock);
+  Logger* lines = g->stderr_log.get();
+  if (cl.once && StderrIsTerminal()) {
+    g->progress_log = std::make_unique<StatusLineLogger>(*g->stderr_log, WriteToStderr);
+    lines = g->progress_log.get();
+  }
+  g->log = std::make_unique<ErrorRecordingLogger>(*lines, host.clock);
   return kExitOk;
 }
 
@@ -154,6 +163,7 @@ Ended RunGeneration(const CommandLine& cl, Host& host, Generation& g, Poller& po
   AgentDeps deps{host.env, host.clock, log, poller, **http, *g.credentials, &stop,
                  watcher.get(), processes.get()};
   deps.last_error = &last_error;
+  deps.progress = g.progress_log.get();
   deps.reload = [&] {
     next = LoadForReload(cl, host, g);
     return next != nullptr;

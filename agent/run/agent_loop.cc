@@ -2,6 +2,7 @@
 
 #include "agent/run/last_error.h"
 #include "agent/run/pipeline.h"
+#include "agent/run/progress.h"
 #include "platform/watcher.h"
 
 namespace edgelog {
@@ -20,6 +21,9 @@ int AgentLoop::Run() {
   pipeline_->Discover();
   if (pipeline_->tailer().source_count() == 0 && !pipeline_->tailer().entries().empty()) {
     deps_.log.Warning("no file matches the configured file_path patterns yet");
+  }
+  if (deps_.progress != nullptr) {
+    progress_ = std::make_unique<ProgressMeter>(deps_.clock, *deps_.progress);
   }
   Turns turns;
   turns.last_rescan_ms = deps_.clock.MonotonicMillis();
@@ -58,6 +62,7 @@ std::optional<int> AgentLoop::Turn(Turns& t) {
     return kExitRuntimeFailure;
   }
   p.Collect();
+  if (progress_ != nullptr && progress_->Due()) progress_->Update(Progress());
   if (deps_.last_error != nullptr) deps_.last_error->SaveIfDue();
 
   if (!p.fatal().empty()) {
@@ -138,12 +143,26 @@ int AgentLoop::Finish(int exit_code) {
     deps_.log.Error("cannot save checkpoints: " + s.ToString());
     if (exit_code == kExitOk) exit_code = kExitRuntimeFailure;
   }
+  if (progress_ != nullptr) progress_->Finish(Progress());
   summary_ = p.Summary();
   deps_.log.Info("delivered " + std::to_string(summary_.events_delivered) + " events (" +
                  std::to_string(summary_.events_rejected) + " refused, " +
                  std::to_string(summary_.empty_lines) + " empty lines skipped) in " +
                  std::to_string(summary_.requests) + " requests");
   return exit_code;
+}
+
+ProgressFigures AgentLoop::Progress() {
+  Pipeline& p = *pipeline_;
+  RunSummary s = p.Summary();
+  ProgressFigures f;
+  f.bytes_read = s.bytes_read;
+  f.events_sent = s.events_delivered;
+  // Journald entries alone have no size to measure against.
+  if (!p.tailer().entries().empty()) {
+    f.total_bytes = s.bytes_read + p.tailer().BytesLeftInOpenFiles();
+  }
+  return f;
 }
 
 }  // namespace edgelog

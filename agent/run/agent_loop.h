@@ -29,6 +29,8 @@ class DirWatcher;
 class LastErrorFile;
 class ProcessStarter;
 class Pipeline;
+class ProgressMeter;
+struct ProgressFigures;
 struct TailEntry;
 
 // Exit codes (DESIGN §3).
@@ -75,6 +77,9 @@ struct AgentDeps {
   // on SIGTERM and reloading() tells the caller to start it. Empty: SIGHUP
   // is ignored, with a word.
   std::function<bool()> reload;
+  // Where the progress line is drawn (a terminal, `run --once`); null: no
+  // progress line.
+  StatusLine* progress = nullptr;
 };
 
 struct RunSummary {
@@ -124,10 +129,13 @@ class AgentLoop {
   bool Read(Turns& t, int64_t now);
   // Keeps what is undelivered, saves checkpoints, says what was done.
   int Finish(int exit_code);
+  // Where reading and delivery are, for the progress line.
+  ProgressFigures Progress();
 
   AgentDeps deps_;
   RunOptions options_;
   std::unique_ptr<Pipeline> pipeline_;
+  std::unique_ptr<ProgressMeter> progress_;  // null: no progress line
   RunSummary summary_;
   bool reloading_ = false;
 };

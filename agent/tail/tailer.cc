@@ -337,6 +337,17 @@ bool Tailer::AtEnd() const {
                                          [](const auto& s) { return s->at_end(); });
 }
 
+uint64_t Tailer::BytesLeftInOpenFiles() {
+  uint64_t left = 0;
+  for (const auto& source : open_) {
+    auto info = source->Stat();
+    if (info.ok() && info->size > source->read_offset()) {
+      left += info->size - source->read_offset();
+    }
+  }
+  return left;
+}
+
 std::vector<std::string> Tailer::WatchDirs() const {
   std::set<std::string> dirs;
   for (const TailEntry& e : entries_) {

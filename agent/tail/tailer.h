@@ -150,6 +150,10 @@ class Tailer {
   // Every open file has been read to its end and no file waits to be
   // opened.
   bool AtEnd() const;
+  // Bytes the open files hold past their read offsets, as they are now
+  // (one fstat per open file: for a progress line, not for every turn).
+  // Files waiting for a descriptor or closed while idle are not counted.
+  uint64_t BytesLeftInOpenFiles();
   // Directories whose changes matter: parents of followed files (open or
   // closed while idle) and the fixed part of every pattern.
   std::vector<std::string> WatchDirs() const;

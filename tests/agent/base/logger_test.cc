@@ -60,5 +60,54 @@ TEST(LoggerTest, ALineOfTheLogIsEdgelogsOwnWhateverTheMessageHolds) {
             FormatLogLine(LogLevel::kError, "a\x1b[31mb\rc\td\n"));
 }
 
+// Log lines written as "<LINE>\n" into the same bytes a StatusLineLogger
+// writes its raw output to: what a terminal would get, in order.
+class TerminalLines : public Logger {
+ public:
+  explicit TerminalLines(std::string* bytes) : bytes_(bytes) {}
+  void Write(LogLevel, std::string_view message) override {
+    *bytes_ += "<" + std::string(message) + ">\n";
+  }
+
+ private:
+  std::string* bytes_;
+};
+
+TEST(StatusLineLoggerTest, WithoutAStatusLineLogLinesPassUnchanged) {
+  std::string bytes;
+  TerminalLines lines(&bytes);
+  StatusLineLogger log(lines, [&](std::string_view b) { bytes += b; });
+  log.Info("one");
+  log.End();
+  EXPECT_EQ("<one>\n", bytes);
+}
+
+TEST(StatusLineLoggerTest, ALogLineErasesTheStatusLineAndDrawsItAgainBelow) {
+  std::string bytes;
+  TerminalLines lines(&bytes);
+  StatusLineLogger log(lines, [&](std::string_view b) { bytes += b; });
+  log.Show("50 %");
+  log.Warning("slow");
+  log.Show("60 %");
+  log.End();
+  log.Info("done");
+  EXPECT_EQ("\r50 %\x1b[K"
+            "\r\x1b[K<slow>\n\r50 %"
+            "\r60 %\x1b[K"
+            "\n"
+            "<done>\n",
+            bytes);
+}
+
+TEST(StatusLineLoggerTest, EndWithNothingShownWritesNothing) {
+  std::string bytes;
+  TerminalLines lines(&bytes);
+  StatusLineLogger log(lines, [&](std::string_view b) { bytes += b; });
+  log.Show("x");
+  log.End();
+  log.End();
+  EXPECT_EQ("\rx\x1b[K\n", bytes);
+}
+
 }  // namespace
 }  // namespace edgelog

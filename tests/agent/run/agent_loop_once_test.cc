@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "tests/agent/run/agent_loop_test_fixture.h"
 
@@ -26,6 +28,26 @@ TEST_F(AgentLoopTest, OnceDeliversEveryLineAndExitsZero) {
   }
   EXPECT_EQ(3u, summary_.events_delivered);
   EXPECT_EQ(3u, summary_.lines_read);
+}
+
+// Keeps what the progress line showed.
+class RecordingStatusLine : public StatusLine {
+ public:
+  void Show(std::string_view line) override { shown.emplace_back(line); }
+  void End() override { ++ends; }
+  std::vector<std::string> shown;
+  int ends = 0;
+};
+
+TEST_F(AgentLoopTest, OnceWithAProgressLineEndsItWithEverythingReadAndSent) {
+  RecordingStatusLine progress;
+  progress_ = &progress;
+  env_.WriteFile(kLog, "alpha\nbeta\ngamma\n");
+  ASSERT_EQ(kExitOk, RunOnce());
+  ASSERT_FALSE(progress.shown.empty());
+  EXPECT_EQ(0u, progress.shown.back().find("edgelog: 17 B of 17 B read (100.0 %), 3 events sent"))
+      << progress.shown.back();
+  EXPECT_EQ(1, progress.ends);
 }
 
 TEST_F(AgentLoopTest, OnceSavesTheFileSizeAsItsCheckpoint) {

@@ -182,6 +182,7 @@ class AgentLoopTest : public ::testing::Test {
   // A fresh agent process over the same disk, network and time.
   int RunOnce() {
     AgentDeps deps{env_, clock_, log_, poller_, http_, *credentials_, nullptr};
+    deps.progress = progress_;
     AgentLoop loop(deps, config_, Entries(), context_, options_);
     int rc = loop.Run();
     summary_ = loop.summary();
@@ -262,6 +263,7 @@ class AgentLoopTest : public ::testing::Test {
   LogsRequestContext context_;
   RunOptions options_;
   RunSummary summary_;
+  StatusLine* progress_ = nullptr;  // RunOnce's progress line; null: none
 };
 
 }  // namespace edgelog::agent_loop_test
