@@ -15,7 +15,6 @@
 #include "agent/net/curl_http_client.h"
 #include "agent/run/agent_loop.h"
 #include "agent/run/last_error.h"
-#include "agent/run/reload.h"
 #include "agent/run/tail_setup.h"
 #include "platform/limits.h"
 #include "platform/poller.h"
@@ -211,18 +210,8 @@ int RunCommand(const CommandLine& cl, Host& host) {
   }
   for (;;) {
     g->credentials->StartThread();
-    std::vector<EntryName> before = EntryNames(g->setup.entries);
     Ended ended = RunGeneration(cl, host, *g, *poller, **stop, *state_dir);
     if (ended.next == nullptr) return ended.exit_code;
-    auto carried = CarryCheckpoints(
-        host.env, state_dir_path, CarriedKeys(before, EntryNames(ended.next->setup.entries)));
-    if (!carried.ok()) {
-      ended.next->log->Error("cannot carry checkpoints to the changed entries: " +
-                             carried.status().ToString());
-    } else if (*carried > 0) {
-      ended.next->log->Info("carried " + std::to_string(*carried) +
-                            " checkpoint(s) to entries whose destination changed");
-    }
     g = std::move(ended.next);
     g->log->Info("reloaded " + cl.config_path);
   }

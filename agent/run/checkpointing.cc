@@ -6,14 +6,27 @@
 
 #include "agent/io/file_util.h"
 #include "agent/run/pipeline.h"
+#include "agent/run/reload.h"
 
 namespace edgelog {
 
 std::vector<Checkpoint> LoadCheckpointsOrStartOver(Env& env, Logger& log,
-                                                   const std::string& state_dir) {
+                                                   const std::string& state_dir,
+                                                   const std::vector<TailEntry>& entries) {
   std::string path = JoinPath(state_dir, "checkpoints.json");
-  auto loaded = LoadCheckpoints(env, path);
-  if (loaded.ok()) return std::move(*loaded);
+  std::optional<std::vector<CheckpointedEntry>> saved_entries;
+  auto loaded = LoadCheckpoints(env, path, &saved_entries);
+  if (loaded.ok()) {
+    if (saved_entries) {
+      size_t carried = CarryCheckpoints(CarriedKeys(*saved_entries, EntryNames(entries)),
+                                        &*loaded);
+      if (carried > 0) {
+        log.Info("carried " + std::to_string(carried) + " checkpoint(s) to entries whose "
+                 "log group or stream changed (their file_path did not)");
+      }
+    }
+    return std::move(*loaded);
+  }
   std::string aside = path + ".corrupt";
   Status moved = env.Rename(path, aside);
   log.Error(loaded.status().message() +
@@ -94,7 +107,8 @@ Status Pipeline::SaveCheckpoints() {
     put(CheckpointOf(id, s));
   }
   ForgetRetired(now_retired);
-  Status files = edgelog::SaveCheckpoints(deps_.env, checkpoint_path_, all);
+  Status files =
+      edgelog::SaveCheckpoints(deps_.env, checkpoint_path_, all, EntryNames(tailer_.entries()));
   Status journals = SaveJournalCursorsIfMoved();
   return files.ok() ? journals : files;
 }

@@ -3,6 +3,8 @@
 // AckTracker of their own (source id = entry index), so that an entry's
 // cursor is saved only once everything up to it is delivered, like a
 // file's offset. Cursors live in STATE_DIR/journal_cursors.json.
+#include <set>
+
 #include "agent/io/file_util.h"
 #include "agent/journal/journal_directory.h"
 #include "agent/run/pipeline.h"
@@ -74,16 +76,43 @@ void Pipeline::StartJournals() {
       fatal_ = "journald entries are configured but this build cannot start journalctl";
       return;
     }
-    std::string cursor;
-    if (auto it = saved_cursors_.find(JournalKey(config_, i)); it != saved_cursors_.end()) {
-      cursor = it->second;
-    }
+    std::string cursor = SavedCursorOf(i);
     uint32_t id = static_cast<uint32_t>(i);
     journal_tracker_.AddSource(id, 0);
     journals_.push_back(std::make_unique<JournalSource>(id, EntryName(i), entry,
                                                         std::move(*filters), cursor,
                                                         *deps_.processes, deps_.log, options));
   }
+}
+
+std::string Pipeline::SavedCursorOf(size_t index) {
+  std::string key = JournalKey(config_, index);
+  if (auto it = saved_cursors_.find(key); it != saved_cursors_.end()) return it->second;
+  // An entry whose group or stream changed (its selection did not) goes on
+  // from where it was, as a file's entry does: the one saved key with its
+  // selection that no entry has now, if there is exactly one.
+  auto selection_of = [](const std::string& k) {
+    size_t first = k.find('\n');
+    size_t second = first == std::string::npos ? first : k.find('\n', first + 1);
+    return second == std::string::npos ? std::string() : k.substr(second + 1);
+  };
+  std::string selection = selection_of(key);
+  std::set<std::string> current;
+  for (size_t i = 0; i < config_.journals.size(); ++i) current.insert(JournalKey(config_, i));
+  const std::string* found = nullptr;
+  std::string found_key;
+  for (const auto& [saved, cursor] : saved_cursors_) {
+    if (current.count(saved) > 0 || selection_of(saved) != selection) continue;
+    if (found != nullptr) return "";  // two: neither is surely this entry's
+    found = &cursor;
+    found_key = saved;
+  }
+  if (found == nullptr) return "";
+  deps_.log.Info(EntryName(index) + ": its log group or stream changed; going on from the "
+                 "cursor saved for the old one");
+  std::string cursor = *found;
+  saved_cursors_.erase(found_key);  // carried: not the old entry's any more
+  return cursor;
 }
 
 void Pipeline::WarnOfAnEmptyJournal() {

@@ -88,7 +88,7 @@ Pipeline::Pipeline(const AgentDeps& deps, const Config& config,
       checkpoint_path_(JoinPath(config.state_dir, "checkpoints.json")),
       rejected_log_(deps.env, JoinPath(config.state_dir, "rejected.jsonl"),
                     static_cast<uint64_t>(config.rejected_max_bytes)),
-      loaded_checkpoints_(LoadCheckpointsOrStartOver(deps.env, deps.log, config.state_dir)),
+      loaded_checkpoints_(LoadCheckpointsOrStartOver(deps.env, deps.log, config.state_dir, entries)),
       tailer_(deps.env, deps.log, std::move(entries), loaded_checkpoints_,
               TailerOptionsOf(config, options)),
       auto_removal_(deps.env, deps.log, RemovalEntries(config)) {

@@ -114,6 +114,9 @@ class Pipeline : public RecordSink {
   void StartJournals();
   // Warns once when the journal directory is missing or holds no journal.
   void WarnOfAnEmptyJournal();
+  // The cursor saved for journals[index], or carried from its old key when
+  // only its destination changed; "" to start as at a first start.
+  std::string SavedCursorOf(size_t index);
   // Reads the journals while there is room; true if one stopped with
   // output left.
   bool ReadJournals();
@@ -246,11 +249,13 @@ class Pipeline : public RecordSink {
   static constexpr int64_t kAutoRemovalIntervalMs = 1000;
 };
 
-// Loads the checkpoints of `state_dir`; a corrupt file is moved aside (and
-// said so) and reading starts from the files' beginnings: re-sending beats
-// losing.
+// Loads the checkpoints of `state_dir`, carried to `entries` whose
+// destination changed since they were saved (reload.h); a corrupt file is
+// moved aside (and said so) and reading starts from the files' beginnings:
+// re-sending beats losing.
 std::vector<Checkpoint> LoadCheckpointsOrStartOver(Env& env, Logger& log,
-                                                   const std::string& state_dir);
+                                                   const std::string& state_dir,
+                                                   const std::vector<TailEntry>& entries);
 
 }  // namespace edgelog
 

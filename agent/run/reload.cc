@@ -1,64 +1,74 @@
 #include "agent/run/reload.h"
 
 #include <set>
-
-#include "agent/io/file_util.h"
-#include "agent/tail/checkpoint_store.h"
+#include <tuple>
 
 namespace edgelog {
-namespace {
 
-// pattern → key, for the patterns held by one entry only.
-std::map<std::string, std::string> KeysOfLonePatterns(const std::vector<EntryName>& names) {
-  std::map<std::string, std::string> lone;
-  std::set<std::string> repeated;
-  for (const EntryName& n : names) {
-    if (!lone.emplace(n.pattern, n.key).second) repeated.insert(n.pattern);
-  }
-  for (const std::string& p : repeated) lone.erase(p);
-  return lone;
-}
-
-}  // namespace
-
-std::vector<EntryName> EntryNames(const std::vector<TailEntry>& entries) {
-  std::vector<EntryName> names;
+std::vector<CheckpointedEntry> EntryNames(const std::vector<TailEntry>& entries) {
+  std::vector<CheckpointedEntry> names;
   names.reserve(entries.size());
   for (const TailEntry& e : entries) names.push_back({e.pattern, e.key});
   return names;
 }
 
-std::map<std::string, std::string> CarriedKeys(const std::vector<EntryName>& before,
-                                               const std::vector<EntryName>& after) {
-  std::set<std::string> old_keys;
-  for (const EntryName& n : before) old_keys.insert(n.key);
-  std::map<std::string, std::string> old_by_pattern = KeysOfLonePatterns(before);
+std::map<std::string, std::string> CarriedKeys(const std::vector<CheckpointedEntry>& before,
+                                               const std::vector<CheckpointedEntry>& after) {
+  std::map<std::string, int> uses;  // how many entries had each key before
+  for (const CheckpointedEntry& n : before) ++uses[n.key];
+  // file_path → its keys, in config order.
+  std::map<std::string, std::vector<std::string>> old_keys, new_keys;
+  for (const CheckpointedEntry& n : before) old_keys[n.pattern].push_back(n.key);
+  for (const CheckpointedEntry& n : after) new_keys[n.pattern].push_back(n.key);
   std::map<std::string, std::string> carried;
-  std::set<std::string> taken;  // two old keys must not merge into one
-  for (const auto& [pattern, key] : KeysOfLonePatterns(after)) {
-    auto old = old_by_pattern.find(pattern);
-    if (old == old_by_pattern.end() || old->second == key) continue;
-    if (old_keys.count(key) > 0 || !taken.insert(key).second) continue;
-    carried.emplace(old->second, key);
+  std::set<std::string> taken;
+  for (const auto& [pattern, now] : new_keys) {
+    auto was = old_keys.find(pattern);
+    if (was == old_keys.end()) continue;
+    std::multiset<std::string> kept(now.begin(), now.end());
+    std::vector<std::string> gone;  // old keys of this path not kept
+    for (const std::string& k : was->second) {
+      auto it = kept.find(k);
+      if (it != kept.end()) {
+        kept.erase(it);
+      } else {
+        gone.push_back(k);
+      }
+    }
+    std::vector<std::string> came;  // new keys of this path, in order, not kept
+    std::multiset<std::string> old_set(was->second.begin(), was->second.end());
+    for (const std::string& k : now) {
+      auto it = old_set.find(k);
+      if (it != old_set.end()) {
+        old_set.erase(it);
+      } else {
+        came.push_back(k);
+      }
+    }
+    for (size_t i = 0; i < gone.size() && i < came.size(); ++i) {
+      if (uses[gone[i]] > 1 || carried.count(gone[i]) > 0) continue;
+      if (!taken.insert(came[i]).second) continue;
+      carried.emplace(gone[i], came[i]);
+    }
   }
   return carried;
 }
 
-StatusOr<size_t> CarryCheckpoints(Env& env, const std::string& state_dir,
-                                  const std::map<std::string, std::string>& carried) {
-  if (carried.empty()) return size_t{0};
-  std::string path = JoinPath(state_dir, "checkpoints.json");
-  auto checkpoints = LoadCheckpoints(env, path);
-  if (!checkpoints.ok()) return checkpoints.status();
+size_t CarryCheckpoints(const std::map<std::string, std::string>& carried,
+                        std::vector<Checkpoint>* checkpoints) {
+  if (carried.empty()) return 0;
+  std::set<std::tuple<uint64_t, uint64_t, std::string>> staying;
+  for (const Checkpoint& c : *checkpoints) {
+    if (carried.count(c.entry) == 0) staying.emplace(c.id.device, c.id.inode, c.entry);
+  }
   size_t moved = 0;
   for (Checkpoint& c : *checkpoints) {
     auto to = carried.find(c.entry);
     if (to == carried.end()) continue;
+    if (staying.count(std::make_tuple(c.id.device, c.id.inode, to->second)) > 0) continue;
     c.entry = to->second;
     ++moved;
   }
-  if (moved == 0) return moved;
-  EDGELOG_RETURN_IF_ERROR(SaveCheckpoints(env, path, *checkpoints));
   return moved;
 }
 

@@ -33,8 +33,21 @@ std::string Quoted(uint64_t v) { return "\"" + std::to_string(v) + "\""; }
 
 }  // namespace
 
-std::string CheckpointsToJson(const std::vector<Checkpoint>& checkpoints) {
-  std::string out = "{\"version\":" + std::to_string(kFormatVersion) + ",\"files\":[";
+std::string CheckpointsToJson(const std::vector<Checkpoint>& checkpoints,
+                              const std::vector<CheckpointedEntry>& entries) {
+  std::string out = "{\"version\":" + std::to_string(kFormatVersion);
+  if (!entries.empty()) {
+    out += ",\"entries\":[";
+    for (size_t i = 0; i < entries.size(); ++i) {
+      out += i == 0 ? "\n{\"file_path\":" : ",\n{\"file_path\":";
+      AppendJsonString(entries[i].pattern, &out);
+      out += ",\"entry\":";
+      AppendJsonString(entries[i].key, &out);
+      out += "}";
+    }
+    out += "\n]";
+  }
+  out += ",\"files\":[";
   for (size_t i = 0; i < checkpoints.size(); ++i) {
     const Checkpoint& c = checkpoints[i];
     out += i == 0 ? "\n" : ",\n";
@@ -54,7 +67,9 @@ std::string CheckpointsToJson(const std::vector<Checkpoint>& checkpoints) {
   return out;
 }
 
-StatusOr<std::vector<Checkpoint>> LoadCheckpoints(Env& env, const std::string& path) {
+StatusOr<std::vector<Checkpoint>> LoadCheckpoints(Env& env, const std::string& path,
+                                                  std::optional<std::vector<CheckpointedEntry>>* entries) {
+  if (entries != nullptr) entries->reset();
   auto text = ReadWholeFile(env, path, kMaxCheckpointBytes);
   if (!text.ok()) {
     if (text.status().code() == Code::kNotFound) return std::vector<Checkpoint>{};
@@ -64,6 +79,20 @@ StatusOr<std::vector<Checkpoint>> LoadCheckpoints(Env& env, const std::string& p
       cJSON_ParseWithLength(text->data(), text->size()), cJSON_Delete);
   const cJSON* files = root ? cJSON_GetObjectItemCaseSensitive(root.get(), "files") : nullptr;
   if (!cJSON_IsArray(files)) return Status::Corruption(path + ": not a checkpoint file");
+  const cJSON* names = cJSON_GetObjectItemCaseSensitive(root.get(), "entries");
+  if (entries != nullptr && cJSON_IsArray(names)) {
+    std::vector<CheckpointedEntry> read;
+    const cJSON* name = nullptr;
+    cJSON_ArrayForEach(name, names) {
+      const cJSON* p = cJSON_GetObjectItemCaseSensitive(name, "file_path");
+      const cJSON* k = cJSON_GetObjectItemCaseSensitive(name, "entry");
+      if (!cJSON_IsString(p) || !cJSON_IsString(k)) {
+        return Status::Corruption(path + ": malformed entry name");
+      }
+      read.push_back({p->valuestring, k->valuestring});
+    }
+    *entries = std::move(read);
+  }
   std::vector<Checkpoint> out;
   const cJSON* file = nullptr;
   cJSON_ArrayForEach(file, files) {
@@ -95,8 +124,9 @@ StatusOr<std::vector<Checkpoint>> LoadCheckpoints(Env& env, const std::string& p
 }
 
 Status SaveCheckpoints(Env& env, const std::string& path,
-                       const std::vector<Checkpoint>& checkpoints) {
-  return WriteFileAtomically(env, path, CheckpointsToJson(checkpoints));
+                       const std::vector<Checkpoint>& checkpoints,
+                       const std::vector<CheckpointedEntry>& entries) {
+  return WriteFileAtomically(env, path, CheckpointsToJson(checkpoints, entries));
 }
 
 }  // namespace edgelog

@@ -7,6 +7,7 @@
 #define EDGELOG_AGENT_TAIL_CHECKPOINT_STORE_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,16 +28,32 @@ struct Checkpoint {
   std::string entry;
 };
 
-// The checkpoints in `path`; empty when the file does not exist.
-// kCorruption when it exists but cannot be read as checkpoints.
-StatusOr<std::vector<Checkpoint>> LoadCheckpoints(Env& env, const std::string& path);
+// A collect_list entry as the checkpoints name it: its file_path and its
+// key (TailEntry::key). Saved beside the checkpoints, so that the next run
+// can tell an entry whose destination changed (same file_path, new key)
+// from a new one.
+struct CheckpointedEntry {
+  std::string pattern;
+  std::string key;
+  bool operator==(const CheckpointedEntry& o) const { return pattern == o.pattern && key == o.key; }
+};
 
-// Replaces `path` with `checkpoints`.
+// The checkpoints in `path`; empty when the file does not exist.
+// kCorruption when it exists but cannot be read as checkpoints. With
+// `entries`, also the entries of the run that saved them (nothing in files
+// saved before they were kept).
+StatusOr<std::vector<Checkpoint>> LoadCheckpoints(
+    Env& env, const std::string& path,
+    std::optional<std::vector<CheckpointedEntry>>* entries = nullptr);
+
+// Replaces `path` with `checkpoints` and the `entries` of the run.
 Status SaveCheckpoints(Env& env, const std::string& path,
-                       const std::vector<Checkpoint>& checkpoints);
+                       const std::vector<Checkpoint>& checkpoints,
+                       const std::vector<CheckpointedEntry>& entries = {});
 
 // The JSON text of `checkpoints` (what SaveCheckpoints writes).
-std::string CheckpointsToJson(const std::vector<Checkpoint>& checkpoints);
+std::string CheckpointsToJson(const std::vector<Checkpoint>& checkpoints,
+                              const std::vector<CheckpointedEntry>& entries = {});
 
 }  // namespace edgelog
 

@@ -123,6 +123,34 @@ TEST_F(AgentLoopJournalTest, ARestartGoesOnAfterTheSavedCursor) {
   EXPECT_EQ("c3", SavedCursor());
 }
 
+TEST_F(AgentLoopJournalTest, AnEntryWhoseDestinationChangedGoesOnAfterItsCursor) {
+  starter_.Next(Line("c1", "one") + Line("c2", "two"), true, "");
+  ASSERT_EQ(kExitOk, RunJournalOnce());
+  config_.journals[0].log_stream_name = "host-2";  // the same units
+  starter_.Next(Line("c3", "three"), true, "");
+  ASSERT_EQ(kExitOk, RunJournalOnce());
+  ASSERT_EQ(2u, starter_.started.size());
+  EXPECT_TRUE(Has(starter_.started[1], "--after-cursor=c2"));
+  EXPECT_EQ(1, log_.Count(LogLevel::kInfo, "going on from the cursor saved for the old one"));
+  auto loaded = LoadJournalCursors(env_, kCursors);
+  ASSERT_TRUE(loaded.ok());
+  EXPECT_EQ(1u, loaded->size()) << "the old entry's cursor was carried, not copied";
+  EXPECT_EQ("c3", SavedCursor());
+}
+
+TEST_F(AgentLoopJournalTest, AnEntryWhoseSelectionChangedStartsAfresh) {
+  starter_.Next(Line("c1", "one"), true, "");
+  ASSERT_EQ(kExitOk, RunJournalOnce());
+  config_.journals[0].units = {"other.service"};
+  starter_.Next(Line("x1", "other"), true, "");
+  ASSERT_EQ(kExitOk, RunJournalOnce());
+  ASSERT_EQ(2u, starter_.started.size());
+  EXPECT_TRUE(Has(starter_.started[1], "--lines=10"));
+  for (const std::string& arg : starter_.started[1]) {
+    EXPECT_EQ(std::string::npos, arg.find("--after-cursor")) << arg;
+  }
+}
+
 TEST_F(AgentLoopJournalTest, TheCursorIsSavedOnlyOnceTheEntriesAreDelivered) {
   // Like a file's offset: while "two" is unanswered, deliveries of other
   // streams save checkpoints, and the journal's cursor stays at "one".

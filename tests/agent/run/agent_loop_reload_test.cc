@@ -2,6 +2,7 @@
 // SIGTERM does and says so; one that is not leaves it running.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 
 #include "agent/run/agent_loop.h"
@@ -95,6 +96,35 @@ TEST_F(AgentLoopReloadTest, OnceIgnoresSighup) {
   EXPECT_EQ(0, reload_asked_);
   EXPECT_EQ(1, log_.Count(LogLevel::kInfo, "SIGHUP ignored"));
   EXPECT_EQ((Strings{"one"}), SentMessages());
+}
+
+// A changed destination, whether by SIGHUP or by a restart with the file
+// edited, goes on from the checkpoints: nothing is sent twice.
+TEST_F(AgentLoopReloadTest, ARunWithTheDestinationChangedGoesOnFromTheCheckpoints) {
+  env_.WriteFile(kLog, "one\ntwo\n");
+  EXPECT_EQ(kExitOk, RunOnce());
+  size_t puts = http_.requests_for("PutLogEvents").size();
+  env_.AppendToFile(kLog, "three\n");
+  config_.files[0] = Entry(kLog, "/app/group", "host-2");
+  EXPECT_EQ(kExitOk, RunOnce());
+  EXPECT_EQ((Strings{"three"}), SentMessages(puts));
+  EXPECT_EQ(1, log_.Count(LogLevel::kInfo, "carried 1 checkpoint(s)"));
+}
+
+TEST_F(AgentLoopReloadTest, SwappedDestinationsSendNothingTwice) {
+  const std::string other = "/var/log/other.log";
+  config_.files = {Entry(kLog, "/g", "a"), Entry(other, "/g", "b")};
+  env_.WriteFile(kLog, "a1\n");
+  env_.WriteFile(other, "b1\n");
+  EXPECT_EQ(kExitOk, RunOnce());
+  size_t puts = http_.requests_for("PutLogEvents").size();
+  config_.files = {Entry(kLog, "/g", "b"), Entry(other, "/g", "a")};
+  env_.AppendToFile(kLog, "a2\n");
+  env_.AppendToFile(other, "b2\n");
+  EXPECT_EQ(kExitOk, RunOnce());
+  Strings sent = SentMessages(puts);
+  std::sort(sent.begin(), sent.end());
+  EXPECT_EQ((Strings{"a2", "b2"}), sent);
 }
 
 }  // namespace

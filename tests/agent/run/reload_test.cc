@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include "agent/tail/checkpoint_store.h"
-#include "tests/support/mem_env.h"
 
 namespace edgelog {
 namespace {
@@ -22,14 +21,17 @@ TEST(CarriedKeysTest, NothingMovesWhenNothingChanged) {
   EXPECT_TRUE(CarriedKeys({}, {{"/a.log", "g:a"}}).empty());
 }
 
-TEST(CarriedKeysTest, AKeyThatExistedKeepsItsOwnCheckpoints) {
-  // /b.log now goes where /a.log went: g:a's checkpoints are /a.log's.
-  EXPECT_TRUE(CarriedKeys({{"/a.log", "g:a"}, {"/b.log", "g:b"}}, {{"/b.log", "g:a"}}).empty());
+TEST(CarriedKeysTest, ThePathsChangedEntriesArePairedInConfigOrder) {
+  EXPECT_EQ((Carried{{"g:a", "g:b"}}),
+            CarriedKeys({{"/a.log", "g:a"}, {"/a.log", "g:x"}}, {{"/a.log", "g:b"}}));
+  EXPECT_EQ((Carried{{"g:a", "g:b"}}),
+            CarriedKeys({{"/a.log", "g:a"}}, {{"/a.log", "g:b"}, {"/a.log", "g:c"}}));
 }
 
-TEST(CarriedKeysTest, APatternHeldByTwoEntriesIsNotGuessedAt) {
-  EXPECT_TRUE(CarriedKeys({{"/a.log", "g:a"}, {"/a.log", "g:x"}}, {{"/a.log", "g:b"}}).empty());
-  EXPECT_TRUE(CarriedKeys({{"/a.log", "g:a"}}, {{"/a.log", "g:b"}, {"/a.log", "g:c"}}).empty());
+TEST(CarriedKeysTest, AKeySharedByEntriesIsNotOnesToCarry) {
+  EXPECT_TRUE(CarriedKeys({{"/a.log", "g:s"}, {"/b.log", "g:s"}},
+                          {{"/a.log", "g:n"}, {"/b.log", "g:s"}})
+                  .empty());
 }
 
 TEST(CarriedKeysTest, TwoEntriesNeverMergeIntoOne) {
@@ -38,48 +40,47 @@ TEST(CarriedKeysTest, TwoEntriesNeverMergeIntoOne) {
   EXPECT_EQ(1u, carried.size());
 }
 
-class CarryCheckpointsTest : public ::testing::Test {
- protected:
-  void SetUp() override { ASSERT_TRUE(env_.CreateDirs("/state").ok()); }
+TEST(CarriedKeysTest, SwappedDestinationsSwapTheirCheckpoints) {
+  EXPECT_EQ((Carried{{"g:a", "g:b"}, {"g:b", "g:a"}}),
+            CarriedKeys({{"/a.log", "g:a"}, {"/b.log", "g:b"}},
+                        {{"/a.log", "g:b"}, {"/b.log", "g:a"}}));
+}
 
-  Checkpoint At(uint64_t inode, uint64_t offset, const std::string& entry) {
+TEST(CarriedKeysTest, AnEntryMayMoveOntoTheDestinationOfOneRemoved) {
+  EXPECT_EQ((Carried{{"g:x", "g:y"}}),
+            CarriedKeys({{"/x.log", "g:x"}, {"/y.log", "g:y"}}, {{"/x.log", "g:y"}}));
+}
+
+TEST(CarriedKeysTest, OfAPathReadTwiceTheEntryKeptStaysAndTheChangedOneMoves) {
+  EXPECT_EQ((Carried{{"g:z2", "g:z3"}}),
+            CarriedKeys({{"/z.log", "g:z1"}, {"/z.log", "g:z2"}},
+                        {{"/z.log", "g:z1"}, {"/z.log", "g:z3"}}));
+}
+
+TEST(CarryCheckpointsTest, RenamesAllAtOnceSoThatASwapSwaps) {
+  auto at = [](uint64_t inode, const std::string& entry) {
     Checkpoint c;
     c.id = FileId{1, inode};
-    c.path = "/f" + std::to_string(inode);
-    c.offset = offset;
     c.entry = entry;
     return c;
-  }
-
-  testing::MemEnv env_;
-};
-
-TEST_F(CarryCheckpointsTest, MovesTheCheckpointsOfACarriedKeyOnly) {
-  ASSERT_TRUE(SaveCheckpoints(env_, "/state/checkpoints.json",
-                              {At(1, 10, "g:a"), At(2, 20, "g:b"), At(3, 30, "g:b")})
-                  .ok());
-  auto moved = CarryCheckpoints(env_, "/state", {{"g:b", "g:b2"}});
-  ASSERT_TRUE(moved.ok()) << moved.status().ToString();
-  EXPECT_EQ(2u, *moved);
-  auto loaded = LoadCheckpoints(env_, "/state/checkpoints.json");
-  ASSERT_TRUE(loaded.ok());
-  ASSERT_EQ(3u, loaded->size());
-  EXPECT_EQ("g:a", (*loaded)[0].entry);
-  EXPECT_EQ("g:b2", (*loaded)[1].entry);
-  EXPECT_EQ(20u, (*loaded)[1].offset);
-  EXPECT_EQ("g:b2", (*loaded)[2].entry);
+  };
+  std::vector<Checkpoint> checkpoints = {at(1, "g:a"), at(2, "g:b"), at(3, "g:c")};
+  EXPECT_EQ(2u, CarryCheckpoints({{"g:a", "g:b"}, {"g:b", "g:a"}}, &checkpoints));
+  EXPECT_EQ("g:b", checkpoints[0].entry);
+  EXPECT_EQ("g:a", checkpoints[1].entry);
+  EXPECT_EQ("g:c", checkpoints[2].entry);
 }
 
-TEST_F(CarryCheckpointsTest, NothingToCarryWritesNothing) {
-  auto moved = CarryCheckpoints(env_, "/state", {{"g:b", "g:b2"}});
-  ASSERT_TRUE(moved.ok()) << moved.status().ToString();
-  EXPECT_EQ(0u, *moved);
-  EXPECT_FALSE(env_.Stat("/state/checkpoints.json").ok());
-}
-
-TEST_F(CarryCheckpointsTest, UnreadableCheckpointsAreAnError) {
-  env_.WriteFile("/state/checkpoints.json", "{not json");
-  EXPECT_FALSE(CarryCheckpoints(env_, "/state", {{"g:b", "g:b2"}}).ok());
+TEST(CarryCheckpointsTest, AFileWithACheckpointUnderTheNewKeyKeepsBoth) {
+  std::vector<Checkpoint> checkpoints(2);
+  checkpoints[0].id = FileId{1, 7};
+  checkpoints[0].entry = "g:a";
+  checkpoints[0].offset = 10;
+  checkpoints[1].id = FileId{1, 7};
+  checkpoints[1].entry = "g:b";
+  checkpoints[1].offset = 20;
+  EXPECT_EQ(0u, CarryCheckpoints({{"g:a", "g:b"}}, &checkpoints));
+  EXPECT_EQ("g:a", checkpoints[0].entry);
 }
 
 }  // namespace

@@ -123,6 +123,23 @@ TEST_F(CheckpointStoreTest, SavedCheckpointsSurviveACrash) {
   ExpectSame(saved, *loaded);
 }
 
+TEST_F(CheckpointStoreTest, TheEntriesOfTheRunAreSavedBesideTheCheckpoints) {
+  std::vector<CheckpointedEntry> names = {{"/var/log/a*.log", "g:a"}, {"/b.log", "g:b:*"}};
+  ASSERT_TRUE(SaveCheckpoints(env_, kPath, {}, names).ok());
+  std::optional<std::vector<CheckpointedEntry>> loaded_names;
+  auto loaded = LoadCheckpoints(env_, kPath, &loaded_names);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  ASSERT_TRUE(loaded_names.has_value());
+  EXPECT_EQ(names, *loaded_names);
+  // Files saved before held none: nothing known, which is not none.
+  env_.WriteFile(kPath, "{\"version\":1,\"files\":[]}");
+  loaded = LoadCheckpoints(env_, kPath, &loaded_names);
+  ASSERT_TRUE(loaded.ok());
+  EXPECT_FALSE(loaded_names.has_value());
+  env_.WriteFile(kPath, "{\"version\":1,\"entries\":[{\"file_path\":1}],\"files\":[]}");
+  EXPECT_EQ(Code::kCorruption, LoadCheckpoints(env_, kPath, &loaded_names).status().code());
+}
+
 TEST_F(CheckpointStoreTest, TheFileIsTheJsonOfCheckpointsToJson) {
   std::vector<Checkpoint> saved = {{FileId{7, 8}, "/a", 99, {}}};
   ASSERT_TRUE(SaveCheckpoints(env_, kPath, saved).ok());
