@@ -12,16 +12,29 @@ std::string NonEmptyVar(Env& env, const char* name) {
   return value ? *value : "";
 }
 
+// `url` as an error may show it: a password given in it (user:password@,
+// which edgelog refuses) replaced.
+std::string Shown(const std::string& url) {
+  size_t scheme_end = url.find("://");
+  size_t start = scheme_end == std::string::npos ? 0 : scheme_end + 3;
+  size_t at = url.find('@', start);
+  size_t end = url.find_first_of("/?#", start);
+  if (at == std::string::npos || (end != std::string::npos && at > end)) return url;
+  size_t colon = url.find(':', start);
+  if (colon == std::string::npos || colon > at) return url;
+  return url.substr(0, colon + 1) + "[redacted]" + url.substr(at);
+}
+
 }  // namespace
 
 StatusOr<Endpoint> ParseEndpointUrl(const std::string& url) {
   size_t scheme_end = url.find("://");
   if (scheme_end == std::string::npos) {
-    return Status::InvalidArgument("\"" + url + "\" is not a URL (scheme://host)");
+    return Status::InvalidArgument("\"" + Shown(url) + "\" is not a URL (scheme://host)");
   }
   std::string scheme = url.substr(0, scheme_end);
   if (scheme != "https" && scheme != "http") {
-    return Status::InvalidArgument("\"" + url + "\": only http and https are supported");
+    return Status::InvalidArgument("\"" + Shown(url) + "\": only http and https are supported");
   }
   size_t host_start = scheme_end + 3;
   size_t path_start = url.find('/', host_start);
@@ -30,7 +43,7 @@ StatusOr<Endpoint> ParseEndpointUrl(const std::string& url) {
                                       ? std::string::npos
                                       : path_start - host_start);
   if (e.host.empty() || e.host.find_first_of("?#@ ") != std::string::npos) {
-    return Status::InvalidArgument("\"" + url + "\" has no usable host");
+    return Status::InvalidArgument("\"" + Shown(url) + "\" has no usable host");
   }
   e.path = path_start == std::string::npos ? "/" : url.substr(path_start);
   e.url = scheme + "://" + e.host + e.path;

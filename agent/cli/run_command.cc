@@ -68,6 +68,11 @@ int FetchCredentials(Host& host, Generation* g, Logger& log) {
   return kExitOk;
 }
 
+std::string WithoutTrailingSlashes(std::string dir) {
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  return dir;
+}
+
 // The configuration read again, checked and its credentials fetched; null
 // after saying why not. Refused too when it moves the state directory (its
 // lock and files stay where the process has them).
@@ -79,7 +84,8 @@ std::unique_ptr<Generation> LoadForReload(const CommandLine& cl, Host& host,
   const std::string& state_dir = running.setup.config.state_dir;
   if (PrepareGeneration(cl, host, log, next.get()) != kExitOk) {
     next = nullptr;
-  } else if (next->setup.config.state_dir != state_dir) {
+  } else if (WithoutTrailingSlashes(next->setup.config.state_dir) !=
+             WithoutTrailingSlashes(state_dir)) {
     log.Error(cl.config_path + ": edgelog.state_dir: moved from " + state_dir + " to " +
               next->setup.config.state_dir + ", which takes a restart");
     next = nullptr;

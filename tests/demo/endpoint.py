@@ -29,6 +29,8 @@ def exports(url):
     """The variables edgelog (and the AWS CLI) need for this endpoint."""
     return [("AWS_ENDPOINT_URL_CLOUDWATCH_LOGS", url),
             ("AWS_REGION", harness.REGION),
+            # The AWS CLI v1 reads only this one.
+            ("AWS_DEFAULT_REGION", harness.REGION),
             ("AWS_ACCESS_KEY_ID", TEST_KEY_ID),
             ("AWS_SECRET_ACCESS_KEY", TEST_SECRET),
             ("AWS_EC2_METADATA_DISABLED", "true")]

@@ -57,8 +57,8 @@ class EndpointTest(unittest.TestCase):
     def test_prints_every_variable_edgelog_needs_and_the_commands(self):
         text = "".join(self.printed)
         self.assertEqual(sorted(self.exports), [
-            "AWS_ACCESS_KEY_ID", "AWS_EC2_METADATA_DISABLED", "AWS_ENDPOINT_URL_CLOUDWATCH_LOGS",
-            "AWS_REGION", "AWS_SECRET_ACCESS_KEY"], text)
+            "AWS_ACCESS_KEY_ID", "AWS_DEFAULT_REGION", "AWS_EC2_METADATA_DISABLED",
+            "AWS_ENDPOINT_URL_CLOUDWATCH_LOGS", "AWS_REGION", "AWS_SECRET_ACCESS_KEY"], text)
         self.assertEqual(self.exports["AWS_ENDPOINT_URL_CLOUDWATCH_LOGS"],
                          f"http://127.0.0.1:{self.port}")
         self.assertEqual(self.exports["AWS_REGION"], harness.REGION)

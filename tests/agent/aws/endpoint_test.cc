@@ -19,6 +19,18 @@ TEST(ParseEndpointUrlTest, SplitsSchemeHostAndPath) {
   EXPECT_EQ("/", e->path);
 }
 
+TEST(ParseEndpointUrlTest, APasswordInTheUrlIsNotShownInTheError) {
+  auto e = ParseEndpointUrl("http://admin:S3cretPassw0rd@127.0.0.1:5123/");
+  ASSERT_FALSE(e.ok());
+  EXPECT_EQ(std::string::npos, e.status().message().find("S3cretPassw0rd"))
+      << e.status().message();
+  EXPECT_NE(std::string::npos, e.status().message().find("http://admin:[redacted]@127.0.0.1"))
+      << e.status().message();
+  e = ParseEndpointUrl("ftp://u:pw-secret@host/");
+  ASSERT_FALSE(e.ok());
+  EXPECT_EQ(std::string::npos, e.status().message().find("pw-secret"));
+}
+
 TEST(ParseEndpointUrlTest, AMissingPathIsTheRoot) {
   auto e = ParseEndpointUrl("https://logs.eu-west-1.amazonaws.com");
   ASSERT_TRUE(e.ok());
