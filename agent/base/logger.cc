@@ -35,23 +35,66 @@ class StderrLogger final : public Logger {
 
 }  // namespace
 
+namespace {
+
+constexpr char kHex[] = "0123456789abcdef";
+
+void AppendHex(const char* prefix, unsigned value, int digits, std::string* out) {
+  *out += prefix;
+  for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) *out += kHex[(value >> shift) & 0xF];
+}
+
+// The length of the UTF-8 sequence at text[i], 0 if it is not one.
+size_t Utf8Length(std::string_view text, size_t i) {
+  const auto at = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
+  unsigned char lead = at(i);
+  size_t n = lead >= 0xC2 && lead <= 0xDF ? 2 : lead >= 0xE0 && lead <= 0xEF ? 3
+           : lead >= 0xF0 && lead <= 0xF4 ? 4 : 0;
+  if (n == 0 || i + n > text.size()) return 0;
+  for (size_t k = 1; k < n; ++k) {
+    if ((at(i + k) & 0xC0) != 0x80) return 0;
+  }
+  unsigned char second = at(i + 1);
+  if ((lead == 0xE0 && second < 0xA0) || (lead == 0xED && second > 0x9F) ||
+      (lead == 0xF0 && second < 0x90) || (lead == 0xF4 && second > 0x8F)) {
+    return 0;  // overlong, a surrogate, or past U+10FFFF
+  }
+  return n;
+}
+
+}  // namespace
+
+void AppendForTerminal(std::string_view text, std::string* out, const char* newline_as) {
+  for (size_t i = 0; i < text.size();) {
+    const unsigned char u = static_cast<unsigned char>(text[i]);
+    if (u == '\n' && newline_as != nullptr) {
+      *out += newline_as;
+      ++i;
+    } else if (u < 0x80) {
+      if ((u < 0x20 && u != '\t') || u == 0x7F) {
+        AppendHex("\\x", u, 2, out);
+      } else {
+        *out += static_cast<char>(u);
+      }
+      ++i;
+    } else if (size_t n = Utf8Length(text, i); n == 0) {
+      AppendHex("\\x", u, 2, out);
+      ++i;
+    } else if (u == 0xC2 && static_cast<unsigned char>(text[i + 1]) <= 0x9F) {
+      AppendHex("\\u", static_cast<unsigned char>(text[i + 1]), 4, out);  // a C1 control
+      i += 2;
+    } else {
+      out->append(text.substr(i, n));
+      i += n;
+    }
+  }
+}
+
 std::string FormatLogLine(LogLevel level, std::string_view message) {
   while (!message.empty() && message.back() == '\n') message.remove_suffix(1);
   std::string line = "edgelog: ";
   line += LevelPrefix(level);
-  for (char c : message) {
-    const unsigned char u = static_cast<unsigned char>(c);
-    if (c == '\n') {
-      line += "\n  ";  // a continuation, never a line of edgelog's own
-    } else if ((u < 0x20 && c != '\t') || u == 0x7F) {
-      static constexpr char kHex[] = "0123456789abcdef";
-      line += "\\x";
-      line += kHex[u >> 4];
-      line += kHex[u & 0xF];
-    } else {
-      line += c;
-    }
-  }
+  AppendForTerminal(message, &line, "\n  ");  // a continuation, never a line of edgelog's own
   line += '\n';
   return line;
 }

@@ -67,6 +67,13 @@ class Logger {
 // line that starts with "edgelog: " is one of edgelog's own: a newline in
 // the message starts an indented continuation, and other control
 // characters but tab are written as \xNN.
+// `text` safe to show on a terminal: control characters (C0, DEL, and the
+// C1 controls U+0080-U+009F, which some terminals act on) and bytes that
+// are not UTF-8 become \xNN (\u0080-\u009F for C1); tabs stay. With
+// `newline_as` set, a newline becomes it instead.
+void AppendForTerminal(std::string_view text, std::string* out,
+                       const char* newline_as = nullptr);
+
 std::string FormatLogLine(LogLevel level, std::string_view message);
 
 std::unique_ptr<Logger> NewStderrLogger(bool debug);

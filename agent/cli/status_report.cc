@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "agent/base/logger.h"
 #include "agent/cli/status.h"
 #include "agent/text/json_escape.h"
 #include "agent/text/utf8.h"
@@ -16,18 +17,8 @@ namespace {
 // `s` safe for a terminal: control characters (a file name may hold any)
 // as \xNN, as log lines show them.
 std::string Printable(const std::string& s) {
-  static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
-  for (char c : s) {
-    const unsigned char u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7F) {
-      out += "\\x";
-      out += kHex[u >> 4];
-      out += kHex[u & 0xF];
-    } else {
-      out += c;
-    }
-  }
+  AppendForTerminal(s, &out);
   return out;
 }
 

@@ -60,6 +60,21 @@ TEST(LoggerTest, ALineOfTheLogIsEdgelogsOwnWhateverTheMessageHolds) {
             FormatLogLine(LogLevel::kError, "a\x1b[31mb\rc\td\n"));
 }
 
+TEST(LoggerTest, C1ControlsAndBytesThatAreNotUtf8ReachNoTerminal) {
+  // U+009B is CSI to a terminal that takes 8-bit controls, as is the byte 0x9B.
+  EXPECT_EQ("edgelog: x\\u009b31my \\x9b31m\n",
+            FormatLogLine(LogLevel::kInfo, "x\xc2\x9b" "31my \x9b" "31m"));
+  // UTF-8 stays as it is: accents, U+00A0 and up, four-byte characters.
+  EXPECT_EQ("edgelog: caf\xc3\xa9 \xc2\xa0 \xf0\x9f\x93\x9c\n",
+            FormatLogLine(LogLevel::kInfo, "caf\xc3\xa9 \xc2\xa0 \xf0\x9f\x93\x9c"));
+  // Cut short, overlong, a surrogate: byte by byte.
+  EXPECT_EQ("edgelog: \\xe2\\x82 \\xc0\\xaf \\xed\\xa0\\x80\n",
+            FormatLogLine(LogLevel::kInfo, "\xe2\x82 \xc0\xaf \xed\xa0\x80"));
+  std::string shown;
+  AppendForTerminal("a\nb\x85", &shown);
+  EXPECT_EQ("a\\x0ab\\x85", shown);
+}
+
 // Log lines written as "<LINE>\n" into the same bytes a StatusLineLogger
 // writes its raw output to: what a terminal would get, in order.
 class TerminalLines : public Logger {
