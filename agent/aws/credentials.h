@@ -4,6 +4,7 @@
 #ifndef EDGELOG_AGENT_AWS_CREDENTIALS_H_
 #define EDGELOG_AGENT_AWS_CREDENTIALS_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -24,6 +25,9 @@ class CredentialsProvider {
   virtual std::string Source() const = 0;
   // CloudWatch said the credentials expired: fetch new ones now.
   virtual void Invalidate() {}
+  // Unix ms at which the credentials held expire; 0 when they do not
+  // (long-term keys) or none are held.
+  virtual int64_t ExpiresUnixMs() const { return 0; }
 };
 
 // "AKIA…WXYZ": an access key id shortened for messages.

@@ -23,6 +23,7 @@ StatusOr<Batch> MakeBatch(uint64_t id, uint32_t stream, BatchContents contents,
   batch.json_bytes = contents.json.size();
   batch.min_timestamp_ms = contents.min_timestamp_ms;
   batch.max_timestamp_ms = contents.max_timestamp_ms;
+  batch.read_at_ms = contents.read_at_ms;
   EDGELOG_RETURN_IF_ERROR(gzip.Compress(contents.json, &batch.body));
   return batch;
 }
@@ -54,6 +55,7 @@ Batch RestoreBatch(uint64_t id, uint32_t stream, std::string gzip_body,
   batch.api_bytes = contents.api_bytes;
   batch.min_timestamp_ms = contents.min_timestamp_ms;
   batch.max_timestamp_ms = contents.max_timestamp_ms;
+  batch.read_at_ms = contents.read_at_ms;
   return batch;
 }
 
@@ -136,6 +138,7 @@ Status Batcher::Seal(uint32_t stream) {
   contents.api_bytes = open.api_bytes;
   contents.min_timestamp_ms = open.min_ts;
   contents.max_timestamp_ms = open.max_ts;
+  contents.read_at_ms = open.opened_at_ms;
   StatusOr<Batch> batch = MakeBatch(open.id, stream, std::move(contents), gzip_);
   if (!batch.ok()) return batch.status();
   sealed_bytes_ += batch->body.size();
@@ -151,6 +154,15 @@ Status Batcher::Seal(uint32_t stream) {
   open.api_bytes = 0;
   open.sorted = true;
   return Status::Ok();
+}
+
+void Batcher::NoteOldest(std::vector<int64_t>* oldest) const {
+  for (uint32_t s = 0; s < open_.size() && s < oldest->size(); ++s) {
+    if (!open_[s].slots.empty()) (*oldest)[s] = std::min((*oldest)[s], open_[s].opened_at_ms);
+  }
+  for (const Batch& b : sealed_) {
+    if (b.stream < oldest->size()) (*oldest)[b.stream] = std::min((*oldest)[b.stream], b.read_at_ms);
+  }
 }
 
 Status Batcher::SealDue(int64_t now_ms) {

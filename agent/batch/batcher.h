@@ -36,6 +36,10 @@ struct Batch {
   size_t json_bytes = 0;   // size of the uncompressed body
   int64_t min_timestamp_ms = 0;
   int64_t max_timestamp_ms = 0;
+  // Monotonic time its first event was read (for a batch read back from the
+  // disk buffer, the time its record was held there since, as the buffer
+  // knows it): the age of the oldest line it holds.
+  int64_t read_at_ms = 0;
 };
 
 // What a batch is made of, before it is gzipped.
@@ -45,6 +49,7 @@ struct BatchContents {
   size_t api_bytes = 0;
   int64_t min_timestamp_ms = 0;
   int64_t max_timestamp_ms = 0;
+  int64_t read_at_ms = 0;  // monotonic: when its first event was read
 };
 
 // Every Batch is made by one of these three, so that no field is left to a
@@ -94,6 +99,10 @@ class Batcher {
   bool HasSealed() const { return !sealed_.empty(); }
   // Removes and returns the oldest sealed batch. Requires HasSealed().
   Batch PopSealed();
+
+  // Lowers (*oldest)[stream] to the read time of the first event each
+  // stream holds, open or sealed; `oldest` has a slot per stream.
+  void NoteOldest(std::vector<int64_t>* oldest) const;
 
   // Compressed bytes of sealed batches waiting to be taken.
   size_t sealed_bytes() const { return sealed_bytes_; }

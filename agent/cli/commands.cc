@@ -143,6 +143,11 @@ int CheckConfigCommand(const CommandLine& cl, Host& host) {
   Field(&out, "max_in_flight", std::to_string(c.max_in_flight));
   Field(&out, "max_in_flight_per_stream", std::to_string(c.max_in_flight_per_stream));
   Field(&out, "allow_plaintext", Bool(c.allow_plaintext), /*last=*/true);
+  out += "}, \"http_server\": {";
+  Field(&out, "enabled", Bool(c.http_server_enabled));
+  Field(&out, "listen", c.http_listen.empty() ? "null" : Quote(c.http_listen), /*last=*/true);
+  out += "}, \"health\": {";
+  Field(&out, "max_lag_seconds", std::to_string(c.health_max_lag_s), /*last=*/true);
   out += "}},\n";
   out += "  \"files\": " + ListJson(c.files, FileJson) + ",\n";
   out += "  \"journald\": " + ListJson(c.journals, JournalJson) + "\n}\n";

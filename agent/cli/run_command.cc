@@ -7,7 +7,9 @@
 // only once that configuration was read, checked and its credentials
 // fetched: a configuration that cannot run is reported and the agent runs
 // on as it was. What stays across a reload: the process, its state
-// directory and lock, the event loop and the stop signals.
+// directory and lock, the event loop and the stop signals, and the
+// operator's endpoints while their address stays (a new address is bound
+// before the reload is accepted).
 #include "agent/aws/creds/refresher.h"
 #include "agent/cli/commands.h"
 #include "agent/cli/setup.h"
@@ -16,6 +18,7 @@
 #include "agent/run/agent_loop.h"
 #include "agent/run/last_error.h"
 #include "agent/run/tail_setup.h"
+#include "platform/http_server.h"
 #include "platform/limits.h"
 #include "platform/poller.h"
 #include "platform/process.h"
@@ -39,7 +42,43 @@ struct Generation {
   // for `edgelog status` (saved once the state directory is locked).
   std::unique_ptr<ErrorRecordingLogger> log;
   std::unique_ptr<CachedCredentials> credentials;
+  // Bound by a reload that moved the operator's endpoints (null otherwise).
+  std::unique_ptr<HttpServer> server;
 };
+
+// The operator's endpoints (/metrics, /health), kept across reloads while
+// their address stays, answered by the running generation's loop.
+struct OperatorEndpoints {
+  std::string listen;  // "" when off
+  std::unique_ptr<HttpServer> server;
+  AgentLoop* loop = nullptr;  // null between generations
+};
+
+// Serves `endpoints` on `listen`; null after saying why not.
+std::unique_ptr<HttpServer> Listen(Poller& poller, const std::string& listen,
+                                   OperatorEndpoints& endpoints, Logger& log) {
+  std::string host;
+  uint16_t port = 0;
+  Status parsed = ParseListenAddress(listen, &host, &port);
+  auto server = parsed.ok() ? ListenHttp(poller, host, port,
+                                         [&endpoints](const ServedRequest& request) {
+                                           if (endpoints.loop != nullptr) {
+                                             return endpoints.loop->Serve(request);
+                                           }
+                                           ServedResponse r;
+                                           r.status = 503;
+                                           r.body = "starting\n";
+                                           return r;
+                                         })
+                            : StatusOr<std::unique_ptr<HttpServer>>(parsed);
+  if (!server.ok()) {
+    log.Error("edgelog.http_server.listen: cannot serve on " + listen + ": " +
+              server.status().message());
+    return nullptr;
+  }
+  log.Info("serving /metrics and /health on http://" + (*server)->address());
+  return std::move(*server);
+}
 
 // Reads and checks the configuration into `g`: 0, or the exit code after
 // `log` said why not.
@@ -77,7 +116,8 @@ std::string WithoutTrailingSlashes(std::string dir) {
 // after saying why not. Refused too when it moves the state directory (its
 // lock and files stay where the process has them).
 std::unique_ptr<Generation> LoadForReload(const CommandLine& cl, Host& host,
-                                          const Generation& running) {
+                                          const Generation& running, Poller& poller,
+                                          OperatorEndpoints& endpoints) {
   Logger& log = *running.log;
   log.Info("SIGHUP received: reading " + cl.config_path + " again");
   auto next = std::make_unique<Generation>(host);
@@ -91,6 +131,10 @@ std::unique_ptr<Generation> LoadForReload(const CommandLine& cl, Host& host,
     next = nullptr;
   } else if (FetchCredentials(host, next.get(), log) != kExitOk) {
     next = nullptr;
+  } else if (const std::string& listen = next->setup.config.http_listen;
+             listen != endpoints.listen && !listen.empty()) {
+    next->server = Listen(poller, listen, endpoints, log);
+    if (next->server == nullptr) next = nullptr;
   }
   if (next == nullptr) {
     log.Error("reload refused: running on with the configuration loaded before");
@@ -125,7 +169,8 @@ struct Ended {
 };
 
 Ended RunGeneration(const CommandLine& cl, Host& host, Generation& g, Poller& poller,
-                    StopSignals& stop, const std::string& real_state_dir) {
+                    StopSignals& stop, const std::string& real_state_dir,
+                    OperatorEndpoints& endpoints) {
   const Config& config = g.setup.config;
   Logger& log = *g.log;
   CurlHttpOptions http_options;
@@ -170,11 +215,13 @@ Ended RunGeneration(const CommandLine& cl, Host& host, Generation& g, Poller& po
   deps.last_error = &last_error;
   deps.progress = g.progress_log.get();
   deps.reload = [&] {
-    next = LoadForReload(cl, host, g);
+    next = LoadForReload(cl, host, g, poller, endpoints);
     return next != nullptr;
   };
   AgentLoop loop(deps, config, std::move(g.setup.entries), context, options);
+  endpoints.loop = &loop;
   int exit_code = loop.Run();
+  endpoints.loop = nullptr;
   last_error.SaveNow();
   if (!loop.reloading() || stop.stop_requested()) next = nullptr;
   return {exit_code, std::move(next)};
@@ -214,11 +261,21 @@ int RunCommand(const CommandLine& cl, Host& host) {
     g->log->Error(stop.status().message());
     return kExitRuntimeFailure;
   }
+  OperatorEndpoints endpoints;
+  if (!g->setup.config.http_listen.empty()) {
+    endpoints.server = Listen(*poller, g->setup.config.http_listen, endpoints, *g->log);
+    if (endpoints.server == nullptr) return kExitRuntimeFailure;
+    endpoints.listen = g->setup.config.http_listen;
+  }
   for (;;) {
     g->credentials->StartThread();
-    Ended ended = RunGeneration(cl, host, *g, *poller, **stop, *state_dir);
+    Ended ended = RunGeneration(cl, host, *g, *poller, **stop, *state_dir, endpoints);
     if (ended.next == nullptr) return ended.exit_code;
     g = std::move(ended.next);
+    if (g->setup.config.http_listen != endpoints.listen) {
+      endpoints.server = std::move(g->server);  // null: turned off
+      endpoints.listen = g->setup.config.http_listen;
+    }
     g->log->Info("reloaded " + cl.config_path);
   }
 }

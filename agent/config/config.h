@@ -79,6 +79,11 @@ struct Config {
   int64_t buffer_max_bytes = 256 << 20;    // disk buffer cap (compressed bodies)
   int64_t rejected_max_bytes = 64 << 20;   // rejected.jsonl, at most, before it is rotated
   std::string buffer_when_full = "block";  // or "drop_oldest"
+  // "HOST:PORT" serving /metrics and /health; "" when off (FinishConfig
+  // settles it from edgelog.http_server.enabled and .listen).
+  std::string http_listen;
+  bool http_server_enabled = false;
+  int64_t health_max_lag_s = 300;
 
   // The role to assume, if any: the logs section's wins.
   const std::string& role_arn() const {

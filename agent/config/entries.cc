@@ -216,10 +216,26 @@ void CheckPlaintextEndpoint(const Config& config, ConfigProblems* problems) {
   if (!s.ok()) problems->AddError(key, s.message());
 }
 
+// The operator's endpoints are on when listen is set or enabled is true,
+// unless enabled is false; on without listen, on 127.0.0.1:2020.
+void SettleHttpServer(const cJSON* root, Config* config) {
+  const cJSON* edgelog = cJSON_GetObjectItemCaseSensitive(root, "edgelog");
+  const cJSON* server = cJSON_GetObjectItemCaseSensitive(edgelog, "http_server");
+  const cJSON* enabled = cJSON_GetObjectItemCaseSensitive(server, "enabled");
+  bool on = cJSON_IsBool(enabled) ? config->http_server_enabled : !config->http_listen.empty();
+  config->http_server_enabled = on;
+  if (!on) {
+    config->http_listen.clear();
+  } else if (config->http_listen.empty()) {
+    config->http_listen = "127.0.0.1:2020";
+  }
+}
+
 }  // namespace
 
 void FinishConfig(const cJSON* root, const HostFacts& facts, Config* config,
                   ConfigProblems* problems) {
+  SettleHttpServer(root, config);
   CheckSources(root, *config, problems);
   FinishEntries(config, facts, problems);
   CheckPlaintextEndpoint(*config, problems);

@@ -5,6 +5,8 @@
 #include <cctype>
 #include <cmath>
 
+#include "platform/http_server.h"
+
 namespace edgelog {
 namespace {
 
@@ -79,6 +81,15 @@ std::string CheckOpenFiles(const cJSON* v) { return CheckRange(v, 8, 1000000); }
 std::string CheckMemoryBytes(const cJSON* v) { return CheckRange(v, 1 << 20, 1LL << 32); }
 std::string CheckBufferBytes(const cJSON* v) { return CheckRange(v, 1 << 20, 1LL << 40); }
 std::string CheckRejectedBytes(const cJSON* v) { return CheckRange(v, 64 << 10, 1LL << 40); }
+
+std::string CheckListenAddress(const cJSON* v) {
+  std::string host;
+  uint16_t port = 0;
+  Status s = ParseListenAddress(v->valuestring, &host, &port);
+  return s.ok() ? "" : s.message();
+}
+
+std::string CheckMaxLag(const cJSON* v) { return CheckRange(v, 1, 30 * 86400); }
 
 std::string CheckWhenFull(const cJSON* v) {
   std::string_view s = v->valuestring;
@@ -349,6 +360,20 @@ const std::vector<OptionSpec> kOptions = {
      "127.0.0.0/8, ::1): log lines and signed requests then cross the network in clear text. "
      "Without it such a URL is refused at start (exit 2).",
      &Config::allow_plaintext},
+
+    {"edgelog.http_server", OptionType::kObject, OptionUse::kUsed, "",
+     "The operator's endpoints: GET /metrics (Prometheus text format) and GET /health."},
+    {"edgelog.http_server.enabled", OptionType::kBoolean, OptionUse::kUsed, "false",
+     "Serve /metrics and /health. Setting listen turns it on, unless this says false.",
+     &Config::http_server_enabled},
+    {"edgelog.http_server.listen", OptionType::kString, OptionUse::kUsed, "127.0.0.1:2020",
+     "HOST:PORT to serve on (a numeric IPv4 or [IPv6] address, or localhost); setting it "
+     "turns the server on. Anything but loopback lets other hosts read the metrics.",
+     &Config::http_listen, CheckListenAddress},
+    {"edgelog.health", OptionType::kObject, OptionUse::kUsed, "", "What /health calls good."},
+    {"edgelog.health.max_lag_seconds", OptionType::kInteger, OptionUse::kUsed, "300",
+     "/health answers 503 once the oldest line read and not yet delivered is this old.",
+     &Config::health_max_lag_s, CheckMaxLag},
 
     // Sections of the CloudWatch agent's file that edgelog does not read.
     {"metrics", OptionType::kAny, OptionUse::kIgnored, "", "Metrics; ignored with a warning."},

@@ -1,6 +1,8 @@
 #include "agent/run/agent_loop.h"
 
+#include "agent/base/version.h"
 #include "agent/run/last_error.h"
+#include "agent/run/metrics.h"
 #include "agent/run/pipeline.h"
 #include "agent/run/progress.h"
 #include "platform/watcher.h"
@@ -13,7 +15,9 @@ AgentLoop::AgentLoop(const AgentDeps& deps, const Config& config,
     : deps_(deps),
       options_(options),
       pipeline_(std::make_unique<Pipeline>(deps, config, std::move(entries),
-                                           std::move(context), options)) {}
+                                           std::move(context), options)),
+      start_unix_ms_(deps.clock.NowUnixMillis()),
+      max_lag_ms_(config.health_max_lag_s * 1000) {}
 
 AgentLoop::~AgentLoop() = default;
 
@@ -163,6 +167,38 @@ ProgressFigures AgentLoop::Progress() {
     f.total_bytes = s.bytes_read + p.tailer().BytesLeftInOpenFiles();
   }
   return f;
+}
+
+MetricsSnapshot AgentLoop::Metrics() {
+  MetricsSnapshot m = pipeline_->Metrics(deps_.clock.MonotonicMillis());
+  m.start_unix_ms = start_unix_ms_;
+  m.clock_offset_ms = pipeline_->sender().clock_offset_ms();
+  m.credentials_expiry_unix_ms = deps_.credentials.ExpiresUnixMs();
+  auto credentials = deps_.credentials.Get();
+  if (!credentials.ok() && credentials.status().code() != Code::kUnavailable) {
+    m.credentials_problem = deps_.log.Redact(credentials.status().message());
+  } else if (m.credentials_expiry_unix_ms != 0 &&
+             m.credentials_expiry_unix_ms <= deps_.clock.NowUnixMillis()) {
+    m.credentials_problem = "expired, and none fetched since (see the log)";
+  } else if (pipeline_->sender().credentials_refused()) {
+    m.credentials_problem = "CloudWatch Logs refuses them (see the log)";
+  }
+  return m;
+}
+
+ServedResponse AgentLoop::Serve(const ServedRequest& request) {
+  std::string path = request.target.substr(0, request.target.find('?'));
+  if (path == "/metrics") {
+    ServedResponse r;
+    r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    r.body = RenderMetrics(Metrics(), kVersion, max_lag_ms_);
+    return r;
+  }
+  if (path == "/health") return HealthResponse(Metrics(), max_lag_ms_);
+  ServedResponse r;
+  r.status = 404;
+  r.body = "not found: edgelog serves /metrics and /health\n";
+  return r;
 }
 
 }  // namespace edgelog

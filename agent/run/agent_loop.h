@@ -21,6 +21,7 @@
 #include "agent/send/logs_api.h"
 #include "platform/clock.h"
 #include "platform/env.h"
+#include "platform/http_server.h"
 #include "platform/poller.h"
 
 namespace edgelog {
@@ -31,6 +32,7 @@ class ProcessStarter;
 class Pipeline;
 class ProgressMeter;
 struct ProgressFigures;
+struct MetricsSnapshot;
 struct TailEntry;
 
 // Exit codes (DESIGN §3).
@@ -110,6 +112,8 @@ class AgentLoop {
   const RunSummary& summary() const { return summary_; }
   // True once Run() ended to make way for a new configuration (SIGHUP).
   bool reloading() const { return reloading_; }
+  // Answers GET /metrics and /health (metrics.h), on the loop's thread.
+  ServedResponse Serve(const ServedRequest& request);
 
  private:
   // Where the loop is between turns.
@@ -131,6 +135,7 @@ class AgentLoop {
   int Finish(int exit_code);
   // Where reading and delivery are, for the progress line.
   ProgressFigures Progress();
+  MetricsSnapshot Metrics();
 
   AgentDeps deps_;
   RunOptions options_;
@@ -138,6 +143,8 @@ class AgentLoop {
   std::unique_ptr<ProgressMeter> progress_;  // null: no progress line
   RunSummary summary_;
   bool reloading_ = false;
+  int64_t start_unix_ms_ = 0;
+  int64_t max_lag_ms_ = 0;  // edgelog.health.max_lag_seconds
 };
 
 }  // namespace edgelog

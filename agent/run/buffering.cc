@@ -81,7 +81,7 @@ void Pipeline::FlushToSpool() {
     const LogStreamTarget& target = sender_->target(b.stream);
     SpooledBatch s{0, target.group, target.stream, static_cast<uint32_t>(b.event_count),
                    static_cast<uint32_t>(b.api_bytes), b.min_timestamp_ms, b.max_timestamp_ms,
-                   b.body};
+                   b.body, b.read_at_ms};
     // The parts left of a record partly answered replace it: not new data.
     auto seq = spool_->Append(s, /*replacing=*/rewritten_.count(b.id) > 0);
     if (!seq.ok()) {
@@ -204,6 +204,7 @@ void Pipeline::FeedSenderFromSpool() {
     saved.api_bytes = s->api_bytes;
     saved.min_timestamp_ms = s->min_timestamp_ms;
     saved.max_timestamp_ms = s->max_timestamp_ms;
+    saved.read_at_ms = s->read_at_ms;
     queue_.Push(RestoreBatch(id, stream, std::move(s->body), saved));
   }
 }

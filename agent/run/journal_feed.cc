@@ -44,6 +44,7 @@ void Pipeline::JournalFeed::OnRejected(const Record& r, std::string_view reason)
   p_.rejected_.push_back(
       {stream, std::string(reason), ParsedEvent{r.timestamp_ms, std::string(r.message)}});
   p_.rejected_bytes_ += r.message.size() + reason.size();
+  p_.CountRejected(reason, 1);
   p_.journal_tracker_.OnRecord(r.source, p_.rejected_batch_, r.end_offset);
 }
 

@@ -179,11 +179,13 @@ void Pipeline::OnRejected(const Record& r, std::string_view reason) {
   rejected_.push_back(
       {stream, std::string(reason), ParsedEvent{r.timestamp_ms, std::string(r.message)}});
   rejected_bytes_ += r.message.size() + reason.size();
+  CountRejected(reason, 1);
   tracker_.OnRecord(r.source, rejected_batch_, r.end_offset);
 }
 
 void Pipeline::KeepRejected(uint32_t stream, const std::string& reason,
                             std::vector<ParsedEvent> events) {
+  CountRejected(reason, events.size());
   for (ParsedEvent& e : events) {
     rejected_bytes_ += e.message.size() + reason.size();
     rejected_.push_back({stream, reason, std::move(e)});
@@ -349,6 +351,7 @@ void Pipeline::TakeAcks() {
 }
 
 void Pipeline::Release(const Ack& a) {
+  dropped_unreadable_ += a.unreadable;
   auto buffered = buffer_seq_of_.find(a.batch_id);
   if (buffered == buffer_seq_of_.end()) {
     AckBatch(a.batch_id);

@@ -26,6 +26,7 @@
 #include "agent/run/ack_tracker.h"
 #include "agent/run/auto_removal.h"
 #include "agent/run/agent_loop.h"
+#include "agent/run/metrics.h"
 #include "agent/send/rejected_log.h"
 #include "agent/send/sender.h"
 #include "agent/spool/spool.h"
@@ -94,6 +95,9 @@ class Pipeline : public RecordSink {
   // Files left unread because CloudWatch would refuse their names.
   size_t refused_files() const { return refused_paths_.size(); }
   RunSummary Summary() const;
+  // The figures of /metrics and /health that the pipeline knows (all but
+  // the credentials and the start time); `now_ms` is monotonic.
+  MetricsSnapshot Metrics(int64_t now_ms) const;
 
  private:
   void TrackNewSources();
@@ -217,6 +221,12 @@ class Pipeline : public RecordSink {
   std::vector<Rejected> rejected_;
   size_t rejected_bytes_ = 0;  // of the messages and reasons in rejected_
   std::string rejected_problem_;  // the last failure to write them, said once
+  // Events sent to rejected_, by RejectionLabel; events given up unreadable.
+  std::map<std::string, uint64_t, std::less<>> rejected_by_label_;
+  uint64_t dropped_unreadable_ = 0;
+  void CountRejected(std::string_view reason, uint64_t events) {
+    rejected_by_label_[std::string(RejectionLabel(reason))] += events;
+  }
 
   // The disk buffer. While spilling, sealed batches go to the spool (kept in
   // memory until synced), and the sender is fed from it, oldest first.

@@ -125,6 +125,43 @@ Classification Classify(const HttpResponse& response) {
   return c;
 }
 
+Outcome OutcomeOf(const HttpResponse& response, const Classification& c) {
+  static constexpr std::string_view kThrottleCodes[] = {
+      "ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded"};
+  if (response.transport_error != TransportError::kNone) return Outcome::kTransportError;
+  switch (c.verdict) {
+    case Verdict::kOk:
+      return Outcome::kOk;
+    case Verdict::kAuth:
+    case Verdict::kExpired:
+    case Verdict::kSkewed:
+      return Outcome::kAuthError;
+    case Verdict::kUntrusted:
+      return Outcome::kTransportError;
+    case Verdict::kRetry:
+      return OneOf(c.code, kThrottleCodes) || response.status == 429 ? Outcome::kThrottled
+                                                                      : Outcome::kServerError;
+    case Verdict::kMissing:
+    case Verdict::kExists:
+    case Verdict::kInvalid:
+    case Verdict::kFinal:
+      return Outcome::kClientError;
+  }
+  return Outcome::kServerError;
+}
+
+const char* OutcomeName(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::kOk: return "ok";
+    case Outcome::kThrottled: return "throttled";
+    case Outcome::kServerError: return "server_error";
+    case Outcome::kClientError: return "client_error";
+    case Outcome::kAuthError: return "auth_error";
+    case Outcome::kTransportError: return "transport_error";
+  }
+  return "server_error";
+}
+
 std::string Describe(const Classification& c) {
   return c.detail.empty() ? c.code : c.code + ": " + c.detail;
 }

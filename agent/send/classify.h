@@ -30,6 +30,20 @@ struct Classification {
 Classification Classify(const HttpResponse& response);
 
 const char* VerdictName(Verdict verdict);
+
+// What became of a request, as the metrics count it.
+enum class Outcome {
+  kOk,              // accepted
+  kThrottled,       // ThrottlingException and the like, or HTTP 429
+  kServerError,     // 5xx and other answers that are not CloudWatch's
+  kClientError,     // refused for what it asked (missing, exists, invalid, final)
+  kAuthError,       // credentials, signature or its time refused
+  kTransportError,  // no answer: connection, timeout, TLS
+};
+inline constexpr size_t kOutcomeCount = 6;
+Outcome OutcomeOf(const HttpResponse& response, const Classification& c);
+// "ok", "throttled", "server_error", "client_error", "auth_error", "transport_error".
+const char* OutcomeName(Outcome outcome);
 // A transport failure in a few words: "TLS failed", "timed out", ...
 const char* TransportName(TransportError e);
 

@@ -172,6 +172,7 @@ Classification Sender::Judge(const HttpResponse& response) {
                       "will fail");
   }
   Classification c = Classify(response);
+  ++stats_.outcomes[static_cast<size_t>(OutcomeOf(response, c))];
   deps_.log.Debug("answer " + std::to_string(response.status) + " " +
                   VerdictName(c.verdict) + " " + Describe(c));
   if (c.verdict == Verdict::kRetry) {
@@ -295,6 +296,14 @@ void Sender::Progress(uint32_t stream) {
   st.not_before_ms = 0;
   st.failing_since_ms = -1;
   st.last_problem.clear();
+  st.auth_refused = false;
+}
+
+bool Sender::credentials_refused() const {
+  for (const StreamState& st : streams_) {
+    if (st.auth_refused) return true;
+  }
+  return false;
 }
 
 void Sender::RetryLater(uint32_t stream, const Classification& c, const char* what) {
@@ -306,6 +315,7 @@ void Sender::RetryLater(uint32_t stream, const Classification& c, const char* wh
   ++st.attempt;
   ++stats_.retries;
   st.not_before_ms = now + delay;
+  st.auth_refused = c.verdict == Verdict::kAuth;
 
   bool auth = c.verdict == Verdict::kAuth || c.verdict == Verdict::kUntrusted;
   std::string problem = std::string(what) + " for " + target.group + " / " +

@@ -52,6 +52,7 @@
 #ifndef EDGELOG_AGENT_SEND_SENDER_H_
 #define EDGELOG_AGENT_SEND_SENDER_H_
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <optional>
@@ -120,6 +121,8 @@ struct SenderStats {
   uint64_t streams_created = 0;
   uint64_t groups_created = 0;
   uint64_t retentions_set = 0;  // PutRetentionPolicy accepted
+  // Answers (and transport failures) by what became of them.
+  std::array<uint64_t, kOutcomeCount> outcomes{};
 };
 
 // Everything the sender talks to; all must outlive it.
@@ -177,6 +180,12 @@ class Sender {
   bool failed() const { return !failure_.empty(); }
   const std::string& failure() const { return failure_; }
   const SenderStats& stats() const { return stats_; }
+  // A stream waits because CloudWatch refused the credentials or their
+  // signature, or there are none to sign with.
+  bool credentials_refused() const;
+  // Milliseconds added to the local clock to sign (AWS's time minus ours,
+  // from the answers' Date headers; 0 until one was far off).
+  int64_t clock_offset_ms() const { return skew_.offset_ms(); }
 
  private:
   enum class Step {
@@ -206,6 +215,7 @@ class Sender {
     std::string control_body;      // body of an in-flight control request
     std::optional<GroupSetup> group_setup;  // while step is kSetUpGroup
     std::string last_problem;      // last failure logged, to log changes once
+    bool auth_refused = false;     // the last failure refused the credentials
     Ack pending;                   // the front batch's id so far (split parts share it)
     std::vector<Ahead> ahead;           // requests for batches behind the front
     uint64_t front_tag = 0;             // of the front's request while in flight

@@ -78,6 +78,7 @@ void Sender::SplitOrReject(uint32_t stream, const Classification& c) {
   std::vector<Batch> both;
   for (StatusOr<Batch>& half : halves) {
     half->in_buffer = original.in_buffer;  // its record there is the whole's
+    half->read_at_ms = original.read_at_ms;
     both.push_back(std::move(*half));
   }
   queue_.ReplaceFront(stream, std::move(both));

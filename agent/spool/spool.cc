@@ -129,7 +129,8 @@ StatusOr<uint64_t> Spool::Append(const SpooledBatch& batch, bool replacing) {
   }
   uint64_t offset = 0;
   EDGELOG_RETURN_IF_ERROR(AppendRecord(RecordType::kBatch, payload, &offset));
-  pending_[copy.seq] = Entry{current_number_, offset, length, copy.event_count, false, false};
+  pending_[copy.seq] = Entry{current_number_, offset, length, copy.event_count, false, false,
+                             copy.read_at_ms};
   ++segments_[current_number_].live;
   bytes_ += length;
   unsynced_.push_back(copy.seq);
@@ -268,6 +269,14 @@ void Spool::DropOldest(uint64_t needed) {
   }
 }
 
+std::optional<int64_t> Spool::OldestNotTakenMs() const {
+  std::optional<int64_t> oldest;
+  for (const auto& [seq, e] : pending_) {
+    if (!e.taken && (!oldest || e.read_at_ms < *oldest)) oldest = e.read_at_ms;
+  }
+  return oldest;
+}
+
 std::optional<SpooledBatch> Spool::TakeNext() {
   for (auto it = pending_.begin(); it != pending_.end();) {
     Entry& e = it->second;
@@ -299,6 +308,7 @@ std::optional<SpooledBatch> Spool::TakeNext() {
         auto batch = DecodeBatch(c.records[0].payload);
         if (batch.ok() && batch->seq == it->first) {
           e.taken = true;
+          batch->read_at_ms = e.read_at_ms;
           return std::move(*batch);
         }
         reason = batch.ok() ? "its record holds batch " + std::to_string(batch->seq)

@@ -106,6 +106,12 @@ class Spool {
   size_t ready_count() const;
   // Bytes of the records of batches not acknowledged.
   uint64_t bytes() const { return bytes_; }
+  // Batches not acknowledged (taken or not), and the segment files they are in.
+  size_t batch_count() const { return pending_.size(); }
+  size_t segment_count() const { return segments_.size(); }
+  // SpooledBatch::read_at_ms of the oldest batch not taken yet: the age of
+  // the oldest line that waits in the buffer and nowhere else.
+  std::optional<int64_t> OldestNotTakenMs() const;
   const SpoolStats& stats() const { return stats_; }
 
  private:
@@ -116,6 +122,7 @@ class Spool {
     uint32_t events;
     bool durable = false;
     bool taken = false;
+    int64_t read_at_ms = 0;  // SpooledBatch::read_at_ms
   };
   struct Segment {
     size_t live = 0;  // batches not acknowledged

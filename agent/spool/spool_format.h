@@ -45,6 +45,10 @@ struct SpooledBatch {
   int64_t min_timestamp_ms = 0;
   int64_t max_timestamp_ms = 0;
   std::string body;  // gzip
+  // Not in the record: monotonic time its oldest line was read (Append),
+  // or, for a batch found at open, since when its segment was last
+  // written, as far as its modification time tells (TakeNext).
+  int64_t read_at_ms = 0;
 };
 
 // Appends the framed record to `out`.

@@ -40,6 +40,13 @@ Status Spool::RecoverSegment(uint64_t number, Salvage* salvage) {
   }
   SegmentContents contents = ReadSegment(*bytes);
   bool corrupt = contents.state == SegmentState::kCorrupt;
+  // When its batches were read is not kept; they are at least as old as
+  // the segment's last write.
+  int64_t read_at = clock_.MonotonicMillis();
+  if (auto info = env_.Stat(path); info.ok()) {
+    int64_t age = clock_.NowUnixMillis() - info->mtime_ns / 1000000;
+    if (age > 0) read_at -= age;
+  }
   for (const SegmentRecord& r : contents.records) {
     if (r.type == RecordType::kAck) {
       uint64_t seq = 0;
@@ -61,12 +68,14 @@ Status Spool::RecoverSegment(uint64_t number, Salvage* salvage) {
       continue;
     }
     next_seq_ = std::max(next_seq_, batch->seq + 1);
+    batch->read_at_ms = read_at;
     if (corrupt) {
       salvage->batches[batch->seq] = std::move(*batch);  // rewritten into a new segment
       continue;
     }
     uint64_t length = kRecordHeaderBytes + r.payload.size();
-    pending_[batch->seq] = Entry{number, r.offset, length, batch->event_count, true, false};
+    pending_[batch->seq] =
+        Entry{number, r.offset, length, batch->event_count, true, false, read_at};
   }
   if (corrupt) {
     ++stats_.corrupt_segments;
@@ -143,7 +152,7 @@ Status Spool::Recover() {
       std::string payload = EncodeBatch(batch);
       if (!AppendRecord(RecordType::kBatch, payload, &offset).ok()) break;
       Entry entry{current_number_, offset, kRecordHeaderBytes + payload.size(),
-                  batch.event_count, false, false};
+                  batch.event_count, false, false, batch.read_at_ms};
       pending_[seq] = entry;
       ++segments_[current_number_].live;
       bytes_ += entry.length;

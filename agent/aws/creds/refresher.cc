@@ -120,6 +120,11 @@ std::string CachedCredentials::Source() const {
   return have_ ? held_.source : source_->Name();
 }
 
+int64_t CachedCredentials::ExpiresUnixMs() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return have_ ? held_.expires_unix_ms : 0;
+}
+
 void CachedCredentials::Invalidate() {
   {
     std::lock_guard<std::mutex> lock(mu_);

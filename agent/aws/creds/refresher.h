@@ -59,6 +59,7 @@ class CachedCredentials final : public CredentialsProvider {
   StatusOr<Credentials> Get() override;
   std::string Source() const override;
   void Invalidate() override;
+  int64_t ExpiresUnixMs() const override;
 
  private:
   void Run();

@@ -122,5 +122,28 @@ TEST(BatcherTest, BatchSealedByALimitRestartsTheInterval) {
   EXPECT_EQ(1u, PopAll(b).size());  // only the one the span sealed
 }
 
+// --- how old the lines held are ----------------------------------------------
+
+TEST(BatcherTest, ABatchKeepsWhenItsFirstEventWasRead) {
+  Batcher b(Targets(2), Options());
+  ASSERT_TRUE(b.Add(0, kT0, "a", /*now_ms=*/1000).ok());
+  ASSERT_TRUE(b.Add(0, kT0, "b", /*now_ms=*/1700).ok());
+  ASSERT_TRUE(b.Add(1, kT0, "c", /*now_ms=*/1200).ok());
+  std::vector<int64_t> oldest(3, INT64_MAX);
+  b.NoteOldest(&oldest);
+  EXPECT_EQ((std::vector<int64_t>{1000, 1200, INT64_MAX}), oldest);
+  ASSERT_TRUE(b.SealAll().ok());
+  std::vector<int64_t> sealed(2, 1100);  // a younger one known elsewhere stays
+  b.NoteOldest(&sealed);
+  EXPECT_EQ((std::vector<int64_t>{1000, 1100}), sealed);
+  std::vector<Batch> batches = PopAll(b);
+  ASSERT_EQ(2u, batches.size());
+  EXPECT_EQ(1000, batches[0].read_at_ms);
+  EXPECT_EQ(1200, batches[1].read_at_ms);
+  std::vector<int64_t> none(2, INT64_MAX);
+  b.NoteOldest(&none);
+  EXPECT_EQ((std::vector<int64_t>{INT64_MAX, INT64_MAX}), none);
+}
+
 }  // namespace
 }  // namespace edgelog

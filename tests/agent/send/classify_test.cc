@@ -209,3 +209,27 @@ TEST(ClassifyTest, EveryVerdictHasAName) {
 
 }  // namespace
 }  // namespace edgelog
+
+namespace edgelog {
+namespace {
+
+TEST(OutcomeTest, EachAnswerCountsUnderOneOutcome) {
+  auto outcome = [](const HttpResponse& r) { return OutcomeOf(r, Classify(r)); };
+  EXPECT_EQ(Outcome::kOk, outcome(Answer(200, "{}")));
+  EXPECT_EQ(Outcome::kOk, outcome(AwsJson(400, "DataAlreadyAcceptedException")));
+  EXPECT_EQ(Outcome::kThrottled, outcome(AwsJson(400, "ThrottlingException")));
+  EXPECT_EQ(Outcome::kThrottled, outcome(Answer(429, "")));
+  EXPECT_EQ(Outcome::kServerError, outcome(AwsJson(400, "ServiceUnavailableException")));
+  EXPECT_EQ(Outcome::kServerError, outcome(Answer(502, "<html>Bad Gateway</html>")));
+  EXPECT_EQ(Outcome::kClientError, outcome(AwsJson(400, "ResourceNotFoundException")));
+  EXPECT_EQ(Outcome::kClientError, outcome(AwsJson(400, "InvalidParameterException")));
+  EXPECT_EQ(Outcome::kAuthError, outcome(AwsJson(400, "UnrecognizedClientException")));
+  EXPECT_EQ(Outcome::kAuthError, outcome(AwsJson(400, "ExpiredTokenException")));
+  EXPECT_EQ(Outcome::kTransportError, outcome(Transport(TransportError::kConnect)));
+  EXPECT_EQ(Outcome::kTransportError, outcome(Transport(TransportError::kCertificate)));
+  EXPECT_STREQ("throttled", OutcomeName(Outcome::kThrottled));
+  EXPECT_STREQ("transport_error", OutcomeName(Outcome::kTransportError));
+}
+
+}  // namespace
+}  // namespace edgelog

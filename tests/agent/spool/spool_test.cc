@@ -43,6 +43,28 @@ TEST_F(SpoolTest, SyncedBatchesAreTakenOldestFirstWithTheirContents) {
   }
 }
 
+TEST_F(SpoolTest, ABatchKeepsItsReadTimeAndTheOldestNotTakenIsKnown) {
+  auto spool = Open();
+  ASSERT_TRUE(spool);
+  EXPECT_FALSE(spool->OldestNotTakenMs().has_value());
+  SpooledBatch first = MakeBatch(1), second = MakeBatch(2);
+  first.read_at_ms = 500;
+  second.read_at_ms = 900;
+  ASSERT_TRUE(spool->Append(first).ok());
+  ASSERT_TRUE(spool->Append(second).ok());
+  ASSERT_TRUE(spool->Sync().ok());
+  EXPECT_EQ(2u, spool->batch_count());
+  EXPECT_EQ(1u, spool->segment_count());
+  EXPECT_EQ(500, spool->OldestNotTakenMs());
+  auto taken = spool->TakeNext();
+  ASSERT_TRUE(taken.has_value());
+  EXPECT_EQ(500, taken->read_at_ms);
+  EXPECT_EQ(900, spool->OldestNotTakenMs()) << "a taken batch is the queue's to count";
+  ASSERT_TRUE(spool->TakeNext().has_value());
+  EXPECT_FALSE(spool->OldestNotTakenMs().has_value());
+  EXPECT_EQ(2u, spool->batch_count()) << "taken, not acknowledged";
+}
+
 TEST_F(SpoolTest, ABatchIsNotTakeableBeforeSync) {
   auto spool = Open();
   ASSERT_TRUE(spool);
