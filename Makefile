@@ -198,7 +198,7 @@ $(BUILD)/fuzz/%_fuzz: $(call obj,tests/fuzz/%_fuzz.cc $(FUZZ_SUPPORT_SRCS)) $(FU
 # Debian packages for building and testing. Installs only what is missing.
 DEB_PACKAGES := g++ make libcurl4-openssl-dev libmbedtls-dev libcjson-dev \
                 zlib1g-dev libre2-dev libgtest-dev python3 python3-venv ca-certificates openssl \
-                logrotate strace systemd systemd-journal-remote
+                logrotate strace systemd systemd-journal-remote python3-prometheus-client
 deps:
 	@sh platform/debian/install_deps.sh $(DEB_PACKAGES)
 ifneq ($(TARGET),)
