@@ -50,16 +50,29 @@ const CommandInfo& InfoOf(Command command) {
   return kCommands[0];
 }
 
+// The value after `flag`, unless it is an option: `run -c --once` forgot
+// the file (a file whose name starts with "--" is given as ./--name).
+bool NextIsValue(const std::vector<std::string>& args, size_t i, const std::string& flag,
+                 Status* error) {
+  if (i + 1 >= args.size() || args[i + 1].empty()) {
+    *error = Status::InvalidArgument(flag + " needs a value");
+    return false;
+  }
+  if (args[i + 1].rfind("--", 0) == 0) {
+    *error = Status::InvalidArgument(flag + " needs a value, not the option " + args[i + 1] +
+                                     " (a file of that name: ./" + args[i + 1] + ")");
+    return false;
+  }
+  return true;
+}
+
 bool TakeValue(const std::vector<std::string>& args, size_t* i, const std::string& flag,
                std::string* out, Status* error) {
   const std::string& arg = args[*i];
   if (arg.rfind(flag + "=", 0) == 0) {
     *out = arg.substr(flag.size() + 1);
   } else if (arg == flag) {
-    if (*i + 1 >= args.size()) {
-      *error = Status::InvalidArgument(flag + " needs a value");
-      return true;
-    }
+    if (!NextIsValue(args, *i, flag, error)) return true;
     *out = args[++*i];
   } else {
     return false;
@@ -72,10 +85,7 @@ bool TakeValue(const std::vector<std::string>& args, size_t* i, const std::strin
 bool TakeShortConfig(const std::vector<std::string>& args, size_t* i, std::string* out,
                      Status* error) {
   if (args[*i] != "-c") return false;
-  if (*i + 1 >= args.size() || args[*i + 1].empty()) {
-    *error = Status::InvalidArgument("-c needs a value (the config file)");
-    return true;
-  }
+  if (!NextIsValue(args, *i, "-c", error)) return true;
   *out = args[++*i];
   return true;
 }

@@ -82,8 +82,9 @@ std::unique_ptr<HttpServer> Listen(Poller& poller, const std::string& listen,
 
 // Reads and checks the configuration into `g`: 0, or the exit code after
 // `log` said why not.
-int PrepareGeneration(const CommandLine& cl, Host& host, Logger& log, Generation* g) {
-  if (int rc = Prepare(cl, host, log, g->aws, &g->setup); rc != kExitOk) return rc;
+int PrepareGeneration(const CommandLine& cl, Host& host, Logger& log, Generation* g,
+                      PrepareFor purpose = PrepareFor::kRun) {
+  if (int rc = Prepare(cl, host, log, g->aws, &g->setup, purpose); rc != kExitOk) return rc;
   g->stderr_log = NewStderrLogger(g->setup.config.debug);
   Logger* lines = g->stderr_log.get();
   if (cl.once && StderrIsTerminal()) {
@@ -122,7 +123,7 @@ std::unique_ptr<Generation> LoadForReload(const CommandLine& cl, Host& host,
   log.Info("SIGHUP received: reading " + cl.config_path + " again");
   auto next = std::make_unique<Generation>(host);
   const std::string& state_dir = running.setup.config.state_dir;
-  if (PrepareGeneration(cl, host, log, next.get()) != kExitOk) {
+  if (PrepareGeneration(cl, host, log, next.get(), PrepareFor::kReload) != kExitOk) {
     next = nullptr;
   } else if (WithoutTrailingSlashes(next->setup.config.state_dir) !=
              WithoutTrailingSlashes(state_dir)) {
@@ -137,7 +138,8 @@ std::unique_ptr<Generation> LoadForReload(const CommandLine& cl, Host& host,
     if (next->server == nullptr) next = nullptr;
   }
   if (next == nullptr) {
-    log.Error("reload refused: running on with the configuration loaded before");
+    // A warning: the last error, kept for `edgelog status`, stays the reason.
+    log.Warning("reload refused: running on with the configuration loaded before");
   }
   return next;
 }

@@ -26,18 +26,36 @@ StatusOr<Config> LoadWithFacts(const CommandLine& cl, Host& host, AwsServices& a
   return LoadConfig(host.env, cl.config_path, facts);
 }
 
+// Says why the configuration cannot be used: plain lines on stderr at the
+// command line; under a running agent (a reload), errors in its log, where
+// the last one is kept for `edgelog status`.
+void SayProblem(Logger& log, PrepareFor purpose, const std::string& message) {
+  std::string text = log.Redact(message);
+  if (purpose != PrepareFor::kReload) {
+    std::fprintf(stderr, "%s\n", text.c_str());
+    return;
+  }
+  size_t at = 0;
+  while (at < text.size()) {
+    size_t end = text.find('\n', at);
+    if (end == std::string::npos) end = text.size();
+    if (end > at) log.Error(text.substr(at, end - at));
+    at = end + 1;
+  }
+}
+
 }  // namespace
 
 int Prepare(const CommandLine& cl, Host& host, Logger& log, AwsServices& aws, Setup* setup,
             PrepareFor purpose) {
   auto config = LoadWithFacts(cl, host, aws);
   if (!config.ok()) {
-    std::fprintf(stderr, "%s\n", log.Redact(config.status().message()).c_str());
+    SayProblem(log, purpose, config.status().message());
     return kExitUsage;
   }
   auto entries = BuildTailEntries(*config, LocalUtcOffsetSeconds);
   if (!entries.ok()) {
-    std::fprintf(stderr, "%s\n", log.Redact(entries.status().message()).c_str());
+    SayProblem(log, purpose, entries.status().message());
     return kExitUsage;
   }
   for (const std::string& w : config->warnings) log.Warning(w);
@@ -56,21 +74,20 @@ int Prepare(const CommandLine& cl, Host& host, Logger& log, AwsServices& aws, Se
     return kExitOk;
   }
   if (!region.ok()) {
-    std::fprintf(stderr, "%s: agent.region: %s\n", cl.config_path.c_str(),
-                 log.Redact(region.status().message()).c_str());
+    SayProblem(log, purpose, cl.config_path + ": agent.region: " + region.status().message());
     return kExitUsage;
   }
   auto endpoint = ResolveLogsEndpoint(config->endpoint_override, region->name, host.env,
                                       config->allow_plaintext);
   if (!endpoint.ok()) {
-    std::fprintf(stderr, "%s\n", log.Redact(endpoint.status().message()).c_str());
+    SayProblem(log, purpose, endpoint.status().message());
     return kExitUsage;
   }
   // Checked now, though STS is asked only for a role: a plain-http STS
   // endpoint to another host is refused at start, like the logs endpoint.
   auto sts = ResolveStsEndpoint(region->name, host.env, config->allow_plaintext);
   if (!sts.ok()) {
-    std::fprintf(stderr, "%s\n", log.Redact(sts.status().message()).c_str());
+    SayProblem(log, purpose, sts.status().message());
     return kExitUsage;
   }
   setup->config = std::move(*config);

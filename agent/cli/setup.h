@@ -27,9 +27,11 @@ struct Setup {
 enum class PrepareFor {
   kRun,       // everything must resolve
   kValidate,  // check-config: no region is a warning (endpoint left empty)
+  kReload,    // SIGHUP: as kRun, but problems are logged as errors, one per line
 };
 
-// Returns an exit code on failure (after printing why on stderr), or 0
+// Returns an exit code on failure (after printing why on stderr, or
+// logging it for kReload), or 0
 // with `setup` filled and `aws` connected to the region.
 int Prepare(const CommandLine& cl, Host& host, Logger& log, AwsServices& aws, Setup* setup,
             PrepareFor purpose = PrepareFor::kRun);

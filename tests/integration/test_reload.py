@@ -140,6 +140,10 @@ class ReloadTest(harness.MotoTestCase):
         agent.send_signal(signal.SIGHUP)
         harness.wait_until(lambda: "reload refused" in self.log_text(), 60, "the refusal")
         self.assertIn("bogus", self.log_text())
+        # The reason is the agent's last error, for `edgelog status`.
+        last_error = os.path.join(self.work.state, "last_error.json")
+        harness.wait_until(lambda: os.path.exists(last_error) and
+                           "bogus" in open(last_error).read(), 30, "the reason kept")
         with open(path, "a") as f:
             f.write("after a refused reload\n")
         harness.wait_until(

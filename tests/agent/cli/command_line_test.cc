@@ -129,6 +129,18 @@ TEST(CommandLineTest, DashCWithoutAFileIsAnErrorNamingIt) {
   EXPECT_TRUE(Contains(ErrorOf({"run", "-c=/c"}), "unknown argument \"-c=/c\""));
 }
 
+TEST(CommandLineTest, AnOptionIsNotTakenForAFileThatWasForgotten) {
+  EXPECT_TRUE(Contains(ErrorOf({"run", "-c", "--once"}),
+                       "-c needs a value, not the option --once (a file of that name: ./--once)"));
+  EXPECT_TRUE(Contains(ErrorOf({"run", "--config", "--once"}),
+                       "--config needs a value, not the option --once"));
+  EXPECT_TRUE(Contains(ErrorOf({"status", "--state-dir", "--json"}),
+                       "--state-dir needs a value, not the option --json"));
+  EXPECT_EQ("./--once", Parse({"run", "-c", "./--once"}).config_path);
+  EXPECT_EQ("--odd", Parse({"run", "--config=--odd"}).config_path);
+  EXPECT_EQ("-x.json", Parse({"run", "-c", "-x.json"}).config_path) << "one dash: a file";
+}
+
 TEST(CommandLineTest, HelpOfOneCommand) {
   const std::pair<const char*, Command> topics[] = {{"run", Command::kRun},
                                                     {"check-config", Command::kCheckConfig},
