@@ -11,6 +11,7 @@
 #   make test SANITIZE=1         the same tests built with ASan + UBSan
 #   make fuzz [FUZZ_SECONDS=60]  libFuzzer targets (tests/fuzz/), each run that long
 #   make bench        the benchmark table
+#   make bench-idle   idle CPU, RSS and wakeups, metrics server off and on
 #   make TARGET=aarch64           cross-build for ARM64 (settings in cross/)
 #   make test TARGET=aarch64      its unit tests, under qemu
 #   make static [TARGET=aarch64]  one fully static, stripped binary
@@ -117,7 +118,7 @@ FRAMING_BENCH_BIN := $(BUILD)/tests/framing_bench
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/*_fuzz.cc))
 FUZZ_BINS := $(patsubst tests/fuzz/%.cc,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
 
-.PHONY: all test unit-test integration-test sigv4-suite demo endpoint deps bench clean FORCE static certs static-test \
+.PHONY: all test unit-test integration-test sigv4-suite demo endpoint deps bench bench-idle clean FORCE static certs static-test \
         fuzz fuzz-targets
 .DEFAULT_GOAL := all
 
@@ -286,6 +287,11 @@ endif
 bench: deps
 	@$(MAKE) --no-print-directory $(BIN) $(FRAMING_BENCH_BIN)
 	@BUILD=$(BUILD) python3 tests/bench/bench.py
+
+# Idle CPU, RSS and wakeups, with the metrics server off and on (moto).
+bench-idle: deps
+	@$(MAKE) --no-print-directory $(BIN)
+	@BUILD=$(BUILD) $$(BUILD=$(BUILD) tests/integration/python.sh) tests/bench/idle.py
 
 clean:
 	rm -rf build
