@@ -184,7 +184,7 @@ $(FRAMING_BENCH_BIN): $(call obj,tests/bench/framing_bench.cc) $(LIB)
 # the tests' doubles only the in-memory Env.
 FUZZ_LIB_SRCS := $(filter agent/aws/% agent/base/% agent/config/% agent/io/% agent/spool/% \
                    agent/text/% agent/send/classify.cc agent/send/put_response.cc \
-                   agent/tail/timestamp_format.cc,$(LIB_SRCS))
+                   agent/tail/timestamp_format.cc platform/http_parse.cc,$(LIB_SRCS))
 FUZZ_LIB := $(BUILD)/libedgelog_fuzz.a
 FUZZ_SUPPORT_SRCS := tests/support/mem_env.cc
 

@@ -162,62 +162,6 @@ class PosixHttpServer final : public HttpServer, public PollHandler {
 
 }  // namespace
 
-Status ParseListenAddress(const std::string& text, std::string* host, uint16_t* port) {
-  size_t colon = text.rfind(':');
-  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) {
-    return Status::InvalidArgument("\"" + text + "\" is not HOST:PORT (e.g. 127.0.0.1:2020)");
-  }
-  std::string h = text.substr(0, colon);
-  std::string p = text.substr(colon + 1);
-  if (h.front() == '[') {
-    if (h.size() < 3 || h.back() != ']') {
-      return Status::InvalidArgument("\"" + text + "\": an IPv6 address goes in brackets, "
-                                     "e.g. [::1]:2020");
-    }
-    h = h.substr(1, h.size() - 2);
-  } else if (h.find(':') != std::string::npos) {
-    return Status::InvalidArgument("\"" + text + "\": an IPv6 address goes in brackets, "
-                                   "e.g. [::1]:2020");
-  }
-  uint32_t value = 0;
-  for (char ch : p) {
-    if (ch < '0' || ch > '9' || value > 65535) {
-      return Status::InvalidArgument("\"" + text + "\": the port must be a number from 1 to "
-                                     "65535");
-    }
-    value = value * 10 + static_cast<uint32_t>(ch - '0');
-  }
-  if (value == 0 || value > 65535) {
-    return Status::InvalidArgument("\"" + text + "\": the port must be a number from 1 to 65535");
-  }
-  *host = h;
-  *port = static_cast<uint16_t>(value);
-  return Status::Ok();
-}
-
-int ParseRequestHead(const std::string& head, ServedRequest* request) {
-  size_t line_end = head.find('\n');
-  std::string line = head.substr(0, line_end);
-  if (!line.empty() && line.back() == '\r') line.pop_back();
-  size_t sp1 = line.find(' ');
-  size_t sp2 = sp1 == std::string::npos ? sp1 : line.find(' ', sp1 + 1);
-  if (sp1 == std::string::npos || sp2 == std::string::npos || sp1 == 0 || sp2 == sp1 + 1) {
-    return 400;
-  }
-  std::string version = line.substr(sp2 + 1);
-  if (version != "HTTP/1.1" && version != "HTTP/1.0") return 400;
-  std::string target = line.substr(sp1 + 1, sp2 - sp1 - 1);
-  if (target.empty() || target[0] != '/') return 400;
-  for (char ch : target) {
-    if (static_cast<unsigned char>(ch) <= 0x20 || ch == 0x7f) return 400;
-  }
-  std::string method = line.substr(0, sp1);
-  if (method != "GET" && method != "HEAD") return 405;
-  request->method = method;
-  request->target = target;
-  return 0;
-}
-
 StatusOr<std::unique_ptr<HttpServer>> ListenHttp(Poller& poller, const std::string& host,
                                                  uint16_t port, RequestHandler handler) {
   std::string numeric = host == "localhost" ? "127.0.0.1" : host;

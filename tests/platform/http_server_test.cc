@@ -12,52 +12,6 @@
 namespace edgelog {
 namespace {
 
-TEST(ParseListenAddressTest, HostAndPort) {
-  std::string host;
-  uint16_t port = 0;
-  ASSERT_TRUE(ParseListenAddress("127.0.0.1:2020", &host, &port).ok());
-  EXPECT_EQ("127.0.0.1", host);
-  EXPECT_EQ(2020, port);
-  ASSERT_TRUE(ParseListenAddress("[::1]:9", &host, &port).ok());
-  EXPECT_EQ("::1", host);
-  EXPECT_EQ(9, port);
-  ASSERT_TRUE(ParseListenAddress("localhost:65535", &host, &port).ok());
-  EXPECT_EQ("localhost", host);
-  EXPECT_EQ(65535, port);
-}
-
-TEST(ParseListenAddressTest, WhatIsWrongIsSaid) {
-  std::string host;
-  uint16_t port = 0;
-  for (const char* bad : {"2020", ":2020", "127.0.0.1:", "127.0.0.1:0", "127.0.0.1:65536",
-                          "127.0.0.1:20x", "::1:2020", "[::1:2020", "127.0.0.1:99999999999"}) {
-    Status s = ParseListenAddress(bad, &host, &port);
-    EXPECT_EQ(Code::kInvalidArgument, s.code()) << bad;
-    EXPECT_NE(std::string::npos, s.message().find(bad)) << s.message();
-  }
-}
-
-TEST(ParseRequestHeadTest, GetAndHead) {
-  ServedRequest r;
-  EXPECT_EQ(0, ParseRequestHead("GET /metrics HTTP/1.1\r\nHost: x", &r));
-  EXPECT_EQ("GET", r.method);
-  EXPECT_EQ("/metrics", r.target);
-  EXPECT_EQ(0, ParseRequestHead("HEAD /health?verbose=1 HTTP/1.0", &r));
-  EXPECT_EQ("HEAD", r.method);
-  EXPECT_EQ("/health?verbose=1", r.target);
-}
-
-TEST(ParseRequestHeadTest, OthersAreRefused) {
-  ServedRequest r;
-  EXPECT_EQ(405, ParseRequestHead("POST /metrics HTTP/1.1", &r));
-  EXPECT_EQ(400, ParseRequestHead("GET /metrics", &r));
-  EXPECT_EQ(400, ParseRequestHead("GET /metrics HTTP/2", &r));
-  EXPECT_EQ(400, ParseRequestHead("GET metrics HTTP/1.1", &r));
-  EXPECT_EQ(400, ParseRequestHead("GET  HTTP/1.1", &r));
-  EXPECT_EQ(400, ParseRequestHead("", &r));
-  EXPECT_EQ(400, ParseRequestHead(std::string("GET /a\x01 HTTP/1.1"), &r));
-}
-
 class HttpServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
