@@ -71,6 +71,8 @@ Status BlockStopSignals();
 // killing the process; SIGTERM still stops it at once until
 // BlockStopSignals.
 Status BlockReloadSignal();
+// Lets SIGHUP through again (commands other than `run`).
+void UnblockReloadSignal();
 
 // Watches for the blocked stop signals through `poller`.
 StatusOr<std::unique_ptr<StopSignals>> WatchStopSignals(Poller& poller);

@@ -147,6 +147,13 @@ Status BlockReloadSignal() {
   return Status::Ok();
 }
 
+void UnblockReloadSignal() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGHUP);
+  ::pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
+}
+
 StatusOr<std::unique_ptr<StopSignals>> WatchStopSignals(Poller& poller) {
   sigset_t set = StopSignalSet();
   UniqueFd fd(::signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC));

@@ -128,6 +128,32 @@ class ReloadTest(harness.MotoTestCase):
         self.assertGreaterEqual(len(got_a), a_before)
         self.assertLessEqual(len(got_a), a_written)
 
+    def test_systemd_is_told_when_it_runs_and_a_reload_at_once_after_is_taken(self):
+        """Type=notify: READY=1 on $NOTIFY_SOCKET once the loop is about to
+        run, which is when systemd lets `systemctl reload` through."""
+        import socket
+        path = self.work.write_log("app.log", [b"before"])
+        config = self.work.write_config(self.moto.url, [self.entry(path, "n")])
+        notify_path = self.work.file("notify")
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        sock.bind(notify_path)
+        self.addCleanup(sock.close)
+        sock.settimeout(60)
+        saved = self.env
+        self.env = dict(saved, NOTIFY_SOCKET=notify_path)
+        try:
+            agent = self.start(config)
+        finally:
+            self.env = saved
+        self.assertEqual(sock.recv(64), b"READY=1")
+        agent.send_signal(signal.SIGHUP)  # at once, as systemctl reload may
+        harness.wait_until(lambda: "reloaded " in self.log_text(), 60, "the reload")
+        self.assertIsNone(agent.poll())
+        harness.wait_until(lambda: self.messages(GROUP, "n") == ["before"], 60, "the line")
+        agent.send_signal(signal.SIGTERM)
+        self.assertEqual(agent.wait(30), 0)
+        self.assertEqual(sock.recv(64), b"STOPPING=1")
+
     def test_a_configuration_that_cannot_run_leaves_the_agent_running(self):
         path = self.work.write_log("app.log", [b"before"])
         config = self.work.write_config(self.moto.url, [self.entry(path, "s")])
