@@ -2,9 +2,10 @@
 // operator's endpoints (/metrics, /health). It answers GET and HEAD, one
 // request per connection (each answer says Connection: close), from a
 // handler called on the loop. Bounded: a request head of at most
-// kMaxRequestBytes, at most kMaxConnections open (the oldest is closed for
-// a new one), so a client that connects and says nothing costs a slot,
-// never the loop.
+// kMaxRequestBytes, at most kMaxConnections open (those silent for
+// kHeadTimeoutMs, then the oldest, are closed for a new one), so a client
+// that connects and says nothing costs a slot, never the loop. A request
+// followed by a half-close (nc -N) is answered.
 #ifndef EDGELOG_PLATFORM_HTTP_SERVER_H_
 #define EDGELOG_PLATFORM_HTTP_SERVER_H_
 
@@ -35,6 +36,9 @@ class HttpServer {
  public:
   static constexpr size_t kMaxRequestBytes = 8192;
   static constexpr size_t kMaxConnections = 16;
+  // A connection without a whole request head this long after it was
+  // accepted is closed when another one comes.
+  static constexpr int64_t kHeadTimeoutMs = 5000;
 
   virtual ~HttpServer() = default;
   // The address listened on, "HOST:PORT" ("[::1]:PORT" for IPv6), with

@@ -8,8 +8,10 @@
 
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 #include <deque>
 #include <map>
+#include <vector>
 
 #include "platform/posix/errno_status.h"
 #include "platform/posix/unique_fd.h"
@@ -33,9 +35,16 @@ std::string Serialize(const ServedResponse& r, bool head_only) {
   std::string out = "HTTP/1.1 " + std::to_string(r.status) + " " + Reason(r.status) + "\r\n";
   out += "Content-Type: " + r.content_type + "\r\n";
   out += "Content-Length: " + std::to_string(r.body.size()) + "\r\n";
+  if (r.status == 405) out += "Allow: GET, HEAD\r\n";
   out += "Connection: close\r\n\r\n";
   if (!head_only) out += r.body;
   return out;
+}
+
+int64_t MonotonicMs() {
+  timespec ts;
+  ::clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
 }
 
 ServedResponse Plain(int status, const std::string& body) {
@@ -79,6 +88,7 @@ class PosixHttpServer final : public HttpServer, public PollHandler {
  private:
   struct Connection {
     UniqueFd fd;
+    int64_t accepted_ms = 0;  // monotonic
     std::string in;
     std::string out;  // the answer, once there is one
     size_t written = 0;
@@ -88,32 +98,55 @@ class PosixHttpServer final : public HttpServer, public PollHandler {
     for (;;) {
       int fd = ::accept4(listener_.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
       if (fd < 0) return;  // EAGAIN, or an error of one connection: the next try
+      CloseSilent(MonotonicMs());
       if (connections_.size() >= kMaxConnections) Close(order_.front());
       Connection c;
       c.fd = UniqueFd(fd);
+      c.accepted_ms = MonotonicMs();
       if (!poller_.Watch(fd, kPollReadable, this).ok()) continue;  // c closes it
       connections_.emplace(fd, std::move(c));
       order_.push_back(fd);
     }
   }
 
+  // Connections that have not sent a whole request head within
+  // kHeadTimeoutMs are closed when the next one comes (no timer: a silent
+  // client costs nothing until then), so that a flood of silent ones goes
+  // before the oldest live one.
+  void CloseSilent(int64_t now) {
+    std::vector<int> silent;
+    for (int fd : order_) {
+      const Connection& c = connections_.at(fd);
+      if (c.out.empty() && now - c.accepted_ms >= kHeadTimeoutMs) silent.push_back(fd);
+    }
+    for (int fd : silent) Close(fd);
+  }
+
   void Read(int fd, Connection& c) {
     char buf[2048];
+    bool ended = false;  // the client closed (or half-closed) its side
     for (;;) {
       ssize_t n = ::read(fd, buf, sizeof(buf));
       if (n < 0 && errno == EINTR) continue;
       if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
-      if (n <= 0) {  // closed before a whole request, or an error
+      if (n < 0) {
         Close(fd);
         return;
+      }
+      if (n == 0) {
+        ended = true;
+        break;
       }
       c.in.append(buf, static_cast<size_t>(n));
       if (c.in.size() > kMaxRequestBytes) break;
     }
     size_t end = c.in.find("\r\n\r\n");
     if (end == std::string::npos) end = c.in.find("\n\n");
-    if (end == std::string::npos && c.in.size() <= kMaxRequestBytes) return;  // more to come
-    if (end == std::string::npos) {
+    if (end == std::string::npos && c.in.size() <= kMaxRequestBytes) {
+      if (ended) Close(fd);  // closed before a whole request
+      return;                // else more to come
+    }
+    if (end == std::string::npos || end > kMaxRequestBytes) {
       c.out = Serialize(Plain(431, "request head too large\n"), false);
     } else {
       ServedRequest request;
@@ -194,7 +227,7 @@ StatusOr<std::unique_ptr<HttpServer>> ListenHttp(Poller& poller, const std::stri
   if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), addr_len) != 0) {
     return ErrnoStatus(errno, "bind", shown);
   }
-  if (::listen(fd.get(), 16) != 0) return ErrnoStatus(errno, "listen", shown);
+  if (::listen(fd.get(), 128) != 0) return ErrnoStatus(errno, "listen", shown);
   sockaddr_storage bound = {};
   socklen_t bound_len = sizeof(bound);
   if (::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&bound), &bound_len) == 0) {

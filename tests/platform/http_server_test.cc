@@ -43,11 +43,13 @@ class HttpServerTest : public ::testing::Test {
     return fd;
   }
 
-  // Sends `request` and turns the loop until the server closes; the answer.
-  std::string Exchange(const std::string& request) {
+  // Sends `request` (then half-closes, with `shut`) and turns the loop
+  // until the server closes; the answer.
+  std::string Exchange(const std::string& request, bool shut = false) {
     int fd = Connect();
     EXPECT_EQ(static_cast<ssize_t>(request.size()),
               ::send(fd, request.data(), request.size(), MSG_NOSIGNAL));
+    if (shut) ::shutdown(fd, SHUT_WR);
     std::string answer;
     for (int turns = 0; turns < 200; ++turns) {
       EXPECT_TRUE(poller_->Wait(20).ok());
@@ -89,6 +91,21 @@ TEST_F(HttpServerTest, OtherMethodsAndGarbageAreRefusedWithoutTheHandler) {
   EXPECT_EQ(0u, Exchange("\x16\x03\x01 hello\r\n\r\n").rfind("HTTP/1.1 400 ", 0));
   EXPECT_EQ(0u, Exchange(std::string(HttpServer::kMaxRequestBytes + 10, 'a'))
                     .rfind("HTTP/1.1 431 ", 0));
+  EXPECT_TRUE(seen_.empty());
+}
+
+TEST_F(HttpServerTest, ARequestFollowedByAHalfCloseIsAnswered) {
+  std::string answer = Exchange("GET /hello HTTP/1.0\r\n\r\n", /*shut=*/true);
+  EXPECT_EQ(0u, answer.rfind("HTTP/1.1 200 OK\r\n", 0)) << answer;
+  EXPECT_EQ("", Exchange("GET /hello HTTP/1.0\r\n", /*shut=*/true)) << "no whole head: closed";
+}
+
+TEST_F(HttpServerTest, A405SaysWhatIsAllowedAndTheHeadLimitIsExact) {
+  EXPECT_NE(std::string::npos,
+            Exchange("DELETE /hello HTTP/1.1\r\n\r\n").find("\r\nAllow: GET, HEAD\r\n"));
+  // A whole head just over the limit, in one send: refused, not served.
+  std::string head = "GET /" + std::string(HttpServer::kMaxRequestBytes, 'a') + " HTTP/1.1\r\n\r\n";
+  EXPECT_EQ(0u, Exchange(head).rfind("HTTP/1.1 431 ", 0));
   EXPECT_TRUE(seen_.empty());
 }
 
