@@ -22,6 +22,7 @@
 #include "platform/limits.h"
 #include "platform/poller.h"
 #include "platform/process.h"
+#include "platform/service_manager.h"
 #include "platform/terminal.h"
 #include "platform/watcher.h"
 
@@ -53,6 +54,16 @@ struct OperatorEndpoints {
   std::unique_ptr<HttpServer> server;
   AgentLoop* loop = nullptr;  // null between generations
 };
+
+// Whether two listen addresses name the same port: the old one must go
+// before the new one can be bound (127.0.0.1:P, then localhost:P or
+// 0.0.0.0:P).
+bool SamePort(const std::string& a, const std::string& b) {
+  std::string host_a, host_b;
+  uint16_t port_a = 0, port_b = 0;
+  return ParseListenAddress(a, &host_a, &port_a).ok() &&
+         ParseListenAddress(b, &host_b, &port_b).ok() && port_a == port_b;
+}
 
 // Serves `endpoints` on `listen`; null after saying why not.
 std::unique_ptr<HttpServer> Listen(Poller& poller, const std::string& listen,
@@ -88,7 +99,8 @@ int PrepareGeneration(const CommandLine& cl, Host& host, Logger& log, Generation
   g->stderr_log = NewStderrLogger(g->setup.config.debug);
   Logger* lines = g->stderr_log.get();
   if (cl.once && StderrIsTerminal()) {
-    g->progress_log = std::make_unique<StatusLineLogger>(*g->stderr_log, WriteToStderr);
+    g->progress_log = std::make_unique<StatusLineLogger>(*g->stderr_log, WriteToStderr,
+                                                         StderrColumns);
     lines = g->progress_log.get();
   }
   g->log = std::make_unique<ErrorRecordingLogger>(*lines, host.clock);
@@ -113,6 +125,27 @@ std::string WithoutTrailingSlashes(std::string dir) {
   return dir;
 }
 
+// After a reload that changed the listen address: `bound` is the new
+// server, bound already; null when the server is turned off, or when the
+// new address has the old one's port: then the old one is closed first,
+// and bound again if the new one cannot be.
+void MoveEndpoints(Poller& poller, const std::string& listen, std::unique_ptr<HttpServer> bound,
+                   OperatorEndpoints& endpoints, Logger& log) {
+  if (bound != nullptr || listen.empty()) {
+    endpoints.server = std::move(bound);
+    endpoints.listen = listen;
+    return;
+  }
+  std::string old = endpoints.listen;
+  endpoints.server = nullptr;
+  endpoints.server = Listen(poller, listen, endpoints, log);
+  endpoints.listen = listen;
+  if (endpoints.server != nullptr) return;
+  log.Warning("serving on " + old + " again");
+  endpoints.server = Listen(poller, old, endpoints, log);
+  endpoints.listen = endpoints.server != nullptr ? old : "";
+}
+
 // The configuration read again, checked and its credentials fetched; null
 // after saying why not. Refused too when it moves the state directory (its
 // lock and files stay where the process has them).
@@ -133,7 +166,8 @@ std::unique_ptr<Generation> LoadForReload(const CommandLine& cl, Host& host,
   } else if (FetchCredentials(host, next.get(), log) != kExitOk) {
     next = nullptr;
   } else if (const std::string& listen = next->setup.config.http_listen;
-             listen != endpoints.listen && !listen.empty()) {
+             listen != endpoints.listen && !listen.empty() &&
+             !SamePort(listen, endpoints.listen)) {
     next->server = Listen(poller, listen, endpoints, log);
     if (next->server == nullptr) next = nullptr;
   }
@@ -233,7 +267,6 @@ Ended RunGeneration(const CommandLine& cl, Host& host, Generation& g, Poller& po
 
 int RunCommand(const CommandLine& cl, Host& host) {
   auto bootstrap_log = NewStderrLogger(false);
-  if (Status b = BlockReloadSignal(); !b.ok()) bootstrap_log->Warning(b.message());
   auto g = std::make_unique<Generation>(host);
   if (int rc = PrepareGeneration(cl, host, *bootstrap_log, g.get()); rc != kExitOk) return rc;
   const std::string state_dir_path = g->setup.config.state_dir;
@@ -269,14 +302,23 @@ int RunCommand(const CommandLine& cl, Host& host) {
     if (endpoints.server == nullptr) return kExitRuntimeFailure;
     endpoints.listen = g->setup.config.http_listen;
   }
+  // systemd (Type=notify): started; a reload is sent only from now on.
+  const std::string notify = host.env.GetVar("NOTIFY_SOCKET").value_or("");
+  auto tell_systemd = [&](std::string_view state) {
+    if (Status n = NotifyServiceManager(notify, state); !n.ok()) g->log->Warning(n.message());
+  };
+  tell_systemd("READY=1");
   for (;;) {
     g->credentials->StartThread();
     Ended ended = RunGeneration(cl, host, *g, *poller, **stop, *state_dir, endpoints);
-    if (ended.next == nullptr) return ended.exit_code;
+    if (ended.next == nullptr) {
+      tell_systemd("STOPPING=1");
+      return ended.exit_code;
+    }
     g = std::move(ended.next);
     if (g->setup.config.http_listen != endpoints.listen) {
-      endpoints.server = std::move(g->server);  // null: turned off
-      endpoints.listen = g->setup.config.http_listen;
+      MoveEndpoints(*poller, g->setup.config.http_listen, std::move(g->server), endpoints,
+                    *g->log);
     }
     g->log->Info("reloaded " + cl.config_path);
   }

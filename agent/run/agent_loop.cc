@@ -176,7 +176,9 @@ MetricsSnapshot AgentLoop::Metrics() {
   m.credentials_expiry_unix_ms = deps_.credentials.ExpiresUnixMs();
   auto credentials = deps_.credentials.Get();
   if (!credentials.ok() && credentials.status().code() != Code::kUnavailable) {
-    m.credentials_problem = deps_.log.Redact(credentials.status().message());
+    // Not the reason itself: it may quote a credential helper's output, and
+    // any client of the endpoint reads this.
+    m.credentials_problem = "none held: fetching them failed (see the log)";
   } else if (m.credentials_expiry_unix_ms != 0 &&
              m.credentials_expiry_unix_ms <= deps_.clock.NowUnixMillis()) {
     m.credentials_problem = "expired, and none fetched since (see the log)";

@@ -175,14 +175,18 @@ ServedResponse HealthResponse(const MetricsSnapshot& m, int64_t max_lag_ms) {
   ServedResponse r;
   int64_t oldest = OldestUndeliveredMs(m);
   std::string lag = "oldest undelivered line " + Seconds(oldest) + " s old";
-  if (oldest >= max_lag_ms) {
+  if (oldest >= max_lag_ms + m.flush_interval_ms) {
     std::string where = "in the disk buffer";
     for (const StreamLag& s : m.streams) {
       if (s.oldest_age_ms == oldest) where = "for " + s.group + " / " + s.stream;
     }
     r.status = 503;
     r.body = "lagging: " + lag + " (" + where + "), over the " + Seconds(max_lag_ms) +
-             " s of edgelog.health.max_lag_seconds\n";
+             " s of edgelog.health.max_lag_seconds" +
+             (m.flush_interval_ms > 0 ? " and the " + Seconds(m.flush_interval_ms) +
+                                            " s of logs.force_flush_interval"
+                                      : "") +
+             "\n";
   } else if (!m.credentials_problem.empty()) {
     r.status = 503;
     r.body = "credentials: " + m.credentials_problem + "\n";

@@ -5,8 +5,9 @@
 //
 // Health tells the truth about lag, not about error counts: it is good
 // while the oldest line read and not yet delivered (in a batch, in memory
-// or in the disk buffer) is younger than edgelog.health.max_lag_seconds,
-// and the credentials are held, unexpired and not refused by CloudWatch.
+// or in the disk buffer) is younger than edgelog.health.max_lag_seconds
+// plus logs.force_flush_interval (the wait a batch makes on purpose), and
+// the credentials are held, unexpired and not refused by CloudWatch.
 #ifndef EDGELOG_AGENT_RUN_METRICS_H_
 #define EDGELOG_AGENT_RUN_METRICS_H_
 
@@ -58,6 +59,9 @@ struct MetricsSnapshot {
   std::string credentials_problem;
   int64_t clock_offset_ms = 0;  // AWS's time minus ours
   int64_t start_unix_ms = 0;
+  // logs.force_flush_interval: how long a line may wait on purpose for its
+  // batch to fill; health allows it on top of max_lag.
+  int64_t flush_interval_ms = 0;
 };
 
 // The oldest undelivered line's age, over every stream and the buffer.

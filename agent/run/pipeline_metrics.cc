@@ -35,6 +35,7 @@ MetricsSnapshot Pipeline::Metrics(int64_t now_ms) const {
     }
   }
   m.memory_bytes = Buffered();
+  m.flush_interval_ms = config_.force_flush_interval_s * 1000;
   for (const auto& [id, info] : tailer_.sources()) {
     if (!info.superseded && retired_.count(id) == 0) ++m.files_followed;
   }

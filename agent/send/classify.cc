@@ -143,6 +143,7 @@ Outcome OutcomeOf(const HttpResponse& response, const Classification& c) {
                                                                       : Outcome::kServerError;
     case Verdict::kMissing:
     case Verdict::kExists:
+      return Outcome::kSetup;
     case Verdict::kInvalid:
     case Verdict::kFinal:
       return Outcome::kClientError;
@@ -155,6 +156,7 @@ const char* OutcomeName(Outcome outcome) {
     case Outcome::kOk: return "ok";
     case Outcome::kThrottled: return "throttled";
     case Outcome::kServerError: return "server_error";
+    case Outcome::kSetup: return "setup";
     case Outcome::kClientError: return "client_error";
     case Outcome::kAuthError: return "auth_error";
     case Outcome::kTransportError: return "transport_error";

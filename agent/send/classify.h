@@ -36,13 +36,15 @@ enum class Outcome {
   kOk,              // accepted
   kThrottled,       // ThrottlingException and the like, or HTTP 429
   kServerError,     // 5xx and other answers that are not CloudWatch's
-  kClientError,     // refused for what it asked (missing, exists, invalid, final)
+  kSetup,           // ResourceNotFound, ResourceAlreadyExists: steps of creating a stream
+  kClientError,     // refused for what it asked (invalid, or a final refusal)
   kAuthError,       // credentials, signature or its time refused
   kTransportError,  // no answer: connection, timeout, TLS
 };
-inline constexpr size_t kOutcomeCount = 6;
+inline constexpr size_t kOutcomeCount = 7;
 Outcome OutcomeOf(const HttpResponse& response, const Classification& c);
-// "ok", "throttled", "server_error", "client_error", "auth_error", "transport_error".
+// "ok", "throttled", "server_error", "setup", "client_error", "auth_error",
+// "transport_error".
 const char* OutcomeName(Outcome outcome);
 // A transport failure in a few words: "TLS failed", "timed out", ...
 const char* TransportName(TransportError e);

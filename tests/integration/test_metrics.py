@@ -98,7 +98,10 @@ class MetricsAgainstMotoTest(MetricsTestMixin, harness.MotoTestCase):
         self.assertLess(value(samples, "edgelog_sent_bytes_total"), os.path.getsize(path),
                         "bodies are gzipped")
         self.assertGreaterEqual(value(samples, "edgelog_requests_total", outcome="ok"), 1)
-        for outcome in ("throttled", "server_error", "auth_error", "transport_error"):
+        # A first delivery creates its stream: ResourceNotFound, then created.
+        self.assertGreaterEqual(value(samples, "edgelog_requests_total", outcome="setup"), 1)
+        for outcome in ("throttled", "server_error", "client_error", "auth_error",
+                        "transport_error"):
             self.assertEqual(value(samples, "edgelog_requests_total", outcome=outcome), 0)
         self.assertEqual(value(samples, "edgelog_files_followed"), 1)
         self.assertEqual(value(samples, "edgelog_oldest_undelivered_age_seconds",
@@ -163,6 +166,30 @@ class MetricsAgainstMotoTest(MetricsTestMixin, harness.MotoTestCase):
         self.stop(agent)
 
 
+    def test_a_reload_keeping_the_port_can_change_the_address(self):
+        path = self.work.write_log("app.log", [b"one"])
+        entries = [{"file_path": path, "log_group_name": GROUP, "log_stream_name": "port"}]
+        port = harness.free_port()
+        config = self.work.write_config(self.moto.url, entries,
+                                        edgelog={"http_server": {"listen": f"127.0.0.1:{port}"}})
+        agent = self.start(config, self.env)
+        harness.wait_until(lambda: self.messages(GROUP, "port") == ["one"], 60, "the line")
+        self.work.write_config(self.moto.url, entries,
+                               edgelog={"http_server": {"listen": f"localhost:{port}"}})
+        agent.send_signal(signal.SIGHUP)
+        harness.wait_until(lambda: "reloaded " in self.log_text(), 60, "the reload")
+        self.assertNotIn("reload refused", self.log_text())
+        self.assertEqual(get(f"127.0.0.1:{port}", "/health")[0], 200)
+        # Every address on the same port: the old socket goes first.
+        self.work.write_config(self.moto.url, entries,
+                               edgelog={"http_server": {"listen": f"0.0.0.0:{port}"}})
+        agent.send_signal(signal.SIGHUP)
+        harness.wait_until(lambda: self.log_text().count("reloaded ") == 2, 60, "the reload")
+        self.assertIn(f"serving /metrics and /health on http://0.0.0.0:{port}", self.log_text())
+        self.assertEqual(get(f"127.0.0.1:{port}", "/health")[0], 200)
+        self.stop(agent)
+
+
 class MetricsUnderFaultsTest(MetricsTestMixin, unittest.TestCase):
 
     def setUp(self):
@@ -191,7 +218,7 @@ class MetricsUnderFaultsTest(MetricsTestMixin, unittest.TestCase):
         self.assertEqual(value(samples, "edgelog_throttles_total"), 3)
         self.assertEqual(value(samples, "edgelog_requests_total", outcome="throttled"), 3)
         answered = sum(value(samples, "edgelog_requests_total", outcome=o)
-                       for o in ("ok", "throttled", "server_error", "client_error",
+                       for o in ("ok", "throttled", "server_error", "setup", "client_error",
                                  "auth_error", "transport_error"))
         self.assertEqual(answered, stats["requests"])
         self.assertGreaterEqual(value(samples, "edgelog_retries_total"), 3)

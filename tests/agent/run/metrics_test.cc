@@ -129,6 +129,20 @@ TEST(MetricsTest, HealthIsGoodWhileTheOldestLineIsYoungerThanTheLimit) {
   EXPECT_TRUE(HasLine(RenderMetrics(m, "v", 300000), "edgelog_health_ok 0"));
 }
 
+TEST(MetricsTest, TheFlushIntervalIsAllowedOnTopOfTheLimit) {
+  MetricsSnapshot m = Sample();
+  m.flush_interval_ms = 10000;
+  m.streams[0].oldest_age_ms = 309999;  // waiting for its batch to be due, partly
+  EXPECT_EQ(200, HealthResponse(m, 300000).status);
+  m.streams[0].oldest_age_ms = 310000;
+  ServedResponse r = HealthResponse(m, 300000);
+  EXPECT_EQ(503, r.status);
+  EXPECT_NE(std::string::npos,
+            r.body.find("over the 300.0 s of edgelog.health.max_lag_seconds and the 10.0 s of "
+                        "logs.force_flush_interval"))
+      << r.body;
+}
+
 TEST(MetricsTest, TheDiskBufferCountsForLag) {
   MetricsSnapshot m = Sample();
   m.buffer_oldest_age_ms = 400000;

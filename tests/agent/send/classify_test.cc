@@ -221,7 +221,9 @@ TEST(OutcomeTest, EachAnswerCountsUnderOneOutcome) {
   EXPECT_EQ(Outcome::kThrottled, outcome(Answer(429, "")));
   EXPECT_EQ(Outcome::kServerError, outcome(AwsJson(400, "ServiceUnavailableException")));
   EXPECT_EQ(Outcome::kServerError, outcome(Answer(502, "<html>Bad Gateway</html>")));
-  EXPECT_EQ(Outcome::kClientError, outcome(AwsJson(400, "ResourceNotFoundException")));
+  EXPECT_EQ(Outcome::kSetup, outcome(AwsJson(400, "ResourceNotFoundException")));
+  EXPECT_EQ(Outcome::kSetup, outcome(AwsJson(400, "ResourceAlreadyExistsException")));
+  EXPECT_EQ(Outcome::kClientError, outcome(AwsJson(400, "UnknownRefusalException")));
   EXPECT_EQ(Outcome::kClientError, outcome(AwsJson(400, "InvalidParameterException")));
   EXPECT_EQ(Outcome::kAuthError, outcome(AwsJson(400, "UnrecognizedClientException")));
   EXPECT_EQ(Outcome::kAuthError, outcome(AwsJson(400, "ExpiredTokenException")));
