@@ -51,14 +51,14 @@ const CommandInfo& InfoOf(Command command) {
 }
 
 // The value after `flag`, unless it is an option: `run -c --once` forgot
-// the file (a file whose name starts with "--" is given as ./--name).
+// the file (a file whose name starts with '-' is given as ./-name).
 bool NextIsValue(const std::vector<std::string>& args, size_t i, const std::string& flag,
                  Status* error) {
   if (i + 1 >= args.size() || args[i + 1].empty()) {
     *error = Status::InvalidArgument(flag + " needs a value");
     return false;
   }
-  if (args[i + 1].rfind("--", 0) == 0) {
+  if (args[i + 1].size() > 1 && args[i + 1][0] == '-') {
     *error = Status::InvalidArgument(flag + " needs a value, not the option " + args[i + 1] +
                                      " (a file of that name: ./" + args[i + 1] + ")");
     return false;
@@ -155,6 +155,9 @@ StatusOr<CommandLine> ParseCommandLine(const std::vector<std::string>& args) {
   }
   if (cl.write_test && cl.command != Command::kDoctor) {
     return Status::InvalidArgument("--write-test only applies to doctor");
+  }
+  if (cl.command == Command::kStatus && !cl.config_path.empty() && !cl.state_dir.empty()) {
+    return Status::InvalidArgument("status reads --config or --state-dir, not both");
   }
   if (cl.json && cl.command != Command::kStatus) {
     return Status::InvalidArgument("--json only applies to status");

@@ -247,6 +247,15 @@ int StatusCommand(const CommandLine& cl, Host& host) {
                  status.status().message().c_str());
     return kExitRuntimeFailure;
   }
+  // Every agent leaves its lock file behind: without one, this is not the
+  // directory of an agent (a mistyped --state-dir), not an idle agent's.
+  if (auto lock = host.env.Stat(JoinPath(dir, "lock")); !lock.ok()) {
+    std::fprintf(stderr,
+                 "edgelog: error: %s is not an edgelog state directory (no lock file: no agent "
+                 "has run with it)\n",
+                 dir.c_str());
+    return kExitRuntimeFailure;
+  }
   int64_t now = host.clock.NowUnixMillis();
   std::string report = cl.json ? StatusJson(*status, now) : StatusText(*status, now);
   std::fputs(report.c_str(), host.out);

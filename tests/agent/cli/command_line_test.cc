@@ -138,7 +138,8 @@ TEST(CommandLineTest, AnOptionIsNotTakenForAFileThatWasForgotten) {
                        "--state-dir needs a value, not the option --json"));
   EXPECT_EQ("./--once", Parse({"run", "-c", "./--once"}).config_path);
   EXPECT_EQ("--odd", Parse({"run", "--config=--odd"}).config_path);
-  EXPECT_EQ("-x.json", Parse({"run", "-c", "-x.json"}).config_path) << "one dash: a file";
+  EXPECT_TRUE(Contains(ErrorOf({"run", "-c", "-h"}), "-c needs a value, not the option -h"));
+  EXPECT_EQ("./-x.json", Parse({"run", "-c", "./-x.json"}).config_path);
 }
 
 TEST(CommandLineTest, HelpOfOneCommand) {
@@ -206,6 +207,8 @@ TEST(CommandLineTest, StatusTakesAConfigOrAStateDirOrNeitherAndJson) {
   EXPECT_EQ("/etc/edgelog.json", cl.config_path);
   EXPECT_FALSE(cl.json);
   EXPECT_EQ(Command::kStatus, Parse({"status"}).command) << "the default state directory";
+  EXPECT_TRUE(Contains(ErrorOf({"status", "--config", "/c", "--state-dir", "/s"}),
+                       "status reads --config or --state-dir, not both"));
 }
 
 TEST(CommandLineTest, JsonOnlyAppliesToStatus) {

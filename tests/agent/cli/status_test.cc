@@ -357,6 +357,8 @@ TEST_F(StatusTest, TheCommandReportsAStateDirectoryAndFailsOnAMissingOne) {
   CommandLine cl;
   cl.command = Command::kStatus;
   cl.state_dir = kState;
+  EXPECT_EQ(1, StatusCommand(cl, host)) << "no lock file: no agent ran with it";
+  env_.WriteFile(std::string(kState) + "/lock", "");
   EXPECT_EQ(0, StatusCommand(cl, host));
   cl.json = true;
   EXPECT_EQ(0, StatusCommand(cl, host));
