@@ -124,8 +124,9 @@ std::unique_ptr<Logger> NewStderrLogger(bool debug) {
 constexpr std::string_view kEraseLine = "\r\033[K";
 
 StatusLineLogger::StatusLineLogger(Logger& lines,
-                                   std::function<void(std::string_view)> terminal)
-    : lines_(lines), terminal_(std::move(terminal)) {}
+                                   std::function<void(std::string_view)> terminal,
+                                   std::function<size_t()> columns)
+    : lines_(lines), terminal_(std::move(terminal)), columns_(std::move(columns)) {}
 
 void StatusLineLogger::Write(LogLevel level, std::string_view message) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -142,6 +143,9 @@ void StatusLineLogger::Show(std::string_view line) {
   std::lock_guard<std::mutex> lock(mu_);
   // Drawn over the old one, then what is left of the old one erased: no
   // blank moment between the two.
+  // The last column is left free: some terminals wrap on it.
+  size_t width = columns_ ? columns_() : 0;
+  if (width > 1 && line.size() >= width) line = line.substr(0, width - 1);
   shown_ = "\r";
   shown_ += line;
   terminal_(std::string(shown_) + "\033[K");

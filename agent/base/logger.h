@@ -99,7 +99,11 @@ class StatusLine {
 // terminal `lines` writes to; `lines` must outlive the logger.
 class StatusLineLogger final : public Logger, public StatusLine {
  public:
-  StatusLineLogger(Logger& lines, std::function<void(std::string_view)> terminal);
+  // `columns`: the terminal's width now (0: unknown), asked at each Show;
+  // a longer line is cut to fit, so that it never wraps (a wrapped line
+  // cannot be drawn over).
+  StatusLineLogger(Logger& lines, std::function<void(std::string_view)> terminal,
+                   std::function<size_t()> columns = nullptr);
 
   void Write(LogLevel level, std::string_view message) override;
   bool debug_enabled() const override { return lines_.debug_enabled(); }
@@ -109,6 +113,7 @@ class StatusLineLogger final : public Logger, public StatusLine {
  private:
   Logger& lines_;
   std::function<void(std::string_view)> terminal_;
+  std::function<size_t()> columns_;
   std::mutex mu_;
   std::string shown_;  // empty: no status line on the terminal
 };

@@ -114,6 +114,19 @@ TEST(StatusLineLoggerTest, ALogLineErasesTheStatusLineAndDrawsItAgainBelow) {
             bytes);
 }
 
+TEST(StatusLineLoggerTest, ALineIsCutToTheTerminalsWidthNow) {
+  std::string bytes;
+  TerminalLines lines(&bytes);
+  size_t columns = 6;
+  StatusLineLogger log(lines, [&](std::string_view b) { bytes += b; }, [&] { return columns; });
+  log.Show("123456789");
+  columns = 0;  // unknown: as it is
+  log.Show("123456789");
+  columns = 20;
+  log.Show("12345");
+  EXPECT_EQ("\r12345\x1b[K\r123456789\x1b[K\r12345\x1b[K", bytes);
+}
+
 TEST(StatusLineLoggerTest, EndWithNothingShownWritesNothing) {
   std::string bytes;
   TerminalLines lines(&bytes);
