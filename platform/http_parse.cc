@@ -12,43 +12,43 @@ namespace edgelog {
 Status ParseListenAddress(const std::string& text, std::string* host, uint16_t* port) {
   auto refuse = [](const char* why) { return Status::InvalidArgument(why); };
   if (!text.empty() && text.back() == ']') {
-    return refuse("no port: HOST:PORT, e.g. [::1]:2020");
+    return refuse("has no port: HOST:PORT, e.g. [::1]:2020");
   }
   size_t colon = text.rfind(':');
   if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) {
-    return refuse("not HOST:PORT (e.g. 127.0.0.1:2020)");
+    return refuse("is not HOST:PORT (e.g. 127.0.0.1:2020)");
   }
   std::string h = text.substr(0, colon);
   std::string p = text.substr(colon + 1);
   bool bracketed = h.front() == '[';
   if (bracketed) {
     if (h.size() < 3 || h.back() != ']') {
-      return refuse("an IPv6 address goes in brackets, e.g. [::1]:2020");
+      return refuse("needs its IPv6 address in brackets, e.g. [::1]:2020");
     }
     h = h.substr(1, h.size() - 2);
   } else if (h.find(':') != std::string::npos) {
-    return refuse("an IPv6 address goes in brackets, e.g. [::1]:2020");
+    return refuse("needs its IPv6 address in brackets, e.g. [::1]:2020");
   }
   if (h.find_first_of("[]") != std::string::npos) {
-    return refuse("a stray bracket (an IPv6 address goes in brackets, e.g. [::1]:2020)");
+    return refuse("has a stray bracket (an IPv6 address goes in brackets, e.g. [::1]:2020)");
   }
   // Numeric, as the socket is bound: no name is looked up (but localhost).
   unsigned char address[sizeof(in6_addr)];
   bool numeric = bracketed ? ::inet_pton(AF_INET6, h.c_str(), address) == 1
                            : h == "localhost" || ::inet_pton(AF_INET, h.c_str(), address) == 1;
   if (!numeric) {
-    return refuse(bracketed ? "not an IPv6 address in the brackets"
-                            : "the host must be an IPv4 address (like 127.0.0.1), localhost, "
-                              "or an IPv6 address in brackets");
+    return refuse(bracketed ? "has no IPv6 address in its brackets"
+                            : "names a host that is not an IPv4 address (like 127.0.0.1), "
+                              "localhost, or an IPv6 address in brackets");
   }
   uint32_t value = 0;
   for (char ch : p) {
     if (ch < '0' || ch > '9' || value > 65535) {
-      return refuse("the port must be a number from 1 to 65535");
+      return refuse("has a port that is not a number from 1 to 65535");
     }
     value = value * 10 + static_cast<uint32_t>(ch - '0');
   }
-  if (value == 0 || value > 65535) return refuse("the port must be a number from 1 to 65535");
+  if (value == 0 || value > 65535) return refuse("has a port that is not a number from 1 to 65535");
   *host = h;
   *port = static_cast<uint16_t>(value);
   return Status::Ok();

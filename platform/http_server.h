@@ -2,9 +2,10 @@
 // operator's endpoints (/metrics, /health). It answers GET and HEAD, one
 // request per connection (each answer says Connection: close), from a
 // handler called on the loop. Bounded: a request head of at most
-// kMaxRequestBytes, at most kMaxConnections open (those silent for
-// kHeadTimeoutMs, then the oldest, are closed for a new one), so a client
-// that connects and says nothing costs a slot, never the loop. A request
+// kMaxRequestBytes, at most kMaxConnections open: for a new one, those
+// silent for kHeadTimeoutMs are closed, what has arrived is served, then
+// the oldest that sent nothing (else the oldest) is closed. A client that
+// connects and says nothing costs a slot, never the loop. A request
 // followed by a half-close (nc -N) is answered.
 #ifndef EDGELOG_PLATFORM_HTTP_SERVER_H_
 #define EDGELOG_PLATFORM_HTTP_SERVER_H_

@@ -99,7 +99,7 @@ class PosixHttpServer final : public HttpServer, public PollHandler {
       int fd = ::accept4(listener_.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
       if (fd < 0) return;  // EAGAIN, or an error of one connection: the next try
       CloseSilent(MonotonicMs());
-      if (connections_.size() >= kMaxConnections) Close(order_.front());
+      if (connections_.size() >= kMaxConnections) MakeRoom();
       Connection c;
       c.fd = UniqueFd(fd);
       c.accepted_ms = MonotonicMs();
@@ -120,6 +120,29 @@ class PosixHttpServer final : public HttpServer, public PollHandler {
       if (c.out.empty() && now - c.accepted_ms >= kHeadTimeoutMs) silent.push_back(fd);
     }
     for (int fd : silent) Close(fd);
+  }
+
+  // At kMaxConnections, for a new connection: first whatever has arrived
+  // is served (a probe queued behind a flood is answered, not cut off),
+  // then the oldest connection that has sent nothing goes, else the oldest.
+  void MakeRoom() {
+    std::vector<int> open(order_.begin(), order_.end());
+    for (int fd : open) {
+      auto it = connections_.find(fd);
+      if (it == connections_.end()) continue;
+      if (it->second.out.empty()) Read(fd, it->second);
+      it = connections_.find(fd);  // Read may have closed it
+      if (it != connections_.end() && !it->second.out.empty()) Write(fd, it->second);
+    }
+    if (connections_.size() < kMaxConnections) return;
+    for (int fd : order_) {
+      const Connection& c = connections_.at(fd);
+      if (c.in.empty() && c.out.empty()) {
+        Close(fd);
+        return;
+      }
+    }
+    Close(order_.front());
   }
 
   void Read(int fd, Connection& c) {

@@ -42,7 +42,7 @@ TEST(ParseListenAddressTest, TheHostIsANumericAddressOrLocalhost) {
     EXPECT_EQ(Code::kInvalidArgument, s.code()) << bad;
     EXPECT_NE(std::string::npos, s.message().find("address")) << s.message();
   }
-  EXPECT_EQ("no port: HOST:PORT, e.g. [::1]:2020",
+  EXPECT_EQ("has no port: HOST:PORT, e.g. [::1]:2020",
             ParseListenAddress("[::1]", &host, &port).message());
   EXPECT_TRUE(ParseListenAddress("0.0.0.0:2020", &host, &port).ok());
   EXPECT_TRUE(ParseListenAddress("[::]:2020", &host, &port).ok());

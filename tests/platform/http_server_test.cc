@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <string>
 #include <vector>
 
@@ -117,6 +118,27 @@ TEST_F(HttpServerTest, SilentClientsCostASlotEachNeverTheServer) {
   }
   EXPECT_EQ(0u, Exchange("GET /hello HTTP/1.1\r\n\r\n").rfind("HTTP/1.1 200 OK", 0));
   for (int fd : silent) ::close(fd);
+}
+
+TEST_F(HttpServerTest, AProbeQueuedBeforeAFloodIsAnsweredNotCutOff) {
+  // All arrive while the loop is busy: accepted in one go, the probe first.
+  int probe = Connect();
+  const std::string request = "GET /hello HTTP/1.1\r\n\r\n";
+  ASSERT_EQ(static_cast<ssize_t>(request.size()),
+            ::send(probe, request.data(), request.size(), MSG_NOSIGNAL));
+  std::vector<int> flood;
+  for (size_t i = 0; i < HttpServer::kMaxConnections + 4; ++i) flood.push_back(Connect());
+  std::string answer;
+  for (int turns = 0; turns < 200; ++turns) {
+    ASSERT_TRUE(poller_->Wait(20).ok());
+    char buf[4096];
+    ssize_t n = ::recv(probe, buf, sizeof(buf), MSG_DONTWAIT);
+    if (n > 0) answer.append(buf, static_cast<size_t>(n));
+    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) break;
+  }
+  EXPECT_EQ(0u, answer.rfind("HTTP/1.1 200 OK", 0)) << "[" << answer << "]";
+  ::close(probe);
+  for (int fd : flood) ::close(fd);
 }
 
 TEST(HttpServerListenTest, ABadHostOrABusyPortIsSaid) {
