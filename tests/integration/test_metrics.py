@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 import unittest
 
 import harness
@@ -118,6 +119,40 @@ class MetricsAgainstMotoTest(MetricsTestMixin, harness.MotoTestCase):
         status, _, body = get(address, "/metrics", method="HEAD")
         self.assertEqual((status, body), (200, ""))
         self.assertEqual(get(address, "/metrics", method="POST")[0], 405)
+        self.stop(agent)
+
+    def test_scrapes_of_a_slowed_agent_add_up_while_lines_are_written(self):
+        """Scraped every 50 ms while lines are appended and the agent runs a
+        third of the time beside a busy CPU: every scrape answers, counters
+        never go back, and the last one matches what arrived."""
+        path = self.work.file("app.log")
+        open(path, "w").close()
+        address = f"127.0.0.1:{harness.free_port()}"
+        config = self.work.write_config(
+            self.moto.url,
+            [{"file_path": path, "log_group_name": GROUP, "log_stream_name": "slowed"}],
+            edgelog={"http_server": {"listen": address}})
+        agent = self.start(config, self.env)
+        lines = [f"slowed line {i:05d}" for i in range(3000)]
+        seen = []
+        with harness.Slowed(agent):
+            for start in range(0, len(lines), 100):
+                with open(path, "a") as f:
+                    f.write("".join(l + "\n" for l in lines[start:start + 100]))
+                seen.append(scrape(address))
+                time.sleep(0.05)
+            harness.wait_until(
+                lambda: value(scrape(address), "edgelog_sent_events_total") >= len(lines), 120,
+                "every line sent")
+        for name in ("edgelog_read_events_total", "edgelog_sent_events_total",
+                     "edgelog_read_bytes_total"):
+            figures = [value(s, name) for s in seen]
+            self.assertEqual(figures, sorted(figures), f"{name} went back")
+        final = scrape(address)
+        self.assertEqual(self.messages(GROUP, "slowed"), lines)
+        self.assertEqual(value(final, "edgelog_read_events_total"), len(lines))
+        self.assertEqual(value(final, "edgelog_sent_events_total"), len(lines))
+        self.assertEqual(value(final, "edgelog_read_bytes_total"), os.path.getsize(path))
         self.stop(agent)
 
     def test_off_unless_configured_and_a_busy_address_is_named(self):
