@@ -35,9 +35,14 @@ class EndpointTest(unittest.TestCase):
                 self.exports[name] = value
 
     def stop(self):
+        # SIGTERM, which stops its moto too (a SIGKILL would leave moto running).
         if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
+            self.proc.terminate()
+            try:
+                self.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
         self.proc.stdout.close()
 
     def edgelog(self, *args):
