@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cinttypes>
 #include <cstdio>
-#include <cstdlib>
 
 namespace edgelog {
 namespace {
@@ -21,13 +20,13 @@ class Exposition {
   void Sample(std::string_view name, std::string_view labels, uint64_t value) {
     Sample(name, labels, std::to_string(value));
   }
+  // Milliseconds as seconds, exactly: "-0.500", "61.001".
   void Seconds(std::string_view name, std::string_view labels, int64_t ms) {
+    uint64_t magnitude = ms < 0 ? 0 - static_cast<uint64_t>(ms) : static_cast<uint64_t>(ms);
     char text[32];
-    std::snprintf(text, sizeof text, "%" PRId64 ".%03d", ms / 1000,
-                  static_cast<int>(std::abs(ms % 1000)));
-    std::string value = text;
-    if (ms < 0 && ms > -1000) value = "-" + value;
-    Sample(name, labels, value);
+    std::snprintf(text, sizeof text, "%s%" PRIu64 ".%03" PRIu64, ms < 0 ? "-" : "",
+                  magnitude / 1000, magnitude % 1000);
+    Sample(name, labels, text);
   }
   // A counter or gauge with one sample.
   void One(std::string_view name, std::string_view type, std::string_view help,
@@ -50,7 +49,8 @@ std::string Label(std::string_view name, std::string_view value) {
   return std::string(name) + "=\"" + EscapeLabelValue(value) + "\"";
 }
 
-std::string Seconds(int64_t ms) {
+// Milliseconds as seconds to a tenth, for /health's sentence.
+std::string Tenths(int64_t ms) {
   char text[32];
   std::snprintf(text, sizeof text, "%.1f", static_cast<double>(ms) / 1000.0);
   return text;
@@ -174,16 +174,16 @@ std::string RenderMetrics(const MetricsSnapshot& m, std::string_view version,
 ServedResponse HealthResponse(const MetricsSnapshot& m, int64_t max_lag_ms) {
   ServedResponse r;
   int64_t oldest = OldestUndeliveredMs(m);
-  std::string lag = "oldest undelivered line " + Seconds(oldest) + " s old";
+  std::string lag = "oldest undelivered line " + Tenths(oldest) + " s old";
   if (oldest >= max_lag_ms + m.flush_interval_ms) {
     std::string where = "in the disk buffer";
     for (const StreamLag& s : m.streams) {
       if (s.oldest_age_ms == oldest) where = "for " + s.group + " / " + s.stream;
     }
     r.status = 503;
-    r.body = "lagging: " + lag + " (" + where + "), over the " + Seconds(max_lag_ms) +
+    r.body = "lagging: " + lag + " (" + where + "), over the " + Tenths(max_lag_ms) +
              " s of edgelog.health.max_lag_seconds" +
-             (m.flush_interval_ms > 0 ? " and the " + Seconds(m.flush_interval_ms) +
+             (m.flush_interval_ms > 0 ? " and the " + Tenths(m.flush_interval_ms) +
                                             " s of logs.force_flush_interval"
                                       : "") +
              "\n";
